@@ -1,0 +1,26 @@
+"""Remove duplicate and near-duplicate paragraphs from text, byte for byte.
+
+>>> from dedup import clean, Options
+>>> clean("A line that repeats itself.\\nA line that repeats itself.\\n", Options()).text
+'A line that repeats itself.\\n'
+"""
+
+from dedup.errors import DedupError, InputError, OutputError
+from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match
+from dedup.pipeline import Options, Result, clean, clean_bytes
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT_MIN_CHARS",
+    "DEFAULT_THRESHOLD",
+    "DedupError",
+    "InputError",
+    "Match",
+    "Options",
+    "OutputError",
+    "Result",
+    "__version__",
+    "clean",
+    "clean_bytes",
+]

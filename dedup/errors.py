@@ -1,0 +1,20 @@
+"""Errors the core raises; the CLI turns each into one line on stderr and its exit code.
+
+No click here: a Python user catches :class:`DedupError` and never sees a terminal concern.
+"""
+
+from __future__ import annotations
+
+
+class DedupError(Exception):
+    """Base of every error dedup reports to a user instead of crashing."""
+
+    exit_code = 2
+
+
+class InputError(DedupError):
+    """An input cannot be read or is not text: missing, a directory, binary, unreadable."""
+
+
+class OutputError(DedupError):
+    """The result cannot be written: a full disk, a closed stdout, a refused in-place edit."""

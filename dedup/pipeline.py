@@ -1,0 +1,157 @@
+"""The whole pipeline in a few named steps: decode, split, normalize, match, render, encode.
+
+Everything here is pure: no I/O, no globals, no printing. Two calls with the same input give
+the same result in any order and in any process, which corpus users running many workers rely on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dedup.decoding import decode, encode
+from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match, Matcher
+from dedup.normalize import key
+from dedup.paragraphs import Paragraph, SplitMode, split
+from dedup.writing import render
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every setting of a clean, in one value (make variants with ``dataclasses.replace``).
+
+    ``threshold``: minimum ``rapidfuzz.fuzz.ratio`` (0-100) of two normalized paragraphs for a
+    near repeat; 100 means exact repeats (after normalization) only.
+    ``min_chars``: paragraphs whose normalized text is shorter are never removed.
+    ``split``: ``"auto"``, ``"line"`` (every line a paragraph) or ``"block"`` (every
+    blank-line-separated block a paragraph); see the README for how ``auto`` reads text.
+    """
+
+    threshold: int = DEFAULT_THRESHOLD
+    min_chars: int = DEFAULT_MIN_CHARS
+    split: SplitMode = "auto"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.threshold <= 100:
+            raise ValueError(f"threshold must be between 0 and 100, not {self.threshold}")
+        if self.min_chars < 0:
+            raise ValueError(f"min_chars must not be negative, not {self.min_chars}")
+
+    def matcher(self) -> Matcher:
+        """Return a fresh matcher with these settings (one per document, or one per corpus)."""
+        return Matcher(threshold=self.threshold, min_chars=self.min_chars)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A cleaned document and why each paragraph went.
+
+    ``removed[i].index`` and ``.original`` index ``paragraphs``, offsets into ``source``
+    (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed.
+    """
+
+    text: str
+    removed: tuple[Match, ...]
+    paragraphs: tuple[Paragraph, ...]
+    source: str = field(repr=False)
+    bom: bytes = field(default=b"", repr=False)
+
+    @property
+    def data(self) -> bytes:
+        """The cleaned text as bytes: exactly the input's bytes minus the removed lines."""
+        return encode(self.text, self.bom)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was removed."""
+        return bool(self.removed)
+
+    def paragraph_text(self, index: int) -> str:
+        """The original text of paragraph ``index``, without the blank lines before it."""
+        paragraph = self.paragraphs[index]
+        return self.source[paragraph.start : paragraph.end]
+
+
+def clean(text: str | bytes, options: Options | None = None) -> Result:
+    """Remove repeated paragraphs from ``text``, keeping each first occurrence.
+
+    Bytes are decoded as UTF-8 with any invalid bytes kept as they are (see ``decoding``);
+    ``result.data`` gives the cleaned bytes.
+
+    >>> result = clean("Breaking news from the city.\\nBreaking news from the city!\\n")
+    >>> result.text
+    'Breaking news from the city.\\n'
+    >>> result.removed
+    (Match(index=1, original=0, score=96.42857142857143),)
+    """
+    options = options or Options()
+    if isinstance(text, bytes):
+        decoded = decode(text)
+        source, bom = decoded.text, decoded.bom
+    else:
+        source, bom = text, b""
+    result = clean_document(source, options, options.matcher(), bom=bom)
+    if _cleans_to_one_block(result, options):
+        result = _read_first_block_by_line(result, options)
+    return result
+
+
+def clean_bytes(data: bytes, options: Options | None = None) -> bytes:
+    """Return ``data`` with repeated paragraphs removed, every kept byte as it was.
+
+    >>> clean_bytes(b"\\xef\\xbb\\xbfSame line, twice over.\\r\\nSame line, twice over.\\r\\n")
+    b'\\xef\\xbb\\xbfSame line, twice over.\\r\\n'
+    """
+    return clean(data, options).data
+
+
+def clean_document(source: str, options: Options, matcher: Matcher, *, bom: bytes = b"") -> Result:
+    """Clean one document against ``matcher``, which may remember earlier documents.
+
+    The matcher numbers every paragraph it is fed; here those ids become this document's
+    paragraph indices. An original that lies in an earlier document gets a negative index
+    (its id minus this document's first id), so it is never mistaken for one of these.
+    """
+    paragraphs = split(source, options.split)
+    first_id = matcher.next_id
+    keys = [key(source[p.start : p.end]) for p in paragraphs]
+    removed = [_local(m, first_id) for m in matcher.feed(keys)]
+    return _result(source, paragraphs, removed, bom)
+
+
+def _result(source: str, paragraphs: list[Paragraph], removed: list[Match], bom: bytes) -> Result:
+    gone = {m.index for m in removed}
+    return Result(render(source, paragraphs, gone), tuple(removed), tuple(paragraphs), source, bom)
+
+
+def _local(match: Match, first_id: int) -> Match:
+    return Match(match.index - first_id, match.original - first_id, match.score)
+
+
+def _read_first_block_by_line(result: Result, options: Options) -> Result:
+    """Read the first block line by line when it is all that is left, so ``clean`` is idempotent.
+
+    In ``auto`` mode, text with blank lines is read block by block and text without them line
+    by line. When every block but the first repeats the first, the output is that one block,
+    which a second run would read line by line and might clean further. Doing that reading
+    now makes the output a fixed point. The earlier removals keep their meaning: they repeated
+    the first block, which now starts at paragraph 0.
+    """
+    paragraphs = list(result.paragraphs)
+    first = paragraphs[0]
+    lines = split(result.source[: first.end], "line")
+    shift = len(lines) - 1
+    moved = [Match(m.index + shift, m.original, m.score) for m in result.removed]
+    keys = [key(result.source[p.start : p.end]) for p in lines]
+    removed = options.matcher().feed(keys) + moved
+    return _result(result.source, lines + paragraphs[1:], removed, result.bom)
+
+
+def _cleans_to_one_block(result: Result, options: Options) -> bool:
+    paragraphs = result.paragraphs
+    return (
+        options.split == "auto"
+        and len(paragraphs) > 1
+        and paragraphs[1].block != paragraphs[0].block  # the first block is read as one
+        and {m.index for m in result.removed} == set(range(1, len(paragraphs)))
+        and "\n" in result.paragraph_text(0).rstrip("\r\n").replace("\r", "\n")
+    )
