@@ -62,7 +62,7 @@ def score(a: str, b: str, *, threshold: float) -> float:
     >>> score("the match ended 2-1 to arsenal", "the match ended 3-0 to arsenal", threshold=90)
     0.0
     >>> round(score("the quick brown fox jumps", "the quick brwn fox jumps", threshold=90), 1)
-    97.9
+    98.0
     """
     if a == b:
         return 100.0
