@@ -17,8 +17,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
+
+if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from dedup.index import BandIndex
 
 DEFAULT_THRESHOLD = 90
 """Minimum ``fuzz.ratio`` (0-100) of two keys for a near repeat."""
@@ -33,6 +40,16 @@ MAX_FUZZY_CHARS = 10_000
 of 300,000 (measured with rapidfuzz 3.14 on this project's 2-core machine). A paragraph that
 long is a dump, not prose, and an exact repeat of it is still found.
 """
+
+SMALL_INPUT = 1000
+"""Kept keys up to which a new key is compared with every kept key.
+
+Below this, the exhaustive comparison is exact and about as fast as the index (and needs no
+numpy); above it, the index takes over. See :class:`Matcher`.
+"""
+
+CHUNK = 8192
+"""Keys decided per round of the index: signatures, lookups and ratios are computed per chunk."""
 
 # A token is a run of digits, one CJK ideograph or kana (scripts written without spaces), or a
 # run of other letters. Only used to weigh changed numbers against the size of a paragraph.
@@ -84,8 +101,11 @@ def _numbers_agree(a: str, b: str, threshold: float) -> bool:
     return changed * 100 <= (100 - threshold) * tokens
 
 
-class Matcher:
-    """Remembers kept paragraphs and decides, one batch of keys at a time, what repeats them.
+class ExhaustiveMatcher:
+    """Remembers kept paragraphs and compares each new key with every one of them.
+
+    This is the contract in its plainest form, and the oracle the indexed :class:`Matcher` is
+    tested against. It is quadratic: right for an article, hopeless for a corpus.
 
     Every key fed gets the next id (0, 1, 2, ...), kept or not, so a caller that feeds several
     documents in turn (``--across``) can map an id back to its document. Feeding keys one
@@ -145,6 +165,133 @@ class Matcher:
         if self.threshold < 100 and len(text) <= MAX_FUZZY_CHARS:
             self._fuzzy_keys.append(text)
             self._fuzzy_ids.append(ident)
+
+
+class Matcher(ExhaustiveMatcher):
+    """Remembers kept paragraphs and decides, one batch of keys at a time, what repeats them.
+
+    Every key fed gets the next id (0, 1, 2, ...), kept or not, so a caller that feeds several
+    documents in turn (``--across``) can map an id back to its document. Feeding keys one
+    batch at a time gives the same result as feeding them all at once.
+
+    While fewer than ``SMALL_INPUT`` keys are kept, each new key is compared with all of them,
+    exactly as :class:`ExhaustiveMatcher` does. After that, keys are decided ``CHUNK`` at a time
+    and compared only with the candidates of a MinHash LSH index (:mod:`dedup.index`), in
+    the same order and by the same :func:`score`. Whether a key goes one way or the other
+    depends only on how many keys were kept before it, and whether a pair is a candidate only
+    on the two keys, so the result never depends on how the keys were batched.
+    """
+
+    def __init__(
+        self, *, threshold: float = DEFAULT_THRESHOLD, min_chars: int = DEFAULT_MIN_CHARS
+    ) -> None:
+        super().__init__(threshold=threshold, min_chars=min_chars)
+        self._index: BandIndex | None = None
+
+    def feed(self, keys: Iterable[str]) -> list[Match]:
+        """Decide each key in order; return the repeats (ids as described above)."""
+        pending = keys if isinstance(keys, list) else list(keys)
+        if self.threshold >= 100:
+            return super().feed(pending)
+        matches: list[Match] = []
+        start = 0
+        while start < len(pending):
+            if len(self._fuzzy_keys) < SMALL_INPUT:
+                matches += super().feed(pending[start : start + 1])
+                start += 1
+            else:
+                matches += self._feed_chunk(pending[start : start + CHUNK])
+                start += CHUNK
+        return matches
+
+    def _feed_chunk(self, chunk: list[str]) -> list[Match]:
+        """Decide a chunk of keys in order, with candidates from the index."""
+        from dedup.index import BandIndex, pairs_within, signatures  # lazy: numpy
+
+        if self._index is None:
+            self._index = BandIndex()
+            for start in range(0, len(self._fuzzy_keys), CHUNK):
+                self._index.add(signatures(self._fuzzy_keys[start : start + CHUNK]))
+        first_id = self.next_id
+        self.next_id += len(chunk)
+        # Only the first copy of each key that is not an exact repeat needs the index.
+        rows: dict[str, int] = {}
+        for text in chunk:
+            eligible = self.min_chars <= len(text) <= MAX_FUZZY_CHARS
+            if eligible and text not in self._exact and text not in rows:
+                rows[text] = len(rows)
+        queries = list(rows)
+        sig = signatures(queries)
+        hits = self._verified_candidates(queries, *self._index.candidates(sig), *pairs_within(sig))
+        matches: list[Match] = []
+        kept_rows: dict[int, int] = {}  # query row -> id, for the rows kept in this chunk
+        removed_rows: dict[int, tuple[int, float]] = {}
+        for offset, text in enumerate(chunk):
+            ident = first_id + offset
+            if len(text) < self.min_chars:
+                continue
+            original = self._exact.get(text)
+            if original is not None:
+                matches.append(Match(ident, original, 100.0))
+                continue
+            row = rows.get(text)
+            if row is None:  # too long for fuzzy work: kept, and matched exactly only
+                self._exact[text] = ident
+                continue
+            found = removed_rows.get(row) or self._first_hit(text, hits.get(row, []), kept_rows)
+            if found is None:
+                kept_rows[row] = ident
+                self._keep(ident, text)
+            else:
+                removed_rows[row] = found
+                matches.append(Match(ident, *found))
+        self._index.add(sig[list(kept_rows)])
+        return matches
+
+    def _verified_candidates(
+        self,
+        queries: list[str],
+        rows: NDArray[np.intp],
+        positions: NDArray[np.intp],
+        earlier: NDArray[np.intp],
+        later: NDArray[np.intp],
+    ) -> dict[int, list[tuple[int, str]]]:
+        """Return, per query row, the candidates whose ratio reaches the threshold, in order.
+
+        A candidate is ``(-1 - kept position, key)`` for a key kept before this chunk, or
+        ``(earlier row, key)`` for a key of this chunk, which counts only if that row is kept.
+        Sorting puts the kept keys first, earliest first, then this chunk's, in order. All
+        ratios are computed in one ``cpdist`` call, on every core: the pairs do not depend
+        on each other, only the decisions do.
+        """
+        kept = self._fuzzy_keys
+        left = [queries[r] for r in rows.tolist()] + [queries[r] for r in later.tolist()]
+        right = [kept[p] for p in positions.tolist()] + [queries[r] for r in earlier.tolist()]
+        if not left:
+            return {}
+        ratios = process.cpdist(
+            left, right, scorer=fuzz.ratio, score_cutoff=self.threshold, workers=-1
+        )
+        targets = [-1 - p for p in positions.tolist()] + earlier.tolist()
+        hits: dict[int, list[tuple[int, str]]] = {}
+        for i in ratios.nonzero()[0].tolist():
+            row = int(rows[i]) if i < len(rows) else int(later[i - len(rows)])
+            hits.setdefault(row, []).append((targets[i], right[i]))
+        for found in hits.values():
+            found.sort(key=lambda hit: (hit[0] >= 0, -hit[0] if hit[0] < 0 else hit[0]))
+        return hits
+
+    def _first_hit(
+        self, text: str, hits: list[tuple[int, str]], kept_rows: dict[int, int]
+    ) -> tuple[int, float] | None:
+        for target, other in hits:
+            if target >= 0 and target not in kept_rows:
+                continue  # an earlier key of this chunk that was itself removed
+            found = score(other, text, threshold=self.threshold)
+            if found:
+                ident = kept_rows[target] if target >= 0 else self._fuzzy_ids[-1 - target]
+                return ident, found
+        return None
 
 
 def find_repeats(
