@@ -206,7 +206,7 @@ class Matcher(ExhaustiveMatcher):
 
     def _feed_chunk(self, chunk: list[str]) -> list[Match]:
         """Decide a chunk of keys in order, with candidates from the index."""
-        from dedup.index import BandIndex, pairs_within, signatures  # lazy: numpy
+        from dedup.index import BandIndex, Bands, pairs_within, signatures  # lazy: numpy
 
         if self._index is None:
             self._index = BandIndex()
@@ -221,8 +221,10 @@ class Matcher(ExhaustiveMatcher):
             if eligible and text not in self._exact and text not in rows:
                 rows[text] = len(rows)
         queries = list(rows)
-        sig = signatures(queries)
-        hits = self._verified_candidates(queries, *self._index.candidates(sig), *pairs_within(sig))
+        bands = Bands.of(signatures(queries))
+        hits = self._verified_candidates(
+            queries, *self._index.candidates(bands), *pairs_within(bands)
+        )
         matches: list[Match] = []
         kept_rows: dict[int, int] = {}  # query row -> id, for the rows kept in this chunk
         removed_rows: dict[int, tuple[int, float]] = {}
@@ -245,7 +247,8 @@ class Matcher(ExhaustiveMatcher):
             else:
                 removed_rows[row] = found
                 matches.append(Match(ident, *found))
-        self._index.add(sig[list(kept_rows)])
+        kept = list(kept_rows)
+        self._index.add(bands.sig[kept], bands.prefixes[kept])
         return matches
 
     def _verified_candidates(
