@@ -237,10 +237,11 @@ class BandIndex:
         entries = (prefixes | positions[:, None]).reshape(-1)
         self._segments.append(np.sort(entries))
         while len(self._segments) > 1 and len(self._segments[-2]) <= 2 * len(self._segments[-1]):
-            newer = self._segments.pop()
-            older = self._segments.pop()
-            # Two sorted runs: the stable sort (timsort) merges them in linear time.
-            self._segments.append(np.sort(np.concatenate([older, newer]), kind="stable"))
+            merged = np.concatenate(self._segments[-2:])
+            del self._segments[-2:]
+            # Two sorted runs: the stable sort (timsort) merges them in linear time, in place.
+            merged.sort(kind="stable")
+            self._segments.append(merged)
         self._store_bytes(sig)
         self.size += len(sig)
 
