@@ -34,10 +34,12 @@ of 300,000 (measured with rapidfuzz 3.14 on this project's 2-core machine). A pa
 long is a dump, not prose, and an exact repeat of it is still found.
 """
 
-# A token is a run of digits, one CJK ideograph or kana (scripts written without spaces), or a
-# run of other letters. Used to weigh replaced words against the size of a paragraph.
+# A token is a run of digits, a run of other letters, or, in the scripts written without spaces
+# (CJK ideographs, kana), a character bigram: the usual stand-in for words there (as in
+# Lucene's CJK analyzer), since one character is too small a unit to weigh a change by. Used to weigh replaced words against the size of a paragraph.
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"\d+|[{_CJK}]|[^\W\d_{_CJK}]+")
+_TOKEN = re.compile(rf"\d+|[{_CJK}]+|[^\W\d_{_CJK}]+")
+_CJK_RUN = re.compile(rf"[{_CJK}]")
 
 SAME_WORD_RATIO = 66
 """Two differing words this alike (``fuzz.ratio``) count as one word misspelt, not replaced.
@@ -64,7 +66,7 @@ def score(a: str, b: str, *, threshold: float) -> float:
     and so do "Arsenal won 2-1" and "Arsenal won 3-0". What differs is the kind of change: a
     copy has typos, punctuation and a word more or less, a different statement has *words
     replaced*. So, beyond the ratio, the words that one key has and the other lacks (a number
-    always counts, a misspelt word paired with its fix does not) must stay within the share
+    always counts, a misspelt word paired with its fix does not) must stay below the share
     of edits the threshold allows, counted against all words of both. A long block with one
     refreshed figure passes; a short sentence with another name or score does not.
 
@@ -86,13 +88,23 @@ def score(a: str, b: str, *, threshold: float) -> float:
 
 
 def _words_agree(a: str, b: str, threshold: float) -> bool:
-    words_a = Counter(_TOKEN.findall(a))
-    words_b = Counter(_TOKEN.findall(b))
+    words_a = Counter(_words(a))
+    words_b = Counter(_words(b))
     only_a = list((words_a - words_b).elements())
     only_b = list((words_b - words_a).elements())
     changed = len(only_a) + len(only_b) - 2 * _misspellings(only_a, only_b)
     total = sum(words_a.values()) + sum(words_b.values())
-    return changed * 100 <= (100 - threshold) * total
+    return changed * 100 < (100 - threshold) * total
+
+
+def _words(text: str) -> list[str]:
+    words: list[str] = []
+    for token in _TOKEN.findall(text):
+        if len(token) > 1 and _CJK_RUN.match(token):
+            words.extend(token[i : i + 2] for i in range(len(token) - 1))
+        else:
+            words.append(token)
+    return words
 
 
 def _misspellings(only_a: list[str], only_b: list[str]) -> int:
