@@ -36,7 +36,8 @@ long is a dump, not prose, and an exact repeat of it is still found.
 
 # A token is a run of digits, a run of other letters, or, in the scripts written without spaces
 # (CJK ideographs, kana), a character bigram: the usual stand-in for words there (as in
-# Lucene's CJK analyzer), since one character is too small a unit to weigh a change by. Used to weigh replaced words against the size of a paragraph.
+# Lucene's CJK analyzer), since one character is too small a unit to weigh a change by.
+# Used to weigh replaced words against the size of a paragraph.
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"\d+|[{_CJK}]+|[^\W\d_{_CJK}]+")
 _CJK_RUN = re.compile(rf"[{_CJK}]")

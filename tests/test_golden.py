@@ -35,7 +35,7 @@ def load(case):
 
 def options_for(args):
     fields = {}
-    for flag, value in zip(args[::2], args[1::2]):
+    for flag, value in zip(args[::2], args[1::2], strict=True):
         name, kind = FLAG_TO_FIELD[flag]
         fields[name] = kind(value)
     return Options(**fields)
@@ -64,9 +64,11 @@ def test_api(case):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_cli(case):
+@pytest.mark.parametrize("via", ["file", "stdin", "dash"])
+def test_cli(case, via):
     data, expected, args = load(case)
-    result = CliRunner().invoke(cli, ["clean", *args, str(GOLDEN / f"{case}.txt")])
+    path = {"file": [str(GOLDEN / f"{case}.txt")], "stdin": [], "dash": ["-"]}[via]
+    result = CliRunner().invoke(cli, ["clean", *args, *path], input=data)
     assert result.exit_code == 0, result.stderr
     assert_same(expected, result.stdout_bytes)
     assert result.stderr == ""
