@@ -47,6 +47,9 @@ class Result:
 
     ``removed[i].index`` and ``.original`` index ``paragraphs``, offsets into ``source``
     (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed.
+    One wrinkle: when every block repeated the first and the first was then read line by line
+    (see ``_read_first_block_by_line``), those blocks' ``original`` is 0, the first line of
+    the block they repeated, and their score is against that whole block.
     """
 
     text: str
