@@ -54,7 +54,7 @@ def test_replaced_words_make_a_different_statement(a, b):
 
 
 def test_a_refreshed_number_in_a_long_block_is_still_a_repeat():
-    block = " ".join(["word%d" % i for i in range(40)]) + " grew by 2 percent"
+    block = " ".join([f"word{i}" for i in range(40)]) + " grew by 2 percent"
     assert score(block, block.replace("2 percent", "3 percent"), threshold=90) > 90
 
 
