@@ -46,7 +46,8 @@ EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM, after removing any temporary fi
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
-error; 130 interrupted; 141 output pipe closed (e.g. by head); 143 terminated.
+error; 70 internal error; 130 interrupted; 141 output pipe closed (e.g. by
+head); 143 terminated.
 """
 
 
@@ -116,7 +117,7 @@ def cli() -> None:
 @click.option("--stats", is_flag=True, help="Print a summary table on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List every removed paragraph on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
-def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool) -> int:  # fmt: skip  # noqa: E501 (click options read best one per line)
+def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
@@ -135,7 +136,7 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
         output, in_place, check, diff, binary_ok, force, verbose, quiet, stats,
     )  # fmt: skip
     _check_usage(files, settings)
-    return _run(files or (STDIN,), settings)
+    click.get_current_context().exit(_run(files or (STDIN,), settings))
 
 
 def _check_usage(files: Sequence[str], settings: Settings) -> None:
@@ -253,8 +254,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def _main(argv: Sequence[str] | None) -> int:
     try:
-        code = cli.main(args=argv, prog_name="dedup", standalone_mode=False)
-    except click.exceptions.Exit as done:  # --help, --version
+        cli.main(args=argv, prog_name="dedup", standalone_mode=False)
+    except click.exceptions.Exit as done:  # the command's own exit, --help, --version
         return done.exit_code
     except click.UsageError as error:
         error.show()
@@ -279,7 +280,7 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
         return EXIT_INTERNAL
-    return code if isinstance(code, int) else EXIT_OK
+    return EXIT_OK
 
 
 def _silence_stdout() -> None:
