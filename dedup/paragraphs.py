@@ -21,7 +21,8 @@ LONG_LINE_CHARS = 100
 """In ``auto`` mode, a block in which most lines are at least this long is one paragraph per
 line: nobody hard-wraps prose that wide, so its lines are paragraphs an extractor wrote out."""
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+"""One line and its terminator; the last line may have none."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _blocks(text: str) -> Iterator[tuple[int, list[_Line]]]:
     """Yield each run of non-blank lines with the offset where the blank lines before it start."""
     lead = 0
     lines: list[_Line] = []
-    for number, found in enumerate(_LINE.finditer(text), start=1):
+    for number, found in enumerate(LINE.finditer(text), start=1):
         content = found.group().rstrip()
         if not content:
             if lines:

@@ -12,7 +12,7 @@ from dedup.decoding import decode, encode
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match, Matcher
 from dedup.normalize import key
 from dedup.paragraphs import Paragraph, SplitMode, split
-from dedup.writing import render
+from dedup.writing import removed_spans, render, unified_diff
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ class Result:
 
     ``removed[i].index`` and ``.original`` index ``paragraphs``, offsets into ``source``
     (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed.
+    One wrinkle: when every block repeated the first and the first was then read line by line
+    (see ``_read_first_block_by_line``), those blocks' ``original`` is 0, the first line of
+    the block they repeated, and their score is against that whole block.
     """
 
     text: str
@@ -64,6 +67,12 @@ class Result:
     def changed(self) -> bool:
         """Whether anything was removed."""
         return bool(self.removed)
+
+    def diff(self, name: str) -> str:
+        """A unified diff from the input to the output, labelled with ``name``."""
+        gone = {match.index for match in self.removed}
+        spans = removed_spans(self.source, self.paragraphs, gone)
+        return unified_diff(self.source, spans, name=name)
 
     def paragraph_text(self, index: int) -> str:
         """The original text of paragraph ``index``, without the blank lines before it."""

@@ -1,0 +1,294 @@
+"""The ``dedup`` command: a thin shell over :mod:`dedup.pipeline`.
+
+Only this module knows about argv, streams, signals and exit codes. Standard output carries
+the cleaned bytes (or the diff) and nothing else; every message goes to stderr through
+:mod:`dedup.console`, which is imported only when there is something to show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import stat
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from types import FrameType
+from typing import BinaryIO, NoReturn
+
+import click
+
+from dedup import __version__
+from dedup.decoding import looks_binary
+from dedup.errors import DedupError, InputError, OutputError
+from dedup.files import (
+    STDIN,
+    atomic_writer,
+    check_editable,
+    display_name,
+    read_input,
+    reason,
+    replace_file,
+    same_file,
+)
+from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD
+from dedup.paragraphs import SPLIT_MODES
+from dedup.pipeline import Options, Result, clean
+
+EXIT_OK = 0
+EXIT_REPEATS_FOUND = 1  # only with --check
+EXIT_ERROR = 2  # usage, input and output errors
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
+EXIT_BROKEN_PIPE = 141  # the reader went away: 128 + SIGPIPE, as a killed filter reports
+EXIT_INTERNAL = 70  # a bug in dedup (EX_SOFTWARE); please report it
+EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM, after removing any temporary file
+
+EXIT_CODES_HELP = """\b
+Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
+error; 70 internal error; 130 interrupted; 141 output pipe closed (e.g. by
+head); 143 terminated.
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the command line asked for, beyond the cleaning :class:`Options`."""
+
+    options: Options
+    output: str | None
+    in_place: bool
+    check: bool
+    diff: bool
+    binary_ok: bool
+    force: bool
+    verbose: bool
+    quiet: bool
+    stats: bool
+
+
+class Terminated(SystemExit):
+    """Raised from the SIGTERM handler so that ``finally`` blocks remove temporary files."""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="dedup")
+def cli() -> None:
+    """Remove duplicate and near-duplicate paragraphs from text."""
+
+
+@cli.command(epilog=EXIT_CODES_HELP)
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write the result to this file instead of stdout.",
+)
+@click.option("-i", "--in-place", is_flag=True, help="Edit each FILE in place (atomically).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would be removed.")
+@click.option("--diff", is_flag=True, help="Write a unified diff of what would be removed.")
+@click.option(
+    "--threshold",
+    type=click.IntRange(0, 100),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Similarity (0-100) from which a paragraph is a near repeat; 100 = exact only.",
+)
+@click.option(
+    "--min-chars",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MIN_CHARS,
+    show_default=True,
+    help="Never remove paragraphs shorter than this.",
+)
+@click.option(
+    "--split",
+    "split_mode",
+    type=click.Choice(SPLIT_MODES),
+    default="auto",
+    show_default=True,
+    help="Paragraphs are lines, blank-line-separated blocks, or auto.",
+)
+@click.option(
+    "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary."
+)
+@click.option("--force", is_flag=True, help="With -i, also edit read-only and hard-linked files.")
+@click.option("--stats", is_flag=True, help="Print a summary table on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="List every removed paragraph on stderr.")
+@click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
+def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
+    """Print FILES (or stdin) with repeated paragraphs removed.
+
+    Each FILE is cleaned as a document of its own and the results are written
+    in order. A paragraph is removed when it repeats, exactly or nearly, one
+    kept earlier; the first occurrence stays, and every other byte is kept.
+
+    \b
+    Examples:
+      dedup clean article.txt > clean.txt
+      curl -s URL | dedup clean --stats
+      dedup clean -i notes/*.txt
+      dedup clean --check --threshold 95 a.txt || echo "a.txt has repeats"
+    """
+    settings = Settings(
+        Options(threshold=threshold, min_chars=min_chars, split=split_mode),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
+        output, in_place, check, diff, binary_ok, force, verbose, quiet, stats,
+    )  # fmt: skip
+    _check_usage(files, settings)
+    click.get_current_context().exit(_run(files or (STDIN,), settings))
+
+
+def _check_usage(files: Sequence[str], settings: Settings) -> None:
+    if settings.in_place and (not files or STDIN in files):
+        raise click.UsageError("-i/--in-place needs FILE arguments; it cannot edit stdin")
+    if settings.in_place and (settings.output or settings.check or settings.diff):
+        raise click.UsageError("-i/--in-place cannot be combined with -o, --check or --diff")
+    if settings.check and settings.output:
+        raise click.UsageError("--check writes nothing; drop -o")
+
+
+def _run(files: Sequence[str], settings: Settings) -> int:
+    """Clean each input in turn; a bad one is reported and skipped, as ``cat`` does."""
+    results: list[tuple[str, Result]] = []
+    failed = False
+    with _sink(settings) as sink:
+        for name in files:
+            try:
+                result = _clean_one(name, settings, sink)
+            except (InputError, OutputError) as error:
+                _error(str(error))
+                failed = True
+                continue
+            results.append((display_name(name), result))
+            if settings.verbose and result.removed:
+                from dedup.console import show_removals
+
+                show_removals(display_name(name), result)
+    if settings.stats:
+        from dedup.console import show_stats
+
+        show_stats(results)
+    if failed:
+        return EXIT_ERROR
+    if settings.check and any(result.changed for _, result in results):
+        return EXIT_REPEATS_FOUND
+    return EXIT_OK
+
+
+def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result:
+    path = check_editable(name, force=settings.force) if settings.in_place else name
+    source = read_input(path)
+    if sink is not None and source.status is not None:
+        _refuse_same_file(name, source.status, sink)
+    if looks_binary(source.data) and not settings.binary_ok:
+        raise InputError(f"{display_name(name)}: binary file (NUL byte); use -a/--text to clean it")
+    result = clean(source.data, settings.options)
+    if settings.in_place:
+        if result.changed:
+            replace_file(path, result.data, expected=source.status)
+    elif settings.diff:
+        assert sink is not None  # _sink gives one whenever there is output
+        sink.write(_diff_bytes(result, display_name(name)))
+    elif sink is not None:
+        sink.write(result.data)
+    return result
+
+
+def _diff_bytes(result: Result, name: str) -> bytes:
+    return result.diff(name).encode("utf-8", "surrogateescape")
+
+
+def _refuse_same_file(name: str, status: os.stat_result, sink: BinaryIO) -> None:
+    try:
+        output = os.fstat(sink.fileno())
+    except (OSError, ValueError):
+        return
+    # Only a regular file can be clobbered; /dev/null or a terminal is the same for everyone.
+    if stat.S_ISREG(output.st_mode) and same_file(status, output):
+        raise InputError(f"{display_name(name)}: input file is output file")
+
+
+@contextlib.contextmanager
+def _sink(settings: Settings) -> Iterator[BinaryIO | None]:
+    """Yield where the output goes: stdout, an atomically written ``-o`` file, or nowhere."""
+    if settings.in_place or settings.check:
+        yield None
+    elif settings.output in (None, STDIN):
+        if sys.stdout is None:
+            raise OutputError("write error: standard output is closed")
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+    elif _is_special(settings.output):
+        with open(settings.output, "wb") as handle:
+            yield handle
+    else:
+        # Written beside the target and renamed at the end, so `-o f f` reads f before f
+        # is replaced, and a failure never leaves a truncated f.
+        with atomic_writer(settings.output) as handle:
+            yield handle
+
+
+def _is_special(path: str) -> bool:
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def _error(message: str) -> None:
+    from dedup.console import show_error  # rich is imported only when there is something to show
+
+    show_error(message)
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
+    raise Terminated(EXIT_TERMINATED)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Run the CLI and exit with the documented code; no expected failure shows a traceback."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    sys.exit(_main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
+        cli.main(args=argv, prog_name="dedup", standalone_mode=False)
+    except click.exceptions.Exit as done:  # the command's own exit, --help, --version
+        return done.exit_code
+    except click.UsageError as error:
+        error.show()
+        return EXIT_ERROR
+    except click.ClickException as error:
+        _error(error.format_message())
+        return EXIT_ERROR
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except DedupError as error:
+        _error(str(error))
+        return error.exit_code
+    except OSError as error:
+        # Reaches here only from writing stdout: ENOSPC on `> /dev/full`, EIO, ...
+        _error(f"write error: {reason(error)}")
+        return EXIT_ERROR
+    except Exception as error:
+        if os.environ.get("DEDUP_DEBUG"):
+            raise
+        _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+
+    The recipe from the Python docs (signal module, "Note on SIGPIPE").
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError):
+        os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)

@@ -1,0 +1,174 @@
+"""Reading inputs and writing results without ever losing data.
+
+Every failure becomes an :class:`InputError` or :class:`OutputError` whose message is one line
+that names the file, the way ``cat`` and ``sed`` word theirs. Writes that replace a file go to a
+temporary file in the same directory, are fsynced, and are renamed over the target only when
+complete, so a crash, a full disk or a kill leaves either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from dedup.errors import InputError, OutputError
+
+STDIN = "-"
+
+
+def display_name(path: str) -> str:
+    """Return ``path`` as it can be shown: undecodable bytes appear as ``\\xNN`` escapes.
+
+    >>> display_name("caf\\udce9.txt")
+    'caf\\\\xe9.txt'
+    """
+    if path == STDIN:
+        return "<stdin>"
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def reason(error: OSError) -> str:
+    """The operating system's words for an error, without Python's ``[Errno N]`` dressing."""
+    return error.strerror or str(error)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The bytes of one input and, for a real file, its identity when it was read."""
+
+    name: str
+    data: bytes
+    status: os.stat_result | None
+
+
+def read_input(name: str) -> Source:
+    """Read all of ``name`` (``-`` for stdin) or raise :class:`InputError`."""
+    if name == STDIN:
+        if sys.stdin is None:
+            raise InputError("<stdin>: standard input is closed")
+        try:
+            return Source(name, sys.stdin.buffer.read(), None)
+        except OSError as error:
+            raise InputError(f"<stdin>: {reason(error)}") from error
+    try:
+        with open(os.fsencode(name), "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                raise InputError(f"{display_name(name)}: Is a directory")
+            return Source(name, handle.read(), status)
+    except OSError as error:
+        raise InputError(f"{display_name(name)}: {reason(error)}") from error
+
+
+def same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    """Whether two stats describe one file (the test ``cat`` uses for "input is output")."""
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def check_editable(name: str, *, force: bool) -> str:
+    """Return the real path to edit in place, or refuse with an :class:`OutputError`.
+
+    A symlink is followed, so the link stays a link and its target is cleaned (``sed -i``
+    would replace the link with a copy). A FIFO or device cannot be replaced by a rename. A
+    file with several hard links or no write permission is refused unless ``force``: replacing
+    it would silently split the links, or overrule its owner's read-only bit.
+    """
+    shown = display_name(name)
+    if name == STDIN:
+        raise OutputError("cannot edit standard input in place")
+    path = os.path.realpath(os.fsencode(name))
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        raise InputError(f"{shown}: {reason(error)}") from error
+    if not stat.S_ISREG(status.st_mode):
+        raise OutputError(f"{shown}: not a regular file, cannot edit in place")
+    if status.st_nlink > 1 and not force:
+        raise OutputError(
+            f"{shown}: has {status.st_nlink} hard links; editing would split them (use --force)"
+        )
+    if not status.st_mode & 0o222 and not force:
+        raise OutputError(f"{shown}: file is read-only (use --force to edit it anyway)")
+    return os.fsdecode(path)
+
+
+def replace_file(path: str, data: bytes, *, expected: os.stat_result | None) -> None:
+    """Atomically replace ``path`` with ``data``, keeping its mode (and owner when allowed).
+
+    ``expected`` is the file's stat when it was read: if the file changed since, nothing is
+    replaced, since writing would throw away someone else's edit.
+    """
+    shown = display_name(path)
+    with atomic_writer(path, mode_of=path) as handle:
+        handle.write(data)
+        if expected is not None and _changed_since(path, expected):
+            raise OutputError(f"{shown}: file changed while dedup was working; left it as it was")
+
+
+def _changed_since(path: str, expected: os.stat_result) -> bool:
+    now = os.stat(path)
+    return (now.st_ino, now.st_size, now.st_mtime_ns) != (
+        expected.st_ino,
+        expected.st_size,
+        expected.st_mtime_ns,
+    )
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str, *, mode_of: str | None = None) -> Iterator[BinaryIO]:
+    """Yield a file that becomes ``path`` only if the ``with`` block completes.
+
+    On any exception, ``KeyboardInterrupt`` and the ``SystemExit`` of a SIGTERM handler
+    included, the temporary file is removed and ``path`` is untouched.
+    """
+    directory, base = os.path.split(os.path.abspath(path))
+    shown = display_name(path)
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"{shown}: {reason(error)}") from error
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+            if mode_of is not None:
+                _copy_owner_and_mode(mode_of, handle.fileno())
+        os.replace(temporary, path)
+        _fsync_directory(directory)
+    except OSError as error:
+        _unlink_quietly(temporary)
+        raise OutputError(f"{shown}: {reason(error)}") from error
+    except BaseException:
+        _unlink_quietly(temporary)
+        raise
+
+
+def _copy_owner_and_mode(source: str, descriptor: int) -> None:
+    status = os.stat(source)
+    os.fchmod(descriptor, stat.S_IMODE(status.st_mode))
+    # Only root may give a file away; anyone else keeps ownership, as sed -i does.
+    with contextlib.suppress(PermissionError):
+        os.fchown(descriptor, status.st_uid, status.st_gid)
+
+
+def _fsync_directory(directory: str) -> None:
+    # Makes the rename itself durable; some filesystems refuse to open a directory, which is
+    # harmless to skip.
+    with contextlib.suppress(OSError):
+        descriptor = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
