@@ -61,5 +61,10 @@ def key(text: str) -> str:
     >>> key("\\uff21\\uff22\\uff23\\uff11") == key("abc1")  # full-width
     True
     """
+    if text.isascii():
+        # The same result, 2-3x faster (measured on the benchmark corpus): NFKC leaves ASCII
+        # alone, casefold is lower there, and the backquote is the one ASCII character _FOLD
+        # maps. Most lines of most corpora take this path; exact mode spends much of its time here.
+        return " ".join(text.replace("`", "'").lower().split())
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
     return " ".join(folded.split())

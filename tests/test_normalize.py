@@ -1,4 +1,9 @@
-from dedup.normalize import key
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup.normalize import _FOLD, key
 
 
 def test_key_folds_what_copies_change():
@@ -19,3 +24,9 @@ def test_key_drops_invisible_characters_and_tatweel():
 def test_key_keeps_what_differs():
     assert key("Version 2") != key("Version 3")
     assert key("naïve") != key("naive")  # accents are content, not typography
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_fast_path_equals_the_unicode_path(text):
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    assert key(text) == " ".join(folded.split())
