@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustiv
     import numpy as np
     from numpy.typing import NDArray
 
-    from dedup.index import BandIndex
+    from dedup.index import BandIndex, Bands
 
 DEFAULT_THRESHOLD = 90
 """Minimum ``fuzz.ratio`` (0-100) of two keys for a near repeat."""
@@ -238,35 +238,68 @@ class Matcher(ExhaustiveMatcher):
             return super().feed(pending)
         matches: list[Match] = []
         start = 0
-        while start < len(pending):
-            if len(self._fuzzy_keys) < SMALL_INPUT:
-                matches += super().feed(pending[start : start + 1])
-                start += 1
-            else:
-                matches += self._feed_chunk(pending[start : start + CHUNK])
-                start += CHUNK
+        while start < len(pending) and len(self._fuzzy_keys) < SMALL_INPUT:
+            matches += super().feed(pending[start : start + 1])
+            start += 1
+        if start < len(pending):
+            matches += self._feed_chunks(pending[start:])
         return matches
 
-    def _feed_chunk(self, chunk: list[str]) -> list[Match]:
-        """Decide a chunk of keys in order, with candidates from the index."""
-        from dedup.index import BandIndex, Bands, pairs_within, signatures  # lazy: numpy
+    def _feed_chunks(self, keys: list[str]) -> list[Match]:
+        """Decide keys ``CHUNK`` at a time with the index, one chunk's signatures ahead.
+
+        Signatures depend only on the keys, and numpy releases the GIL while it computes
+        them, so a second thread works out the next chunk's while this one decides the
+        current chunk: both cores busy, and the result the same as with one.
+        """
+        from concurrent.futures import ThreadPoolExecutor  # lazy: only large inputs use it
+
+        from dedup.index import BandIndex, signatures  # lazy: numpy
 
         if self._index is None:
             self._index = BandIndex()
             for start in range(0, len(self._fuzzy_keys), CHUNK):
                 self._index.add(signatures(self._fuzzy_keys[start : start + CHUNK]))
-        first_id = self.next_id
-        self.next_id += len(chunk)
-        # Only the first copy of each key that is not an exact repeat needs the index.
+        chunks = [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
+        matches: list[Match] = []
+        with ThreadPoolExecutor(max_workers=1) as ahead:
+            queries = self._queries(chunks[0])
+            bands = ahead.submit(_bands, list(queries))
+            for number, chunk in enumerate(chunks):
+                current, current_queries = bands, queries
+                if number + 1 < len(chunks):
+                    queries = self._queries(chunks[number + 1])
+                    bands = ahead.submit(_bands, list(queries))
+                matches += self._feed_chunk(chunk, current_queries, current.result())
+        return matches
+
+    def _queries(self, chunk: list[str]) -> dict[str, int]:
+        """Number the keys of a chunk that need the index: the first copy of each key that
+        may be fuzzy-matched and is not already an exact repeat of a kept key.
+
+        Computed a chunk early, so a key kept in the previous chunk may still be listed
+        here; it is then decided by the exact dict, and its signature is not used.
+        """
         rows: dict[str, int] = {}
+        exact = self._exact
         for text in chunk:
             eligible = self.min_chars <= len(text) <= MAX_FUZZY_CHARS
-            if eligible and text not in self._exact and text not in rows:
+            if eligible and text not in exact and text not in rows:
                 rows[text] = len(rows)
-        queries = list(rows)
-        bands = Bands.of(signatures(queries))
+        return rows
+
+    def _feed_chunk(self, chunk: list[str], rows: dict[str, int], bands: Bands) -> list[Match]:
+        """Decide a chunk of keys in order, with candidates from the index."""
+        from dedup.index import min_agreement, pairs_within  # lazy: numpy
+
+        assert self._index is not None
+        first_id = self.next_id
+        self.next_id += len(chunk)
+        agreement = min_agreement(self.threshold)
         hits = self._verified_candidates(
-            queries, *self._index.candidates(bands), *pairs_within(bands)
+            list(rows),
+            *self._index.candidates(bands, agreement=agreement),
+            *pairs_within(bands, agreement=agreement),
         )
         matches: list[Match] = []
         kept_rows: dict[int, int] = {}  # query row -> id, for the rows kept in this chunk
@@ -338,6 +371,12 @@ class Matcher(ExhaustiveMatcher):
                 ident = kept_rows[target] if target >= 0 else self._fuzzy_ids[-1 - target]
                 return ident, found
         return None
+
+
+def _bands(queries: list[str]) -> Bands:
+    from dedup.index import Bands, signatures  # lazy: numpy
+
+    return Bands.of(signatures(queries))
 
 
 def find_repeats(

@@ -136,6 +136,15 @@ def test_one_key_at_a_time_equals_all_at_once():
     assert single == whole
 
 
+def test_chunk_size_does_not_change_the_result():
+    keys = planted_keys(3000, seed=13)
+    results = []
+    for chunk in (1, 7, 64, 1000, 8192):
+        with small_input(100), mock.patch.object(matching, "CHUNK", chunk):
+            results.append(Matcher().feed(keys))
+    assert all(result == results[0] for result in results)
+
+
 _PROBE = """
 import json, random, sys
 from unittest import mock
