@@ -40,16 +40,16 @@ def min_agreement(threshold: float) -> int:
 
     Unrelated keys share about 128/256 bytes by chance, keys of 5-gram Jaccard J about
     128 * J; a band hit brings 4. Text built from the same sentences (boilerplate, or the
-    benchmark's generated paragraphs) collides in a band often without being near: on the
-    1M-paragraph benchmark corpus 80% of band hits share fewer than 32 bytes. Pairs that
-    really reach ``fuzz.ratio`` 90 there share at least 67 (at 85: 55). The bar is about
-    half that, and drops with the threshold, down to barely above chance for thresholds
-    of 75 and below, where the index is a rough guide anyway.
+    benchmark's generated paragraphs) collides in a band often without being near: in the
+    first 200k paragraphs of the 1M benchmark corpus, 88% of band hits share fewer than 40
+    bytes, while the pairs that really reach ``fuzz.ratio`` 90 share at least 67 (at 85:
+    55). The bar is 40 at 90, and drops with the threshold, down to barely above chance
+    for thresholds of 74 and below, where the index is a rough guide anyway.
 
     >>> min_agreement(90), min_agreement(85), min_agreement(60)
-    (32, 24, 8)
+    (40, 30, 8)
     """
-    return int(min(48, max(8, 1.6 * (threshold - 70))))
+    return int(min(60, max(8, 2 * (threshold - 70))))
 
 
 POSITION_BITS = 27
@@ -199,6 +199,8 @@ class Bands:
     order: NDArray[np.intp]
     """Indices into ``prefixes.reshape(-1)`` that sort it."""
     sorted: NDArray[np.uint64]
+    low: NDArray[np.uint8]
+    """``(n, BINS)`` low bytes of the signatures, for the agreement pre-filter."""
 
     @classmethod
     def of(cls, sig: Signatures) -> Bands:
@@ -206,7 +208,7 @@ class Bands:
         prefixes = _entries(band_hashes(sig))
         flat = prefixes.reshape(-1)
         order = np.argsort(flat)
-        return cls(sig, prefixes, order, flat[order])
+        return cls(sig, prefixes, order, flat[order], _low_bytes(sig))
 
 
 _BAND_STARTS = np.arange(BANDS, dtype=np.uint64) << np.uint64(64 - 5)
@@ -231,6 +233,10 @@ def _search_by_band(
             s0, s1 = seg_bounds[band], seg_bounds[band + 1]
             out[q0:q1] = s0 + np.searchsorted(segment[s0:s1], queries[q0:q1], side=side)
     return out
+
+
+def _low_bytes(sig: Signatures) -> NDArray[np.uint8]:
+    return (sig & np.uint32(0xFF)).astype(np.uint8)
 
 
 def _expand(lo: NDArray[np.intp], hi: NDArray[np.intp]) -> NDArray[np.intp]:
@@ -259,10 +265,13 @@ class BandIndex:
         self.size = 0
         """How many keys have been added; the next one gets this position."""
 
-    def add(self, sig: Signatures, prefixes: NDArray[np.uint64] | None = None) -> None:
+    def add(
+        self, sig: Signatures, prefixes: NDArray[np.uint64] | None = None
+    ) -> NDArray[np.uint64]:
         """Add keys with these signatures at positions ``size``, ``size + 1``, ...
 
-        ``prefixes``, if given, are the keys' rows of :attr:`Bands.prefixes`.
+        ``prefixes``, if given, are the keys' rows of :attr:`Bands.prefixes`. Returns the new
+        entries as a sorted segment of their own, for :meth:`candidates` against just them.
         """
         if self.size + len(sig) > 1 << POSITION_BITS:
             raise OverflowError(f"a band index holds at most {1 << POSITION_BITS} keys")
@@ -270,7 +279,8 @@ class BandIndex:
             prefixes = _entries(band_hashes(sig))
         positions = np.arange(self.size, self.size + len(sig), dtype=np.uint64)
         entries = (prefixes | positions[:, None]).reshape(-1)
-        self._segments.append(np.sort(entries))
+        added = np.sort(entries)
+        self._segments.append(added)
         while len(self._segments) > 1 and len(self._segments[-2]) <= 2 * len(self._segments[-1]):
             merged = np.concatenate(self._segments[-2:])
             del self._segments[-2:]
@@ -279,9 +289,17 @@ class BandIndex:
             self._segments.append(merged)
         self._store_bytes(sig)
         self.size += len(sig)
+        return added
+
+    def snapshot(self) -> tuple[NDArray[np.uint64], ...]:
+        """The band tables as they are now; later :meth:`add` calls never change them.
+
+        (Segments are never modified in place, only replaced by merged copies.)
+        """
+        return tuple(self._segments)
 
     def _store_bytes(self, sig: Signatures) -> None:
-        low = (sig & np.uint32(0xFF)).astype(np.uint8)
+        low = _low_bytes(sig)
         while len(low):
             if not self._blocks or len(self._blocks[-1]) == _BLOCK:
                 self._blocks.append(np.empty((0, BINS), dtype=np.uint8))
@@ -299,17 +317,23 @@ class BandIndex:
         return out
 
     def candidates(
-        self, bands: Bands, *, agreement: int
+        self,
+        bands: Bands,
+        *,
+        agreement: int,
+        segments: tuple[NDArray[np.uint64], ...] | None = None,
     ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         """Return pairs (query row, kept position) that agree on a band and on at least
         ``agreement`` low signature bytes (see :func:`min_agreement`).
 
-        Pairs are unique and sorted by query row, then by kept position.
+        Looks in ``segments`` (a :meth:`snapshot`, or what :meth:`add` returned) if given,
+        else in the whole index. Pairs are unique and sorted by query row, then position.
+        Safe to run on another thread while :meth:`add` runs, given a snapshot.
         """
         queries = bands.sorted
         rows: list[NDArray[np.intp]] = []
         kept: list[NDArray[np.intp]] = []
-        for segment in self._segments:
+        for segment in self.snapshot() if segments is None else segments:
             lo = _search_by_band(segment, queries)
             inside = lo < len(segment)
             hit = np.zeros(len(queries), dtype=bool)
@@ -324,9 +348,16 @@ class BandIndex:
             empty = np.empty(0, dtype=np.intp)
             return empty, empty
         row, position = _unique_pairs(np.concatenate(rows), np.concatenate(kept))
-        low = (bands.sig[row] & np.uint32(0xFF)).astype(np.uint8)
-        passed = (low == self.stored_bytes(position)).sum(axis=1) >= agreement
+        same = np.count_nonzero(bands.low[row] == self.stored_bytes(position), axis=1)
+        passed = same >= agreement
         return row[passed], position[passed]
+
+
+def join_pairs(
+    a: tuple[NDArray[np.intp], NDArray[np.intp]], b: tuple[NDArray[np.intp], NDArray[np.intp]]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Both sets of (row, position) pairs in one (they never overlap: positions differ)."""
+    return np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]])
 
 
 def pairs_within(bands: Bands, *, agreement: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
@@ -345,8 +376,8 @@ def pairs_within(bands: Bands, *, agreement: int) -> tuple[NDArray[np.intp], NDA
     a = order[earlier] // BANDS
     b = order[later] // BANDS
     second, first = _unique_pairs(np.maximum(a, b), np.minimum(a, b))
-    low = (bands.sig & np.uint32(0xFF)).astype(np.uint8)
-    passed = (low[first] == low[second]).sum(axis=1) >= agreement
+    same = np.count_nonzero(bands.low[first] == bands.low[second], axis=1)
+    passed = same >= agreement
     return first[passed], second[passed]
 
 

@@ -246,31 +246,42 @@ class Matcher(ExhaustiveMatcher):
         return matches
 
     def _feed_chunks(self, keys: list[str]) -> list[Match]:
-        """Decide keys ``CHUNK`` at a time with the index, one chunk's signatures ahead.
+        """Decide keys ``CHUNK`` at a time with the index, the next chunk's lookups running ahead.
 
-        Signatures depend only on the keys, and numpy releases the GIL while it computes
-        them, so a second thread works out the next chunk's while this one decides the
-        current chunk: both cores busy, and the result the same as with one.
+        A second thread computes the next chunk's signatures and looks them up in the index
+        as it stands, while this thread decides the current chunk (numpy and rapidfuzz
+        release the GIL, so both cores work). The keys the current chunk keeps are then
+        looked up separately, in a table of their own, before the next chunk is decided, so
+        every key still meets every kept key's bands: the result is the same as with one
+        thread and any chunk size.
         """
         from concurrent.futures import ThreadPoolExecutor  # lazy: only large inputs use it
 
-        from dedup.index import BandIndex, signatures  # lazy: numpy
+        from dedup.index import BandIndex, join_pairs, min_agreement, signatures  # lazy: numpy
 
         if self._index is None:
             self._index = BandIndex()
             for start in range(0, len(self._fuzzy_keys), CHUNK):
                 self._index.add(signatures(self._fuzzy_keys[start : start + CHUNK]))
+        index = self._index
+        agreement = min_agreement(self.threshold)
         chunks = [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
         matches: list[Match] = []
         with ThreadPoolExecutor(max_workers=1) as ahead:
-            queries = self._queries(chunks[0])
-            bands = ahead.submit(_bands, list(queries))
+            rows = self._queries(chunks[0])
+            pending = ahead.submit(_look_up, index, list(rows), index.snapshot(), agreement)
+            unseen: NDArray[np.uint64] | None = None  # entries added since that snapshot
             for number, chunk in enumerate(chunks):
-                current, current_queries = bands, queries
+                current_rows, current = rows, pending
                 if number + 1 < len(chunks):
-                    queries = self._queries(chunks[number + 1])
-                    bands = ahead.submit(_bands, list(queries))
-                matches += self._feed_chunk(chunk, current_queries, current.result())
+                    rows = self._queries(chunks[number + 1])
+                    pending = ahead.submit(_look_up, index, list(rows), index.snapshot(), agreement)
+                bands, found = current.result()
+                if unseen is not None:
+                    late = index.candidates(bands, agreement=agreement, segments=(unseen,))
+                    found = join_pairs(found, late)
+                chunk_matches, unseen = self._feed_chunk(chunk, current_rows, bands, found)
+                matches += chunk_matches
         return matches
 
     def _queries(self, chunk: list[str]) -> dict[str, int]:
@@ -288,19 +299,24 @@ class Matcher(ExhaustiveMatcher):
                 rows[text] = len(rows)
         return rows
 
-    def _feed_chunk(self, chunk: list[str], rows: dict[str, int], bands: Bands) -> list[Match]:
-        """Decide a chunk of keys in order, with candidates from the index."""
+    def _feed_chunk(
+        self,
+        chunk: list[str],
+        rows: dict[str, int],
+        bands: Bands,
+        found: tuple[NDArray[np.intp], NDArray[np.intp]],
+    ) -> tuple[list[Match], NDArray[np.uint64]]:
+        """Decide a chunk of keys in order, given its candidates among kept keys.
+
+        Returns the repeats and the index entries of the keys it kept.
+        """
         from dedup.index import min_agreement, pairs_within  # lazy: numpy
 
         assert self._index is not None
         first_id = self.next_id
         self.next_id += len(chunk)
-        agreement = min_agreement(self.threshold)
-        hits = self._verified_candidates(
-            list(rows),
-            *self._index.candidates(bands, agreement=agreement),
-            *pairs_within(bands, agreement=agreement),
-        )
+        within = pairs_within(bands, agreement=min_agreement(self.threshold))
+        hits = self._verified_candidates(list(rows), *found, *within)
         matches: list[Match] = []
         kept_rows: dict[int, int] = {}  # query row -> id, for the rows kept in this chunk
         removed_rows: dict[int, tuple[int, float]] = {}
@@ -316,16 +332,15 @@ class Matcher(ExhaustiveMatcher):
             if row is None:  # too long for fuzzy work: kept, and matched exactly only
                 self._exact[text] = ident
                 continue
-            found = removed_rows.get(row) or self._first_hit(text, hits.get(row, []), kept_rows)
-            if found is None:
+            found_one = removed_rows.get(row) or self._first_hit(text, hits.get(row, []), kept_rows)
+            if found_one is None:
                 kept_rows[row] = ident
                 self._keep(ident, text)
             else:
-                removed_rows[row] = found
-                matches.append(Match(ident, *found))
+                removed_rows[row] = found_one
+                matches.append(Match(ident, *found_one))
         kept = list(kept_rows)
-        self._index.add(bands.sig[kept], bands.prefixes[kept])
-        return matches
+        return matches, self._index.add(bands.sig[kept], bands.prefixes[kept])
 
     def _verified_candidates(
         self,
@@ -373,10 +388,17 @@ class Matcher(ExhaustiveMatcher):
         return None
 
 
-def _bands(queries: list[str]) -> Bands:
+def _look_up(
+    index: BandIndex,
+    queries: list[str],
+    segments: tuple[NDArray[np.uint64], ...],
+    agreement: int,
+) -> tuple[Bands, tuple[NDArray[np.intp], NDArray[np.intp]]]:
+    """A chunk's bands and its candidates in ``segments`` (run on the look-ahead thread)."""
     from dedup.index import Bands, signatures  # lazy: numpy
 
-    return Bands.of(signatures(queries))
+    bands = Bands.of(signatures(queries))
+    return bands, index.candidates(bands, agreement=agreement, segments=segments)
 
 
 def find_repeats(
