@@ -2,8 +2,9 @@
 
 Comparing every key with every kept key is quadratic; here each key gets a 128-bin
 one-permutation MinHash signature (every 5-gram hashed once, each bin keeps its smallest hash,
-empty bins filled from the next non-empty one), cut into 32 bands of 4 strided bins. Two keys
-become candidates when a whole band agrees, and stay candidates when enough single bins agree.
+empty bins borrow from other bins along fixed routes), cut into 32 bands of 4 strided bins.
+Two keys become candidates when a whole band agrees, and stay candidates when enough single
+bins agree (:func:`min_agreement`).
 The index only proposes; :func:`dedup.matching.score` decides, so a false candidate costs time,
 never a wrong removal, and a missed one costs a removal the exhaustive matcher would make.
 
