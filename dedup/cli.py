@@ -24,6 +24,7 @@ from dedup.decoding import looks_binary
 from dedup.errors import DedupError, InputError, OutputError
 from dedup.files import (
     STDIN,
+    PipeClosed,
     atomic_writer,
     check_editable,
     display_name,
@@ -31,6 +32,7 @@ from dedup.files import (
     reason,
     replace_file,
     same_file,
+    write_all,
 )
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD
 from dedup.paragraphs import SPLIT_MODES
@@ -189,9 +191,9 @@ def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result:
             replace_file(path, result.data, expected=source.status)
     elif settings.diff:
         assert sink is not None  # _sink gives one whenever there is output
-        sink.write(_diff_bytes(result, display_name(name)))
+        write_all(sink, _diff_bytes(result, display_name(name)))
     elif sink is not None:
-        sink.write(result.data)
+        write_all(sink, result.data)
     return result
 
 
@@ -254,8 +256,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def _main(argv: Sequence[str] | None) -> int:
     try:
-        cli.main(args=argv, prog_name="dedup", standalone_mode=False)
-    except click.exceptions.Exit as done:  # the command's own exit, --help, --version
+        # Not standalone, click *returns* the code of the command's ctx.exit() (and of --help).
+        code = cli.main(args=argv, prog_name="dedup", standalone_mode=False)
+    except click.exceptions.Exit as done:
         return done.exit_code
     except click.UsageError as error:
         error.show()
@@ -265,7 +268,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     except (KeyboardInterrupt, click.exceptions.Abort):
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except DedupError as error:
@@ -280,7 +283,7 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
         return EXIT_INTERNAL
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def _silence_stdout() -> None:

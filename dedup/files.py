@@ -21,16 +21,28 @@ from dedup.errors import InputError, OutputError
 
 STDIN = "-"
 
+# A newline or an escape sequence in a file name would break the one-line message, or drive the
+# terminal; such characters are shown as ``\xNN``, as undecodable bytes are.
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+
+
+class PipeClosed(Exception):
+    """The reader of the output went away (EPIPE): stop quietly, as ``cat | head`` does.
+
+    Deliberately not an ``OSError``: click turns an EPIPE ``OSError`` into exit status 1
+    before dedup's own handler could give the documented one.
+    """
+
 
 def display_name(path: str) -> str:
-    """Return ``path`` as it can be shown: undecodable bytes appear as ``\\xNN`` escapes.
+    """Return ``path`` as it can be shown on one line: odd bytes appear as ``\\xNN`` escapes.
 
-    >>> display_name("caf\\udce9.txt")
-    'caf\\\\xe9.txt'
+    >>> display_name("caf\\udce9.txt"), display_name("two\\nlines")
+    ('caf\\\\xe9.txt', 'two\\\\x0alines')
     """
     if path == STDIN:
         return "<stdin>"
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return os.fsencode(path).decode("utf-8", "backslashreplace").translate(_CONTROL_ESCAPES)
 
 
 def reason(error: OSError) -> str:
@@ -53,7 +65,7 @@ def read_input(name: str) -> Source:
         if sys.stdin is None:
             raise InputError("<stdin>: standard input is closed")
         try:
-            return Source(name, sys.stdin.buffer.read(), None)
+            return Source(name, sys.stdin.buffer.read(), _regular_file_status(sys.stdin.buffer))
         except OSError as error:
             raise InputError(f"<stdin>: {reason(error)}") from error
     try:
@@ -64,6 +76,38 @@ def read_input(name: str) -> Source:
             return Source(name, handle.read(), status)
     except OSError as error:
         raise InputError(f"{display_name(name)}: {reason(error)}") from error
+
+
+def _regular_file_status(stream: BinaryIO) -> os.stat_result | None:
+    """The stat of a stream that is a regular file (``< f``), so ``< f >> f`` can be caught."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError):  # not a real file: CliRunner's stdin, a closed descriptor
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
+
+
+def write_all(stream: BinaryIO, data: bytes) -> None:
+    """Write every byte of ``data`` to ``stream`` or raise (:class:`PipeClosed` for EPIPE).
+
+    The bytes go straight to the descriptor, past Python's buffer. With ``PYTHONUNBUFFERED=1``,
+    ``sys.stdout.buffer`` is a raw file whose ``write`` makes one system call and may write
+    only part (a pipe whose reader left, a signal), returning a count nobody checks. And bytes
+    left in a buffer after a failed write would fail again in the interpreter's final flush
+    ("Exception ignored ..."). Here nothing is left behind, whatever the outcome.
+    """
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):  # not a real file (CliRunner's stdout): it takes everything
+        stream.write(data)
+        return
+    view = memoryview(data)
+    try:
+        stream.flush()
+        while view:
+            view = view[os.write(descriptor, view) :]
+    except BrokenPipeError as error:
+        raise PipeClosed from error
 
 
 def same_file(a: os.stat_result, b: os.stat_result) -> bool:
