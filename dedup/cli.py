@@ -113,7 +113,7 @@ def cli() -> None:
     help="Paragraphs are lines, blank-line-separated blocks, or auto.",
 )
 @click.option(
-    "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary."
+    "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary (not -i)."
 )
 @click.option("--force", is_flag=True, help="With -i, also edit read-only and hard-linked files.")
 @click.option("--stats", is_flag=True, help="Print a summary table on stderr.")
@@ -183,6 +183,9 @@ def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result:
     source = read_input(path)
     if sink is not None and source.status is not None:
         _refuse_same_file(name, source.status, sink)
+    if looks_binary(source.data) and settings.in_place:
+        # Even with -a: removing "lines" from an image or an archive in place destroys it.
+        raise InputError(f"{display_name(name)}: binary file (NUL byte); not edited in place")
     if looks_binary(source.data) and not settings.binary_ok:
         raise InputError(f"{display_name(name)}: binary file (NUL byte); use -a/--text to clean it")
     result = clean(source.data, settings.options)

@@ -148,11 +148,8 @@ def replace_file(path: str, data: bytes, *, expected: os.stat_result | None) -> 
     ``expected`` is the file's stat when it was read: if the file changed since, nothing is
     replaced, since writing would throw away someone else's edit.
     """
-    shown = display_name(path)
-    with atomic_writer(path, mode_of=path) as handle:
-        handle.write(data)
-        if expected is not None and _changed_since(path, expected):
-            raise OutputError(f"{shown}: file changed while dedup was working; left it as it was")
+    with atomic_writer(path, expected=expected) as handle:
+        write_all(handle, data)
 
 
 def _changed_since(path: str, expected: os.stat_result) -> bool:
@@ -165,14 +162,19 @@ def _changed_since(path: str, expected: os.stat_result) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str, *, mode_of: str | None = None) -> Iterator[BinaryIO]:
+def atomic_writer(path: str, *, expected: os.stat_result | None = None) -> Iterator[BinaryIO]:
     """Yield a file that becomes ``path`` only if the ``with`` block completes.
 
     On any exception, ``KeyboardInterrupt`` and the ``SystemExit`` of a SIGTERM handler
-    included, the temporary file is removed and ``path`` is untouched.
+    included, the temporary file is removed and ``path`` is untouched. A symlink is written
+    through, as ``>`` does, so it stays a link. The new file gets the mode (and, when allowed,
+    the owner) of the file it replaces, or the umask's default for a new one, as ``>`` gives;
+    ``mkstemp``'s 0600 would silently hide the result from everyone else. With ``expected``,
+    the file must still match that stat just before the rename (re-checked as late as possible).
     """
-    directory, base = os.path.split(os.path.abspath(path))
     shown = display_name(path)
+    target = os.path.realpath(path)
+    directory, base = os.path.split(target)
     try:
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".tmp")
     except OSError as error:
@@ -182,9 +184,10 @@ def atomic_writer(path: str, *, mode_of: str | None = None) -> Iterator[BinaryIO
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-            if mode_of is not None:
-                _copy_owner_and_mode(mode_of, handle.fileno())
-        os.replace(temporary, path)
+            _copy_owner_and_mode(target, handle.fileno())
+        if expected is not None and _changed_since(target, expected):
+            raise OutputError(f"{shown}: file changed while dedup was working; left it as it was")
+        os.replace(temporary, target)
         _fsync_directory(directory)
     except OSError as error:
         _unlink_quietly(temporary)
@@ -195,11 +198,22 @@ def atomic_writer(path: str, *, mode_of: str | None = None) -> Iterator[BinaryIO
 
 
 def _copy_owner_and_mode(source: str, descriptor: int) -> None:
-    status = os.stat(source)
+    try:
+        status = os.stat(source)
+    except FileNotFoundError:
+        os.fchmod(descriptor, 0o666 & ~_umask())
+        return
     os.fchmod(descriptor, stat.S_IMODE(status.st_mode))
     # Only root may give a file away; anyone else keeps ownership, as sed -i does.
     with contextlib.suppress(PermissionError):
         os.fchown(descriptor, status.st_uid, status.st_gid)
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it; dedup runs no threads meanwhile.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_directory(directory: str) -> None:
