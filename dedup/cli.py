@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO, NoReturn, TypeGuard
 
 import click
 
@@ -167,6 +167,10 @@ def _run(files: Sequence[str], settings: Settings) -> int:
                 from dedup.console import show_removals
 
                 show_removals(display_name(name), result)
+        if failed and _is_output_file(settings.output):
+            # A partial result must not replace -o's file, as sort -o keeps it too; the
+            # atomic writer drops its temporary file on this exception.
+            raise OutputError(f"{display_name(settings.output)}: left as it was, an input failed")
     if settings.stats:
         from dedup.console import show_stats
 
@@ -232,6 +236,10 @@ def _sink(settings: Settings) -> Iterator[BinaryIO | None]:
         # is replaced, and a failure never leaves a truncated f.
         with atomic_writer(settings.output) as handle:
             yield handle
+
+
+def _is_output_file(output: str | None) -> TypeGuard[str]:
+    return output is not None and output != STDIN and not _is_special(output)
 
 
 def _is_special(path: str) -> bool:

@@ -268,3 +268,37 @@ def test_kill_leaves_the_original_or_the_whole_result(point, content, repeated):
     child.communicate(timeout=HANG_GUARD)
     assert child.returncode == -signal.SIGKILL
     assert repeated.read_bytes() == content
+
+
+def test_owner_is_kept_when_allowed(repeated):
+    if os.geteuid() != 0:  # only root may give a file away; anyone else keeps it anyway
+        assert run("-i", repeated).exit_code == 0
+        assert repeated.stat().st_uid == os.geteuid()
+        return
+    os.chown(repeated, 12345, 23456)
+    assert run("-i", repeated).exit_code == 0
+    after = repeated.stat()
+    assert (after.st_uid, after.st_gid) == (12345, 23456)
+    assert repeated.read_bytes() == A + B
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (["out.txt"], "dedup: out.txt: binary file (NUL byte); use -a/--text to clean it"),
+        (["missing.txt", "good.txt"], "dedup: missing.txt: No such file or directory"),
+    ],
+    ids=["-o f f with f binary", "one input missing"],
+)
+def test_output_file_is_left_as_it_was_when_an_input_fails(inputs, message, tmp_path):
+    old = b"GIF89a\x00\x01\n" + A + A
+    (tmp_path / "out.txt").write_bytes(old)
+    (tmp_path / "good.txt").write_bytes(A + A)
+    done = dedup("clean", *inputs, "-o", "out.txt", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        message,
+        "dedup: out.txt: left as it was, an input failed",
+    ]
+    assert (tmp_path / "out.txt").read_bytes() == old  # not truncated, not half-written
+    assert temporaries(tmp_path) == []

@@ -7,6 +7,7 @@ stdin and stdout descriptors, its locale and its interpreter's encoding settings
 from __future__ import annotations
 
 import os
+import stat
 
 import pytest
 from processes import dedup, environment, shell
@@ -205,3 +206,17 @@ def test_odd_file_names_in_verbose_and_stats(tmp_path):
     text = done.stderr.decode()
     assert "notes[/b].txt:3 removed, repeats line 1 (exact)" in text
     assert [line.split()[0] for line in text.splitlines()][-1] == "notes[/b].txt"
+
+
+def test_fifo_as_input_and_as_output(tmp_path):
+    (tmp_path / "f.txt").write_bytes(A + B + A)
+    os.mkfifo(tmp_path / "in.fifo")
+    os.mkfifo(tmp_path / "out.fifo")
+    done = shell(
+        "cat f.txt > in.fifo & $DEDUP clean in.fifo;"
+        " cat out.fifo > got.txt & $DEDUP clean f.txt -o out.fifo; wait",
+        cwd=tmp_path,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, A + B, b"")
+    assert (tmp_path / "got.txt").read_bytes() == A + B
+    assert stat.S_ISFIFO((tmp_path / "out.fifo").stat().st_mode)  # written into, not replaced
