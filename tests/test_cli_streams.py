@@ -7,10 +7,15 @@ stdin and stdout descriptors, its locale and its interpreter's encoding settings
 from __future__ import annotations
 
 import os
+import platform
+import signal
 import stat
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
-from processes import dedup, environment, shell
+from processes import DEDUP, HANG_GUARD, dedup, environment, shell
 
 A = b"The council approved the harbour budget on Monday evening.\n"
 B = b"Residents asked for more money for the ferry service today.\n"
@@ -220,3 +225,38 @@ def test_fifo_as_input_and_as_output(tmp_path):
     assert (done.returncode, done.stdout, done.stderr) == (0, A + B, b"")
     assert (tmp_path / "got.txt").read_bytes() == A + B
     assert stat.S_ISFIFO((tmp_path / "out.fifo").stat().st_mode)  # written into, not replaced
+
+
+READ_SYSCALL = {"x86_64": 0, "aarch64": 63}
+
+
+def wait_until_reading_stdin(child):
+    """Block until the child sits in read(0, ...): by then main() has set its handlers.
+
+    ``/proc/PID/syscall`` starts with the number of the system call the process is blocked
+    in and its first argument, so ``0 0x0`` on x86-64 is read() on descriptor 0.
+    """
+    deadline = time.monotonic() + HANG_GUARD
+    syscall = Path(f"/proc/{child.pid}/syscall")
+    reading_stdin = f"{READ_SYSCALL[platform.machine()]} 0x0 "
+    while not syscall.read_text().startswith(reading_stdin):
+        assert child.poll() is None
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"]
+)
+def test_signal_while_reading_stdin(signum, status):
+    child = subprocess.Popen(
+        [*DEDUP, "clean"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment(),
+    )
+    wait_until_reading_stdin(child)
+    child.send_signal(signum)
+    stdout, stderr = child.communicate(timeout=HANG_GUARD)
+    assert (child.returncode, stdout, stderr.strip()) == (status, b"", b"")
