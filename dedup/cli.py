@@ -302,7 +302,9 @@ def _silence_stdout() -> None:
 
     The recipe from the Python docs (signal module, "Note on SIGPIPE").
     """
+    if sys.stdout is None:  # closed from the start (>&-); the pipe was an -o FIFO
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ValueError):
         os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)

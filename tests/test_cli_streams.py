@@ -260,3 +260,13 @@ def test_signal_while_reading_stdin(signum, status):
     child.send_signal(signum)
     stdout, stderr = child.communicate(timeout=HANG_GUARD)
     assert (child.returncode, stdout, stderr.strip()) == (status, b"", b"")
+
+
+def test_fifo_output_whose_reader_leaves_with_stdout_closed(tmp_path):
+    (tmp_path / "big.txt").write_bytes(b"line 0\n" + b"x" * 4_000_000 + b"\n")
+    os.mkfifo(tmp_path / "out.fifo")
+    done = shell(
+        'head -c 1 out.fifo > /dev/null & $DEDUP clean big.txt -o out.fifo >&-; echo "status $?"',
+        cwd=tmp_path,
+    )
+    assert (done.stdout, done.stderr) == (b"status 141\n", b"")
