@@ -189,6 +189,9 @@ ODD_NAMES = {
     "[bold red]alarm[/].txt": "[bold red]alarm[/].txt",
     "with  two spaces.txt": "with  two spaces.txt",
     "trailing backslash\\": "trailing backslash\\",
+    "back\\[slash].txt": "back\\[slash].txt",
+    "[link=https://example.org]x[/link]": "[link=https://example.org]x[/link]",
+    "long " * 40: "long " * 40,
     b"caf\xe9.txt": "caf\\xe9.txt",
     "new\nline.txt": "new\\x0aline.txt",
     "\x1b[31mred.txt": "\\x1b[31mred.txt",
@@ -196,7 +199,7 @@ ODD_NAMES = {
 
 
 def test_odd_file_names_appear_as_they_are_on_one_line(tmp_path):
-    done = dedup("clean", *ODD_NAMES, cwd=tmp_path)
+    done = dedup("clean", *ODD_NAMES, cwd=tmp_path, env=environment(COLUMNS="20"))
     assert done.returncode == 2
     assert done.stderr.decode().splitlines() == [
         f"dedup: {shown}: No such file or directory" for shown in ODD_NAMES.values()
