@@ -71,6 +71,7 @@ OPTIONS = st.builds(
     threshold=st.sampled_from([0, 50, 85, 90, 100]),
     min_chars=st.sampled_from([0, 5, 20]),
     split=st.sampled_from(["auto", "line", "block"]),
+    keep_recurring=st.booleans(),
 )
 
 
@@ -106,7 +107,7 @@ def test_any_bytes_come_out_as_input_minus_lines(data, options):
 @given(documents(), OPTIONS)
 def test_no_two_kept_paragraphs_are_repeats(data, options):
     result = clean(data, options)
-    gone = {m.index for m in result.removed}
+    gone = {m.index for m in result.removed} | set(result.recurring)
     kept = [key(result.paragraph_text(i)) for i in range(len(result.paragraphs)) if i not in gone]
     kept = [k for k in kept if len(k) >= options.min_chars]
     for i, a in enumerate(kept):
@@ -169,6 +170,8 @@ def test_cli_output_equals_api_output(data, options):
         options.split,
         "--text",
     ]
+    if not options.keep_recurring:
+        args.append("--remove-recurring")
     result = CliRunner().invoke(cli, args, input=data)
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes == clean_bytes(data, options)
