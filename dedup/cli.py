@@ -113,13 +113,20 @@ def cli() -> None:
     help="Paragraphs are lines, blank-line-separated blocks, or auto.",
 )
 @click.option(
+    "--keep-recurring/--remove-recurring",
+    default=True,
+    show_default=True,
+    help="Keep a paragraph that recurs 3+ times with new text around each time "
+    "(an interview's questions): structure, not a copy.",
+)
+@click.option(
     "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary (not -i)."
 )
 @click.option("--force", is_flag=True, help="With -i, also edit read-only and hard-linked files.")
 @click.option("--stats", is_flag=True, help="Print a summary table on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List every removed paragraph on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
-def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
+def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
@@ -134,7 +141,7 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
       dedup clean --check --threshold 95 a.txt || echo "a.txt has repeats"
     """
     settings = Settings(
-        Options(threshold=threshold, min_chars=min_chars, split=split_mode),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
+        Options(threshold, min_chars, split_mode, keep_recurring),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
         output, in_place, check, diff, binary_ok, force, verbose, quiet, stats,
     )  # fmt: skip
     _check_usage(files, settings)
