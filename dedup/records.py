@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+# One escape, one decoded character. An escaped surrogate pair is one character, as
+# json.decoder.scanstring decodes it, so it is matched whole (the pair comes first).
+_ESCAPE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.",
+    re.DOTALL,
+)
 
 
 class BadRecord(ValueError):
@@ -127,45 +133,34 @@ def cut_literal(literal: str, spans: Sequence[tuple[int, int]]) -> str:
 
     Escapes are kept as they were written; the decoded offsets are mapped onto the literal.
 
-    >>> cut_literal('"a\\\\nb\\\\u00e9\\\\nc"', [(2, 5)])
-    '"a\\\\nc"'
+    >>> cut_literal('"a\\nb\\u00e9\\nc"', [(2, 5)])
+    '"a\\nc"'
     """
-    offsets = _literal_offsets(literal)
+    to_literal = _offset_map(literal)
     parts = ['"']
-    position = offsets[0]
+    position = 1
     for start, end in spans:
-        parts.append(literal[position : offsets[start]])
-        position = offsets[end]
+        parts.append(literal[position : to_literal(start)])
+        position = to_literal(end)
     parts.append(literal[position:])
     return "".join(parts)
 
 
-def _literal_offsets(literal: str) -> Sequence[int]:
-    """Return, for each decoded character (and the end), its offset in ``literal``.
+def _offset_map(literal: str) -> Callable[[int], int]:
+    """Return a function from an offset in the decoded string to the offset in ``literal``.
 
-    Mirrors :func:`json.decoder.scanstring`: an escaped surrogate pair is one character.
+    Between escapes, characters stand for themselves, so only the escapes are recorded: after
+    each one, where decoding and the literal stand. A bisection finds the last one before an
+    offset. This keeps the cost per escape, not per character, for long documents.
     """
-    body_end = len(literal) - 1
-    if "\\" not in literal:
-        return range(1, body_end + 1)
-    offsets: list[int] = []
-    position = 1
-    while position < body_end:
-        offsets.append(position)
-        if literal[position] != "\\":
-            position += 1
-            continue
-        escape = _ESCAPE.match(literal, position)
-        assert escape is not None  # the literal was accepted by the JSON decoder
-        position = escape.end()
-        if escape.group(1) and _is_pair(escape.group(1), literal, position):
-            position += 6
-    offsets.append(body_end)
-    return offsets
+    decoded_at = [0]
+    literal_at = [1]  # just after the opening quote
+    for escape in _ESCAPE.finditer(literal, 1, len(literal) - 1):
+        decoded_at.append(decoded_at[-1] + (escape.start() - literal_at[-1]) + 1)
+        literal_at.append(escape.end())
 
+    def to_literal(offset: int) -> int:
+        anchor = bisect_right(decoded_at, offset) - 1
+        return literal_at[anchor] + offset - decoded_at[anchor]
 
-def _is_pair(high: str, literal: str, position: int) -> bool:
-    if not 0xD800 <= int(high, 16) <= 0xDBFF:
-        return False
-    low = _ESCAPE.match(literal, position)
-    return bool(low and low.group(1) and 0xDC00 <= int(low.group(1), 16) <= 0xDFFF)
+    return to_literal

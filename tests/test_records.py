@@ -66,11 +66,15 @@ def test_escaped_surrogate_pairs_count_as_one_character():
     assert json.loads(literal) == "😀x\ny\n"
     assert cut_literal(literal, [(0, 3)]) == '"y\\n"'
     assert cut_literal(literal, [(3, 5)]) == '"\\ud83d\\ude00x\\n"'
+    lone_then_pair = '"\\ud800\\ud83d\\ude00\\udc00!"'
+    assert len(json.loads(lone_then_pair)) == 4
+    assert cut_literal(lone_then_pair, [(0, 1)]) == '"\\ud83d\\ude00\\udc00!"'
 
 
 @st.composite
 def texts_and_spans(draw):
-    text = draw(st.text(max_size=40))
+    # Surrogates included: a lone one is escaped alone, a pair as one character.
+    text = draw(st.text(st.characters(exclude_categories=()), max_size=40))
     cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=6)))
     spans = list(zip(cuts[::2], cuts[1::2], strict=False))
     return text, spans
