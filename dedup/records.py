@@ -76,7 +76,7 @@ def _members(line: str) -> Iterator[tuple[str, object, int, int]]:
 
     A later duplicate name wins, as with ``json.loads``, because the caller builds a dict.
     """
-    position = _skip(line, 0)
+    position = _skip(line, 1 if line.startswith("\ufeff") else 0)  # a BOM on the first line
     if line[position : position + 1] != "{":
         raise BadRecord("not a JSON object" if line.strip() else "empty line")
     position = _skip(line, position + 1)

@@ -25,6 +25,12 @@ def test_parse_without_the_id_field_gives_no_id():
     assert parse(b'{"text": "x"}', field="text", id_field="id").ident is None
 
 
+def test_a_byte_order_mark_before_the_first_record_is_kept():
+    record = parse(b'\xef\xbb\xbf{"text": "a\\nb\\n"}\n', field="text")
+    assert record.text == "a\nb\n"
+    assert record.with_spans_removed([(0, 2)]) == b'\xef\xbb\xbf{"text": "b\\n"}\n'
+
+
 def test_a_later_duplicate_field_wins_as_in_json_loads():
     record = parse(b'{"text": "first", "text": "second"}\n', field="text")
     assert record.text == json.loads('{"text": "first", "text": "second"}')["text"] == "second"
