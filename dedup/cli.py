@@ -221,8 +221,8 @@ def _check_corpus_usage(files: Sequence[str], settings: Settings, corpus: Corpus
         raise click.UsageError("--output-dir cannot be combined with -o or --check")
     if corpus.output_dir is not None and (not files or STDIN in files):
         raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
-    if corpus.report is not None and corpus.report == settings.output:
-        raise click.UsageError("--report and -o name the same file")
+    if corpus.report is not None and corpus.report in (settings.output, *files):
+        raise click.UsageError("--report names an input or the -o file")
 
 
 def _run_corpus(files: Sequence[str], settings: Settings) -> int:

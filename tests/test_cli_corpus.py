@@ -237,7 +237,8 @@ def test_check_and_stats_for_a_corpus(corpus):
         (["--across", "--diff", "a.txt"], "-i, --diff and -v work on text files one by one"),
         (["--output-dir", "x", "-o", "y", "a.txt"], "--output-dir cannot be combined with -o"),
         (["--output-dir", "x"], "--output-dir needs FILE arguments"),
-        (["--report", "r", "-o", "r", "a.txt"], "--report and -o name the same file"),
+        (["--report", "r", "-o", "r", "a.txt"], "--report names an input or the -o file"),
+        (["--report", "a.txt", "a.txt"], "--report names an input or the -o file"),
     ],
 )
 def test_usage_errors(corpus, args, message):
