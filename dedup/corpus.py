@@ -97,7 +97,7 @@ class Tally:
     bytes_out: int = 0
     skipped_records: int = 0
     repeats: Counter[str] = field(default_factory=Counter)
-    """Removals per repeated text (its first characters, flattened): the top repeats."""
+    """Removals per kept paragraph that was repeated (its preview), with ``top`` only."""
 
     @property
     def kept(self) -> int:
@@ -110,7 +110,7 @@ class Tally:
         return self.removed - self.exact
 
     def top(self, count: int = TOP_REPEATS) -> list[tuple[str, int]]:
-        """The most removed paragraphs and how often each went, most first."""
+        """The most repeated kept paragraphs and how many copies of each went, most first."""
         return self.repeats.most_common(count)
 
 
@@ -154,10 +154,13 @@ class Cleaner:
     ) -> None:
         self.options = options
         self.tally = Tally()
-        self._top = top  # count removals per text, for --stats; costs memory per distinct text
         self._matcher: Matcher | None = options.matcher() if across else None
         self._ledger = Ledger() if across and report is not None else None
         self._report = report
+        self._top = top
+        # With --stats and --across, the preview of every kept paragraph by id, to name the
+        # earlier original a removal repeats: one short string per kept paragraph.
+        self._previews: dict[int, str] | None = {} if top and across else None
 
     def clean(self, document: Document, source: str, *, bom: bytes = b"") -> Result:
         """Clean one document and account for it in the tally and the report."""
@@ -169,21 +172,35 @@ class Cleaner:
             result = clean_document(source, self.options, self._matcher, bom=bom)
             if self._ledger is not None and len(result.removed) < len(result.paragraphs):
                 self._ledger.add(first_id, document)
-        self._account(result)
+        self._account(result, first_id)
         if self._report is not None:
             for match in result.removed:
                 self._report(self._entry(document, result, match, first_id))
         return result
 
-    def _account(self, result: Result) -> None:
+    def _account(self, result: Result, first_id: int) -> None:
         tally = self.tally
         tally.documents += 1
         tally.paragraphs += len(result.paragraphs)
         tally.removed += len(result.removed)
+        tally.exact += sum(1 for match in result.removed if match.score >= 100)
+        if self._top:
+            self._count_repeats(result, first_id)
+
+    def _count_repeats(self, result: Result, first_id: int) -> None:
+        """Count each removal against the kept paragraph it repeats, shown by its preview."""
+        gone = {match.index for match in result.removed}
+        if self._previews is not None:
+            for index in range(len(result.paragraphs)):
+                if index not in gone:
+                    self._previews[first_id + index] = preview(result.paragraph_text(index))
         for match in result.removed:
-            tally.exact += match.score >= 100
-            if self._top:
-                tally.repeats[preview(result.paragraph_text(match.index))] += 1
+            if match.original >= 0:
+                original = preview(result.paragraph_text(match.original))
+            else:
+                assert self._previews is not None  # only --across has earlier documents
+                original = self._previews[first_id + match.original]
+            self.tally.repeats[original] += 1
 
     def _entry(
         self, document: Document, result: Result, match: Match, first_id: int

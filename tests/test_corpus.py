@@ -112,3 +112,15 @@ def test_output_path_refuses_escapes_and_stdin(name):
 
 def test_output_path_keeps_relative_names():
     assert output_path("out", "./a/b/../c.txt") == "out/a/c.txt"
+
+
+def test_top_repeats_count_copies_against_the_kept_original():
+    cleaner = Cleaner(Options(), across=True, report=None, top=True)
+    boiler = "Baca juga: Jalan tol baru dibuka untuk mudik\n"
+    cleaner.clean(Document("a"), "A story of its own, first.\n" + boiler)
+    cleaner.clean(Document("b"), boiler.replace("mudik", "mudik!"))  # a near copy
+    cleaner.clean(Document("c"), "Another story, second.\n" + boiler + boiler)
+    assert cleaner.tally.top() == [("Baca juga: Jalan tol baru dibuka untuk mudik", 3)]
+    alone = Cleaner(Options(), across=False, report=None, top=True)
+    alone.clean(Document("c"), "Another story, second.\n" + boiler + boiler)
+    assert alone.tally.top() == [("Baca juga: Jalan tol baru dibuka untuk mudik", 1)]
