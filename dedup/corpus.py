@@ -268,6 +268,7 @@ class Run:
         self.warn = warn
         self.observer = observer
         self.check_input = check_input
+        self._bytes_done = 0  # the size of the input files already cleaned, for the progress bar
 
     def run(self, files: Sequence[str], outputs: Outputs) -> Tally:
         """Clean every input and send each to ``outputs(name)``; return the counts."""
@@ -351,7 +352,8 @@ class Run:
                 raise InputError(f"{shown}: Is a directory")
             if self.check_input is not None:
                 self.check_input(name, status)
-            yield reader(handle, shown), handle.tell
+            yield reader(handle, shown), lambda: self._bytes_done + handle.tell()
+            self._bytes_done += status.st_size
 
 
 def input_size(files: Sequence[str]) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pytest
@@ -124,3 +125,30 @@ def test_top_repeats_count_copies_against_the_kept_original():
     alone = Cleaner(Options(), across=False, report=None, top=True)
     alone.clean(Document("c"), "Another story, second.\n" + boiler + boiler)
     assert alone.tally.top() == [("Baca juga: Jalan tol baru dibuka untuk mudik", 1)]
+
+
+class Positions:
+    """An observer that records the input position it is shown after each document."""
+
+    def __init__(self):
+        self.seen = []
+
+    def update(self, tally, position):
+        self.seen.append((tally.documents, position()))
+
+
+def test_progress_position_runs_on_across_files(tmp_path):
+    # The bar's total is the size of all inputs, so the position must not restart per file.
+    record = b'{"text": "One record of a file, long enough to count.\\n"}\n'
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_bytes(record * 3)
+    observer = Positions()
+    run = Run(Cleaner(Options(), across=False, report=None), CorpusSettings(jsonl=True),
+              warn=print, observer=observer)  # fmt: skip
+    files = [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]
+    run.run(files, lambda name: contextlib.nullcontext(None))
+    documents = [documents for documents, _ in observer.seen]
+    positions = [position for _, position in observer.seen]
+    assert documents == [1, 2, 3, 4, 5, 6]
+    assert positions == sorted(positions)
+    assert len(record) * 3 < positions[-1] <= len(record) * 6
