@@ -55,7 +55,8 @@ EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM, after removing any temporary fi
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
-error; 130 interrupted; 141 output pipe closed (e.g. by head); 143 terminated.
+error; 70 internal error; 130 interrupted; 141 output pipe closed (e.g. by
+head); 143 terminated.
 """
 
 
@@ -121,6 +122,13 @@ def cli() -> None:
     help="Paragraphs are lines, blank-line-separated blocks, or auto.",
 )
 @click.option(
+    "--keep-recurring/--remove-recurring",
+    default=True,
+    show_default=True,
+    help="Keep a paragraph that recurs 3+ times with new text around each time "
+    "(an interview's questions): structure, not a copy.",
+)
+@click.option(
     "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary."
 )
 @click.option("--force", is_flag=True, help="With -i, also edit read-only and hard-linked files.")
@@ -160,7 +168,7 @@ def cli() -> None:
     metavar="FILE",
     help="Write every removal as a JSON line to FILE (- for stderr).",
 )
-def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None) -> int:  # fmt: skip  # noqa: E501 (click options read best one per line)
+def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
@@ -182,16 +190,15 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
         binary_ok,
     )  # fmt: skip
     settings = Settings(
-        Options(threshold=threshold, min_chars=min_chars, split=split_mode),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
+        Options(threshold, min_chars, split_mode, keep_recurring),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
         output, in_place, check, diff, binary_ok, force, verbose, quiet, stats,
         corpus if _wants_corpus(corpus, output) else None,
     )  # fmt: skip
     _check_usage(files, settings)
     if field is not None and not jsonl:
         raise click.UsageError("--field needs --jsonl")
-    if settings.corpus is not None:
-        return _run_corpus(files or (STDIN,), settings)
-    return _run(files or (STDIN,), settings)
+    run = _run if settings.corpus is None else _run_corpus
+    click.get_current_context().exit(run(files or (STDIN,), settings))
 
 
 def _check_usage(files: Sequence[str], settings: Settings) -> None:
@@ -380,8 +387,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def _main(argv: Sequence[str] | None) -> int:
     try:
-        code = cli.main(args=argv, prog_name="dedup", standalone_mode=False)
-    except click.exceptions.Exit as done:  # --help, --version
+        cli.main(args=argv, prog_name="dedup", standalone_mode=False)
+    except click.exceptions.Exit as done:  # the command's own exit, --help, --version
         return done.exit_code
     except click.UsageError as error:
         error.show()
@@ -406,7 +413,7 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
         return EXIT_INTERNAL
-    return code if isinstance(code, int) else EXIT_OK
+    return EXIT_OK
 
 
 def _silence_stdout() -> None:

@@ -1,0 +1,51 @@
+import dataclasses
+
+import pytest
+
+import dedup
+from dedup import Match, Options, clean, clean_bytes
+
+TEXT = "A paragraph that repeats itself.\nSomething else entirely here.\nA paragraph that repeats itself!\n"
+
+
+def test_public_names():
+    assert set(dedup.__all__) >= {
+        "clean",
+        "clean_bytes",
+        "Options",
+        "Result",
+        "Match",
+        "DedupError",
+    }
+
+
+def test_clean_explains_every_removal():
+    result = clean(TEXT)
+    assert result.text == "A paragraph that repeats itself.\nSomething else entirely here.\n"
+    assert result.removed == (Match(index=2, original=0, score=result.removed[0].score),)
+    assert result.removed[0].score > 90
+    assert result.paragraph_text(2) == "A paragraph that repeats itself!\n"
+    assert result.changed
+
+
+def test_bytes_in_bytes_out():
+    assert clean(TEXT.encode()).data == clean_bytes(TEXT.encode()) == clean(TEXT).text.encode()
+
+
+def test_options_are_frozen_and_validated():
+    options = Options(threshold=95)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.threshold = 5  # type: ignore[misc]
+    assert dataclasses.replace(options, min_chars=3).min_chars == 3
+    with pytest.raises(ValueError, match="threshold"):
+        Options(threshold=101)
+
+
+def test_same_input_same_result_in_any_order():
+    first = clean(TEXT)
+    clean("other text\nother text\n")
+    assert clean(TEXT) == first
+
+
+def test_diff_of_the_result():
+    assert clean(TEXT).diff("t.txt").splitlines()[-1] == "-A paragraph that repeats itself!"

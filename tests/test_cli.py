@@ -1,0 +1,129 @@
+"""The CLI through CliRunner: stdout bytes, stderr and exit code, each asserted on its own."""
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from dedup.cli import cli, main
+
+A = "The council approved the harbour budget on Monday evening.\n"
+B = "Residents asked for more money for the ferry service today.\n"
+REPEATED = (A + B + A).encode()
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, ["clean", *args], input=input)
+
+
+@pytest.fixture
+def repeated(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(REPEATED)
+    return path
+
+
+def test_stdout_is_only_the_text(repeated):
+    result = run(str(repeated))
+    assert (result.exit_code, result.stdout_bytes, result.stderr) == (0, (A + B).encode(), "")
+
+
+def test_check_exit_codes(repeated, tmp_path):
+    clean_file = tmp_path / "b.txt"
+    clean_file.write_text(A + B)
+    found = run("--check", str(repeated))
+    assert (found.exit_code, found.stdout_bytes) == (1, b"")
+    assert run("--check", str(clean_file)).exit_code == 0
+
+
+def test_diff_on_stdout(repeated):
+    result = run("--diff", str(repeated))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "-" + A.rstrip("\n")
+    assert result.stderr == ""
+
+
+def test_stats_and_verbose_go_to_stderr(repeated):
+    result = run("--stats", "-v", str(repeated))
+    assert result.stdout_bytes == (A + B).encode()
+    assert "removed, repeats line 1" in result.stderr
+    assert "paragraphs" in result.stderr
+
+
+def test_missing_file_is_one_line_and_the_run_goes_on(repeated, tmp_path):
+    result = run(str(tmp_path / "missing.txt"), str(repeated))
+    assert result.exit_code == 2
+    assert result.stdout_bytes == (A + B).encode()
+    assert result.stderr.strip().splitlines() == [
+        f"dedup: {tmp_path / 'missing.txt'}: No such file or directory"
+    ]
+
+
+def test_directory_and_binary_are_refused(tmp_path):
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(b"PK\x00\x01" + REPEATED)
+    result = run(str(tmp_path), str(binary))
+    assert result.exit_code == 2
+    assert "Is a directory" in result.stderr
+    assert "binary file" in result.stderr
+    assert result.stdout_bytes == b""
+    forced = run("-a", str(binary))
+    assert forced.exit_code == 0
+    assert forced.stdout_bytes == b"PK\x00\x01" + (A + B).encode()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--threshold", "101"],
+        ["--split", "words"],
+        ["-i"],
+        ["-i", "-"],
+        ["--check", "-o", "x"],
+        ["--nope"],
+    ],
+)
+def test_usage_errors_exit_2(args):
+    result = run(*args, input=b"")
+    assert result.exit_code == 2
+    assert result.stdout_bytes == b""
+    assert "Usage" in result.stderr or "Error" in result.stderr
+
+
+def test_in_place_rewrites_only_changed_files(repeated, tmp_path):
+    untouched = tmp_path / "c.txt"
+    untouched.write_text(A + B)
+    before = untouched.stat()
+    result = run("-i", str(repeated), str(untouched))
+    assert (result.exit_code, result.stdout_bytes) == (0, b"")
+    assert repeated.read_bytes() == (A + B).encode()
+    after = untouched.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_output_file_may_be_the_input(repeated):
+    result = run(str(repeated), "-o", str(repeated))
+    assert result.exit_code == 0
+    assert repeated.read_bytes() == (A + B).encode()
+
+
+def test_version_and_help():
+    assert CliRunner().invoke(cli, ["--version"]).stdout.startswith("dedup, version ")
+    help_text = run("--help").stdout
+    assert "Exit status" in help_text
+    assert "Example" in help_text
+
+
+def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr("dedup.cli.clean", boom)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["clean", os.devnull])
+    assert exit_info.value.code == 70
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: kaboom" in err
+    assert "DEDUP_DEBUG=1" in err
+    assert "Traceback" not in err

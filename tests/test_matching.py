@@ -1,0 +1,64 @@
+import pytest
+
+from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher, find_repeats, score
+
+LINE = "the council approved the harbour budget on monday evening"
+
+
+def test_exact_repeats_are_found_with_their_first_occurrence():
+    assert find_repeats([LINE, "other paragraph, long enough", LINE]) == [Match(2, 0, 100.0)]
+
+
+def test_short_keys_are_never_removed():
+    assert find_repeats(["***", "***", "advertisement", "advertisement"]) == []
+    assert find_repeats(["***", "***"], min_chars=0) == [Match(1, 0, 100.0)]
+
+
+def test_threshold_100_finds_only_exact_repeats():
+    typo = LINE.replace("budget", "budgte")
+    assert find_repeats([LINE, typo], threshold=100) == []
+    assert find_repeats([LINE, typo])[0].original == 0
+
+
+def test_keep_first_compares_only_with_kept_paragraphs():
+    a = "aaaa bbbb cccc dddd eeee ffff gggg hhhh"
+    b = "aaaa bbbb cccc dddd eeee ffff gggg hhhX"
+    c = "aaaa bbbb cccc dddd eeee ffff gggX hhhX"
+    assert [m.index for m in find_repeats([a, b, c], threshold=97)] == [1]
+
+
+def test_feeding_in_batches_equals_feeding_at_once():
+    keys = [
+        LINE,
+        "another paragraph that is long",
+        LINE,
+        LINE + "!",
+        "another paragraph that is long",
+    ]
+    whole = Matcher().feed(keys)
+    matcher = Matcher()
+    parts = matcher.feed(keys[:2]) + matcher.feed(keys[2:])
+    assert parts == whole
+    assert matcher.next_id == len(keys)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("vote for anna on the last page!", "vote for olga on the last page!"),
+        ("arsenal beat chelsea 2-1 on saturday", "arsenal beat chelsea 3-0 on saturday"),
+    ],
+)
+def test_replaced_words_make_a_different_statement(a, b):
+    assert score(a, b, threshold=90) == 0.0
+
+
+def test_a_refreshed_number_in_a_long_block_is_still_a_repeat():
+    block = " ".join([f"word{i}" for i in range(40)]) + " grew by 2 percent"
+    assert score(block, block.replace("2 percent", "3 percent"), threshold=90) > 90
+
+
+def test_very_long_keys_are_compared_exactly_only():
+    long = "x" * (MAX_FUZZY_CHARS + 1)
+    assert score(long, long + "y", threshold=50) == 0.0
+    assert find_repeats([long, long]) == [Match(1, 0, 100.0)]
