@@ -387,7 +387,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def _main(argv: Sequence[str] | None) -> int:
     try:
-        cli.main(args=argv, prog_name="dedup", standalone_mode=False)
+        # click >= 8.2 returns the code of ctx.exit() in non-standalone mode instead of
+        # raising Exit; older versions raise. Both are handled.
+        code = cli.main(args=argv, prog_name="dedup", standalone_mode=False)
     except click.exceptions.Exit as done:  # the command's own exit, --help, --version
         return done.exit_code
     except click.UsageError as error:
@@ -413,7 +415,7 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
         return EXIT_INTERNAL
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def _silence_stdout() -> None:
