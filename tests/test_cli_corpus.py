@@ -272,3 +272,19 @@ def test_same_file_as_stdout_is_refused(corpus):
             os.close(fd)
     assert code == 2
     assert err.getvalue().decode() == "dedup: docs.jsonl: input file is output file\n"
+
+
+def test_the_real_command_keeps_its_exit_codes(corpus):
+    # Through `python -m dedup`, not CliRunner: click's non-standalone return path included.
+    import subprocess
+    import sys
+
+    def status(*args):
+        command = [sys.executable, "-m", "dedup", "clean", *args]
+        return subprocess.run(command, capture_output=True, check=False).returncode
+
+    Path("twice.txt").write_text(FIRST + FIRST)
+    assert status("--check", "twice.txt") == 1
+    assert status("--check", "a.txt") == 0
+    assert status("missing.txt") == 2
+    assert status("--jsonl", "--across", "--check", "docs.jsonl") == 1
