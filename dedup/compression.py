@@ -143,29 +143,37 @@ def _read_up_to(source: BinaryIO, size: int) -> bytes:
     return head
 
 
-class _Prefixed(io.RawIOBase):
-    """``head`` followed by the rest of ``source``: a sniffed stream, made whole again."""
-
-    def __init__(self, head: bytes, source: BinaryIO) -> None:
-        self._head = head
-        self._source = source
+class _Source(io.RawIOBase):
+    """A readable raw stream; a subclass only says how to get up to ``size`` bytes."""
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:  # noqa: ANN401 (io's own signature: a writable buffer)
         view = memoryview(buffer).cast("B")
-        if self._head:
-            size = min(len(view), len(self._head))
-            view[:size] = self._head[:size]
-            self._head = self._head[size:]
-            return size
-        data = self._source.read(len(view))
+        data = self._read(len(view))
         view[: len(data)] = data
         return len(data)
 
+    def _read(self, size: int) -> bytes:
+        raise NotImplementedError
 
-class _ZstandardFrames(io.RawIOBase):
+
+class _Prefixed(_Source):
+    """``head`` followed by the rest of ``source``: a sniffed stream, made whole again."""
+
+    def __init__(self, head: bytes, source: BinaryIO) -> None:
+        self._head = head
+        self._source = source
+
+    def _read(self, size: int) -> bytes:
+        if not self._head:
+            return self._source.read(size)
+        data, self._head = self._head[:size], self._head[size:]
+        return data
+
+
+class _ZstandardFrames(_Source):
     """zstd frames one after another, as pzstd or ``cat a.zst b.zst`` write them.
 
     zstandard's own ``stream_reader`` ends quietly at a truncated frame, which would drop the
@@ -181,22 +189,17 @@ class _ZstandardFrames(io.RawIOBase):
         self._pending = b""
         self._offset = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 (io's own signature: a writable buffer)
-        view = memoryview(buffer).cast("B")
+    def _read(self, size: int) -> bytes:
         while self._offset == len(self._pending):
             chunk = self._raw.read(self.CHUNK)
             if not chunk:
                 if self._frame is not None and not self._frame.eof:
                     raise EOFError("compressed file ended before the end of a zstd frame")
-                return 0
+                return b""
             self._pending, self._offset = self._decompress(chunk), 0
-        size = min(len(view), len(self._pending) - self._offset)
-        view[:size] = self._pending[self._offset : self._offset + size]
-        self._offset += size
-        return size
+        data = self._pending[self._offset : self._offset + size]
+        self._offset += len(data)
+        return data
 
     def _decompress(self, data: bytes) -> bytes:
         parts = []
@@ -208,7 +211,7 @@ class _ZstandardFrames(io.RawIOBase):
         return b"".join(parts)
 
 
-class _Checked(io.RawIOBase):
+class _Checked(_Source):
     """Reads ``stream`` and turns a decompressor's complaint into one line naming the file."""
 
     def __init__(self, stream: BinaryIO, name: str, compression: Format | None) -> None:
@@ -216,13 +219,9 @@ class _Checked(io.RawIOBase):
         self._name = name
         self._compression = compression
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:  # noqa: ANN401 (io's own signature: a writable buffer)
-        view = memoryview(buffer).cast("B")
+    def _read(self, size: int) -> bytes:
         try:
-            data = self._stream.read(len(view))
+            return self._stream.read(size)
         except (OSError, EOFError, zlib.error) as error:
             raise InputError(f"{self._name}: {self._describe(error)}") from error
         except Exception as error:
@@ -230,8 +229,6 @@ class _Checked(io.RawIOBase):
             if self._compression != "zstd":
                 raise
             raise InputError(f"{self._name}: {self._describe(error)}") from error
-        view[: len(data)] = data
-        return len(data)
 
     def _describe(self, error: BaseException) -> str:
         what = f"corrupt {self._compression} data" if self._compression else "read error"
