@@ -353,22 +353,29 @@ def _refuse_same_file(name: str, status: os.stat_result, sink: BinaryIO) -> None
 
 @contextlib.contextmanager
 def _sink(settings: Settings) -> Iterator[BinaryIO | None]:
-    """Yield where the output goes: stdout, an atomically written ``-o`` file, or nowhere."""
-    if settings.in_place or settings.check or (settings.corpus and settings.corpus.output_dir):
-        yield None
-    elif settings.output in (None, STDIN):
-        if sys.stdout is None:
-            raise OutputError("write error: standard output is closed")
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-    elif _is_special(settings.output):
-        with open(settings.output, "wb") as handle:
-            yield handle
-    else:
-        # Written beside the target and renamed at the end, so `-o f f` reads f before f
-        # is replaced, and a failure never leaves a truncated f.
-        with atomic_writer(settings.output) as handle:
-            yield handle
+    """Yield where the output goes: stdout, an atomically written ``-o`` file, or nowhere.
+
+    EPIPE from any write into it (corpus mode writes record by record) becomes
+    :class:`PipeClosed`, since click would turn the ``OSError`` into exit status 1.
+    """
+    try:
+        if settings.in_place or settings.check or (settings.corpus and settings.corpus.output_dir):
+            yield None
+        elif settings.output in (None, STDIN):
+            if sys.stdout is None:
+                raise OutputError("write error: standard output is closed")
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+        elif _is_special(settings.output):
+            with open(settings.output, "wb") as handle:
+                yield handle
+        else:
+            # Written beside the target and renamed at the end, so `-o f f` reads f before f
+            # is replaced, and a failure never leaves a truncated f.
+            with atomic_writer(settings.output) as handle:
+                yield handle
+    except BrokenPipeError as error:
+        raise PipeClosed from error
 
 
 def _is_output_file(output: str | None) -> TypeGuard[str]:
@@ -422,6 +429,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except OSError as error:
         # Reaches here only from writing stdout: ENOSPC on `> /dev/full`, EIO, ...
         _error(f"write error: {reason(error)}")
+        _flush_or_silence_stdout()
         return EXIT_ERROR
     except Exception as error:
         if os.environ.get("DEDUP_DEBUG"):
@@ -429,6 +437,18 @@ def _main(argv: Sequence[str] | None) -> int:
         _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
         return EXIT_INTERNAL
     return code if isinstance(code, int) else EXIT_OK
+
+
+def _flush_or_silence_stdout() -> None:
+    """Flush what stdout still holds; if it cannot take it, silence it (see below).
+
+    Otherwise the interpreter's final flush fails again and prints "Exception ignored".
+    """
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
 
 
 def _silence_stdout() -> None:

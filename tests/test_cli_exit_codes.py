@@ -20,6 +20,8 @@ from processes import dedup, environment
 A = b"The council approved the harbour budget on Monday evening.\n"
 B = b"Residents asked for more money for the ferry service today.\n"
 BINARY = b"PK\x03\x04\x00\x00" + A + A
+JSONL = b'{"id": 1, "text": "%s%s%s"}\n' % (A[:-1] + b"\\n", B[:-1] + b"\\n", A[:-1])
+JSONL_CLEANED = b'{"id": 1, "text": "%s%s"}\n' % (A[:-1] + b"\\n", B[:-1] + b"\\n")
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,16 @@ CASES = {
     "reader gone, unbuffered": Case(
         ("clean", "repeated.txt"), 141, b"", "", to="gone", env=UNBUFFERED
     ),
+    # Corpus mode writes record by record through its own code; the same promises hold.
+    "corpus: clean": Case(("clean", "--jsonl", "docs.jsonl"), 0, JSONL_CLEANED, ""),
+    "corpus: reader gone": Case(("clean", "--jsonl", "docs.jsonl"), 141, b"", "", to="gone"),
+    "corpus: reader gone, unbuffered": Case(
+        ("clean", "--jsonl", "docs.jsonl"), 141, b"", "", to="gone", env=UNBUFFERED
+    ),
+    "corpus: full disk": Case(("clean", "--jsonl", "docs.jsonl"), 2, b"", NO_SPACE, to="full"),
+    "corpus: full disk, unbuffered": Case(
+        ("clean", "--jsonl", "docs.jsonl"), 2, b"", NO_SPACE, to="full", env=UNBUFFERED
+    ),
 }
 
 
@@ -112,6 +124,7 @@ def fixtures(tmp_path):
     (tmp_path / "repeated.txt").write_bytes(A + B + A)
     (tmp_path / "clean.txt").write_bytes(A + B)
     (tmp_path / "binary.bin").write_bytes(BINARY)
+    (tmp_path / "docs.jsonl").write_bytes(JSONL)
     (tmp_path / "linked.txt").write_bytes(A + A)
     os.link(tmp_path / "linked.txt", tmp_path / "link2.txt")
     (tmp_path / "sub").mkdir()
