@@ -227,7 +227,7 @@ main(sys.argv[3:])
 """
 
 
-def start_paused(path, point):
+def start_paused(path, point, reap):
     marker = path.parent / "paused"
     child = subprocess.Popen(
         [sys.executable, "-c", PAUSING_DRIVER, marker, point, "clean", "-i", path],
@@ -235,6 +235,7 @@ def start_paused(path, point):
         stderr=subprocess.PIPE,
         env=environment(),
     )
+    reap(child)
     deadline = time.monotonic() + HANG_GUARD
     while not marker.exists():
         assert child.poll() is None, child.communicate()
@@ -246,8 +247,8 @@ def start_paused(path, point):
 @pytest.mark.parametrize(
     ("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"]
 )
-def test_signal_during_in_place_edit_removes_the_temporary_file(signum, status, repeated):
-    child = start_paused(repeated, "before-rename")
+def test_signal_during_in_place_edit_removes_the_temporary_file(signum, status, repeated, reap):
+    child = start_paused(repeated, "before-rename", reap)
     assert len(temporaries(repeated.parent)) == 1  # the cleanup below has something to do
     child.send_signal(signum)
     _, stderr = child.communicate(timeout=HANG_GUARD)
@@ -262,8 +263,8 @@ def test_signal_during_in_place_edit_removes_the_temporary_file(signum, status, 
     ("point", "content"),
     [("before-rename", A + B + A), ("after-rename", A + B)],
 )
-def test_kill_leaves_the_original_or_the_whole_result(point, content, repeated):
-    child = start_paused(repeated, point)
+def test_kill_leaves_the_original_or_the_whole_result(point, content, repeated, reap):
+    child = start_paused(repeated, point, reap)
     child.kill()
     child.communicate(timeout=HANG_GUARD)
     assert child.returncode == -signal.SIGKILL

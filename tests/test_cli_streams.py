@@ -251,7 +251,7 @@ def wait_until_reading_stdin(child):
 @pytest.mark.parametrize(
     ("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["TERM", "INT"]
 )
-def test_signal_while_reading_stdin(signum, status):
+def test_signal_while_reading_stdin(signum, status, reap):
     child = subprocess.Popen(
         [*DEDUP, "clean"],
         stdin=subprocess.PIPE,
@@ -259,6 +259,7 @@ def test_signal_while_reading_stdin(signum, status):
         stderr=subprocess.PIPE,
         env=environment(),
     )
+    reap(child)
     wait_until_reading_stdin(child)
     child.send_signal(signum)
     stdout, stderr = child.communicate(timeout=HANG_GUARD)
