@@ -12,18 +12,28 @@ import os
 import signal
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO, NoReturn, TypeGuard
 
 import click
 
 from dedup import __version__
+from dedup.compression import decompress_bytes, format_for
+from dedup.corpus import (
+    DEFAULT_FIELD,
+    DEFAULT_ID_FIELD,
+    CorpusSettings,
+    Observer,
+    clean_corpus,
+    input_size,
+)
 from dedup.decoding import looks_binary
 from dedup.errors import DedupError, InputError, OutputError
 from dedup.files import (
     STDIN,
+    PipeClosed,
     atomic_writer,
     check_editable,
     display_name,
@@ -31,6 +41,7 @@ from dedup.files import (
     reason,
     replace_file,
     same_file,
+    write_all,
 )
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD
 from dedup.paragraphs import SPLIT_MODES
@@ -65,6 +76,8 @@ class Settings:
     verbose: bool
     quiet: bool
     stats: bool
+    corpus: CorpusSettings | None = None
+    """Set when any corpus option is given (or ``-o`` names a compressed file)."""
 
 
 class Terminated(SystemExit):
@@ -111,18 +124,60 @@ def cli() -> None:
     help="Paragraphs are lines, blank-line-separated blocks, or auto.",
 )
 @click.option(
-    "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary."
+    "--keep-recurring/--remove-recurring",
+    default=True,
+    show_default=True,
+    help="Keep a paragraph that recurs 3+ times with new text around each time "
+    "(an interview's questions): structure, not a copy.",
+)
+@click.option(
+    "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary (not -i)."
 )
 @click.option("--force", is_flag=True, help="With -i, also edit read-only and hard-linked files.")
 @click.option("--stats", is_flag=True, help="Print a summary table on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="List every removed paragraph on stderr.")
 @click.option("-q", "--quiet", is_flag=True, help="Print no warnings.")
-def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
+@click.option(
+    "--jsonl", is_flag=True, help="Input and output are JSON Lines, a document per record."
+)
+@click.option(
+    "--field",
+    metavar="NAME",
+    help=f"With --jsonl, the field holding the text.  [default: {DEFAULT_FIELD}]",
+)
+@click.option(
+    "--id-field",
+    metavar="NAME",
+    default=DEFAULT_ID_FIELD,
+    show_default=True,
+    help="With --jsonl, the field naming a record in --report.",
+)
+@click.option(
+    "--across", is_flag=True, help="Also remove repeats of paragraphs kept in earlier documents."
+)
+@click.option(
+    "--skip-bad-records", is_flag=True, help="Pass bad JSONL lines through, with a warning."
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Write each cleaned FILE under DIR, with the same relative name.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Write every removal as a JSON line to FILE (- for stderr).",
+)
+def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
     in order. A paragraph is removed when it repeats, exactly or nearly, one
     kept earlier; the first occurrence stays, and every other byte is kept.
+    With --across, documents (files, or --jsonl records) are one corpus.
+    gzip and zstd input is read as is; -o NAME.gz or NAME.zst compresses.
 
     \b
     Examples:
@@ -130,13 +185,22 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
       curl -s URL | dedup clean --stats
       dedup clean -i notes/*.txt
       dedup clean --check --threshold 95 a.txt || echo "a.txt has repeats"
+      dedup clean --jsonl --across --report removed.jsonl docs.jsonl.zst -o clean.jsonl.zst
     """
+    corpus = CorpusSettings(
+        jsonl, field or DEFAULT_FIELD, id_field, across, skip_bad_records, output_dir, report,
+        binary_ok,
+    )  # fmt: skip
     settings = Settings(
-        Options(threshold=threshold, min_chars=min_chars, split=split_mode),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
+        Options(threshold, min_chars, split_mode, keep_recurring),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
         output, in_place, check, diff, binary_ok, force, verbose, quiet, stats,
+        corpus if _wants_corpus(corpus, output) else None,
     )  # fmt: skip
     _check_usage(files, settings)
-    click.get_current_context().exit(_run(files or (STDIN,), settings))
+    if field is not None and not jsonl:
+        raise click.UsageError("--field needs --jsonl")
+    run = _run if settings.corpus is None else _run_corpus
+    click.get_current_context().exit(run(files or (STDIN,), settings))
 
 
 def _check_usage(files: Sequence[str], settings: Settings) -> None:
@@ -146,6 +210,74 @@ def _check_usage(files: Sequence[str], settings: Settings) -> None:
         raise click.UsageError("-i/--in-place cannot be combined with -o, --check or --diff")
     if settings.check and settings.output:
         raise click.UsageError("--check writes nothing; drop -o")
+    if settings.corpus is not None:
+        _check_corpus_usage(files, settings, settings.corpus)
+
+
+def _wants_corpus(corpus: CorpusSettings, output: str | None) -> bool:
+    plain = CorpusSettings(binary_ok=corpus.binary_ok, id_field=corpus.id_field)
+    return corpus != plain or (output is not None and format_for(output) is not None)
+
+
+def _check_corpus_usage(files: Sequence[str], settings: Settings, corpus: CorpusSettings) -> None:
+    if settings.in_place or settings.diff or settings.verbose:
+        raise click.UsageError(
+            "-i, --diff and -v work on text files one by one; with corpus options "
+            "(--jsonl, --across, --report, --output-dir, -o *.gz/*.zst) use --output-dir "
+            "and --report"
+        )
+    if corpus.output_dir is not None and (settings.output or settings.check):
+        raise click.UsageError("--output-dir cannot be combined with -o or --check")
+    if corpus.output_dir is not None and (not files or STDIN in files):
+        raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
+    if corpus.report is not None and corpus.report in (settings.output, *files):
+        raise click.UsageError("--report names an input or the -o file")
+
+
+def _run_corpus(files: Sequence[str], settings: Settings) -> int:
+    """Clean the inputs as one corpus (see :mod:`dedup.corpus`); any error stops the run."""
+    corpus = settings.corpus
+    assert corpus is not None  # the caller checked
+    with _sink(settings) as sink, _progress(files, settings, corpus) as observer:
+        tally = clean_corpus(
+            files, settings.options, corpus,
+            sink=sink, output=settings.output, warn=_warner(settings), observer=observer,
+            check_input=None if sink is None else lambda n, s: _refuse_same_file(n, s, sink),
+            top=settings.stats,
+        )  # fmt: skip
+    if settings.stats:
+        from dedup.console import show_corpus_stats
+
+        show_corpus_stats(tally)
+    return EXIT_REPEATS_FOUND if settings.check and tally.removed else EXIT_OK
+
+
+def _warner(settings: Settings) -> Callable[[str], None]:
+    if settings.quiet:
+        return lambda message: None
+    from dedup.console import show_warning
+
+    return show_warning
+
+
+def _progress(
+    files: Sequence[str], settings: Settings, corpus: CorpusSettings
+) -> contextlib.AbstractContextManager[Observer | None]:
+    """A progress bar on stderr, only for a person watching a terminal that stdout is not on."""
+    to_stdout = settings.output in (None, STDIN) and not settings.check and not corpus.output_dir
+    if (
+        settings.quiet
+        or corpus.report == STDIN
+        or not sys.stderr
+        or not sys.stderr.isatty()
+        or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
+    ):
+        return contextlib.nullcontext()
+    from dedup.console import corpus_progress
+
+    if corpus.jsonl:
+        return corpus_progress(input_size(files), by_bytes=True)
+    return corpus_progress(len(files), by_bytes=False)
 
 
 def _run(files: Sequence[str], settings: Settings) -> int:
@@ -165,6 +297,10 @@ def _run(files: Sequence[str], settings: Settings) -> int:
                 from dedup.console import show_removals
 
                 show_removals(display_name(name), result)
+        if failed and _is_output_file(settings.output):
+            # A partial result must not replace -o's file, as sort -o keeps it too; the
+            # atomic writer drops its temporary file on this exception.
+            raise OutputError(f"{display_name(settings.output)}: left as it was, an input failed")
     if settings.stats:
         from dedup.console import show_stats
 
@@ -181,17 +317,23 @@ def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result:
     source = read_input(path)
     if sink is not None and source.status is not None:
         _refuse_same_file(name, source.status, sink)
-    if looks_binary(source.data) and not settings.binary_ok:
+    data = decompress_bytes(source.data, display_name(name))
+    if settings.in_place and data is not source.data:
+        raise InputError(f"{display_name(name)}: compressed; -i cannot rewrite it, use -o")
+    if looks_binary(data) and settings.in_place:
+        # Even with -a: removing "lines" from an image or an archive in place destroys it.
+        raise InputError(f"{display_name(name)}: binary file (NUL byte); not edited in place")
+    if looks_binary(data) and not settings.binary_ok:
         raise InputError(f"{display_name(name)}: binary file (NUL byte); use -a/--text to clean it")
-    result = clean(source.data, settings.options)
+    result = clean(data, settings.options)
     if settings.in_place:
         if result.changed:
             replace_file(path, result.data, expected=source.status)
     elif settings.diff:
         assert sink is not None  # _sink gives one whenever there is output
-        sink.write(_diff_bytes(result, display_name(name)))
+        write_all(sink, _diff_bytes(result, display_name(name)))
     elif sink is not None:
-        sink.write(result.data)
+        write_all(sink, result.data)
     return result
 
 
@@ -211,22 +353,33 @@ def _refuse_same_file(name: str, status: os.stat_result, sink: BinaryIO) -> None
 
 @contextlib.contextmanager
 def _sink(settings: Settings) -> Iterator[BinaryIO | None]:
-    """Yield where the output goes: stdout, an atomically written ``-o`` file, or nowhere."""
-    if settings.in_place or settings.check:
-        yield None
-    elif settings.output in (None, STDIN):
-        if sys.stdout is None:
-            raise OutputError("write error: standard output is closed")
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-    elif _is_special(settings.output):
-        with open(settings.output, "wb") as handle:
-            yield handle
-    else:
-        # Written beside the target and renamed at the end, so `-o f f` reads f before f
-        # is replaced, and a failure never leaves a truncated f.
-        with atomic_writer(settings.output) as handle:
-            yield handle
+    """Yield where the output goes: stdout, an atomically written ``-o`` file, or nowhere.
+
+    EPIPE from any write into it (corpus mode writes record by record) becomes
+    :class:`PipeClosed`, since click would turn the ``OSError`` into exit status 1.
+    """
+    try:
+        if settings.in_place or settings.check or (settings.corpus and settings.corpus.output_dir):
+            yield None
+        elif settings.output in (None, STDIN):
+            if sys.stdout is None:
+                raise OutputError("write error: standard output is closed")
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
+        elif _is_special(settings.output):
+            with open(settings.output, "wb") as handle:
+                yield handle
+        else:
+            # Written beside the target and renamed at the end, so `-o f f` reads f before f
+            # is replaced, and a failure never leaves a truncated f.
+            with atomic_writer(settings.output) as handle:
+                yield handle
+    except BrokenPipeError as error:
+        raise PipeClosed from error
+
+
+def _is_output_file(output: str | None) -> TypeGuard[str]:
+    return output is not None and output != STDIN and not _is_special(output)
 
 
 def _is_special(path: str) -> bool:
@@ -254,7 +407,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 def _main(argv: Sequence[str] | None) -> int:
     try:
-        cli.main(args=argv, prog_name="dedup", standalone_mode=False)
+        # click >= 8.2 returns the code of ctx.exit() in non-standalone mode instead of
+        # raising Exit; older versions raise. Both are handled.
+        code = cli.main(args=argv, prog_name="dedup", standalone_mode=False)
     except click.exceptions.Exit as done:  # the command's own exit, --help, --version
         return done.exit_code
     except click.UsageError as error:
@@ -265,7 +420,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_ERROR
     except (KeyboardInterrupt, click.exceptions.Abort):
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except (BrokenPipeError, PipeClosed):
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except DedupError as error:
@@ -274,13 +429,26 @@ def _main(argv: Sequence[str] | None) -> int:
     except OSError as error:
         # Reaches here only from writing stdout: ENOSPC on `> /dev/full`, EIO, ...
         _error(f"write error: {reason(error)}")
+        _flush_or_silence_stdout()
         return EXIT_ERROR
     except Exception as error:
         if os.environ.get("DEDUP_DEBUG"):
             raise
         _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
         return EXIT_INTERNAL
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _flush_or_silence_stdout() -> None:
+    """Flush what stdout still holds; if it cannot take it, silence it (see below).
+
+    Otherwise the interpreter's final flush fails again and prints "Exception ignored".
+    """
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        _silence_stdout()
 
 
 def _silence_stdout() -> None:
@@ -288,7 +456,9 @@ def _silence_stdout() -> None:
 
     The recipe from the Python docs (signal module, "Note on SIGPIPE").
     """
+    if sys.stdout is None:  # closed from the start (>&-); the pipe was an -o FIFO
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, ValueError):
         os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)

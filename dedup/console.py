@@ -8,16 +8,20 @@ small file.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from dedup.corpus import Observer, Tally, preview
 from dedup.pipeline import Result
 
-PREVIEW_CHARS = 70
-"""How much of a removed paragraph ``-v`` shows."""
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=False)
 
@@ -25,6 +29,11 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=False)
 def show_error(message: str) -> None:
     """Print ``dedup: message`` as one line (markup in file names is escaped)."""
     err_console.print(f"[bold red]dedup:[/] {escape(message)}", soft_wrap=True)
+
+
+def show_warning(message: str) -> None:
+    """Print ``dedup: warning: message`` as one line."""
+    err_console.print(f"[yellow]dedup: warning:[/] {escape(message)}", soft_wrap=True)
 
 
 def show_removals(name: str, result: Result) -> None:
@@ -39,7 +48,7 @@ def show_removals(name: str, result: Result) -> None:
         kind = "exact" if match.score >= 100 else f"{match.score:.1f}"
         err_console.print(
             f"[cyan]{where}[/] removed, repeats {original} ([bold]{kind}[/]): "
-            f"[dim]{escape(_preview(result.paragraph_text(match.index)))}[/]",
+            f"[dim]{escape(preview(result.paragraph_text(match.index)))}[/]",
             soft_wrap=True,
         )
 
@@ -66,6 +75,85 @@ def _counts(result: Result) -> list[int]:
     return [total, total - removed, removed, exact, removed - exact]
 
 
-def _preview(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
+def show_corpus_stats(tally: Tally) -> None:
+    """Print the corpus summary and the most removed paragraphs (``--stats`` in corpus mode)."""
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(justify="left")
+    table.add_column(justify="right")
+    rows = [
+        ("documents", tally.documents),
+        ("paragraphs in", tally.paragraphs),
+        ("paragraphs out", tally.kept),
+        ("removed, exact", tally.exact),
+        ("removed, near", tally.near),
+        ("bytes in", tally.bytes_in),
+        ("bytes out", tally.bytes_out),
+        ("bytes saved", tally.bytes_in - tally.bytes_out),
+    ]
+    if tally.skipped_records:
+        rows.append(("bad records passed through", tally.skipped_records))
+    for label, number in rows:
+        table.add_row(label, f"{number:,}")
+    err_console.print(table)
+    top = tally.top()
+    if top:
+        repeats = Table(title=None, box=None, header_style="bold", pad_edge=False)
+        repeats.add_column("removed", justify="right")
+        repeats.add_column("most repeated paragraphs")
+        for text, count in top:
+            repeats.add_row(f"{count:,}", escape(text))
+        err_console.print(repeats)
+
+
+REFRESH_SECONDS = 0.1
+"""How often the progress bar takes new numbers; more often only costs time in the loop."""
+
+
+class _CorpusProgress:
+    """Feeds a rich progress bar from the corpus loop, at most every ``REFRESH_SECONDS``."""
+
+    def __init__(self, progress: Progress, task: TaskID, *, by_bytes: bool) -> None:
+        self._progress = progress
+        self._task = task
+        self._by_bytes = by_bytes
+        self._started = self._last = time.monotonic()
+
+    def update(self, tally: Tally, position: Callable[[], int | None]) -> None:
+        now = time.monotonic()
+        if now - self._last < REFRESH_SECONDS:
+            return
+        self._last = now
+        elapsed = max(now - self._started, 1e-9)
+        completed = position() if self._by_bytes else tally.documents
+        self._progress.update(
+            self._task,
+            completed=completed,
+            documents=f"{tally.documents:,} docs ({tally.documents / elapsed:,.0f}/s)",
+            paragraphs=f"{tally.paragraphs:,} paragraphs ({tally.paragraphs / elapsed:,.0f}/s)",
+        )
+
+
+@contextlib.contextmanager
+def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[Observer]:
+    """Show a transient progress bar on stderr while the corpus is cleaned.
+
+    ``total`` is the number of input files, or with ``by_bytes`` their size; ``None`` shows
+    counts and rates without a bar or an ETA. Stdout is never redirected or touched.
+    """
+    # Imported here: only a long run on a terminal needs it, and it costs start-up time.
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn("[bold]dedup[/]"),
+        BarColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[documents]}"),
+        TextColumn("{task.fields[paragraphs]}"),
+        console=err_console,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    with progress:
+        task = progress.add_task("clean", total=total, documents="", paragraphs="")
+        yield _CorpusProgress(progress, task, by_bytes=by_bytes)

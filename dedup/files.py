@@ -21,16 +21,28 @@ from dedup.errors import InputError, OutputError
 
 STDIN = "-"
 
+# A newline or an escape sequence in a file name would break the one-line message, or drive the
+# terminal; such characters are shown as ``\xNN``, as undecodable bytes are.
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
+
+
+class PipeClosed(Exception):
+    """The reader of the output went away (EPIPE): stop quietly, as ``cat | head`` does.
+
+    Deliberately not an ``OSError``: click turns an EPIPE ``OSError`` into exit status 1
+    before dedup's own handler could give the documented one.
+    """
+
 
 def display_name(path: str) -> str:
-    """Return ``path`` as it can be shown: undecodable bytes appear as ``\\xNN`` escapes.
+    """Return ``path`` as it can be shown on one line: odd bytes appear as ``\\xNN`` escapes.
 
-    >>> display_name("caf\\udce9.txt")
-    'caf\\\\xe9.txt'
+    >>> display_name("caf\\udce9.txt"), display_name("two\\nlines")
+    ('caf\\\\xe9.txt', 'two\\\\x0alines')
     """
     if path == STDIN:
         return "<stdin>"
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return os.fsencode(path).decode("utf-8", "backslashreplace").translate(_CONTROL_ESCAPES)
 
 
 def reason(error: OSError) -> str:
@@ -53,7 +65,7 @@ def read_input(name: str) -> Source:
         if sys.stdin is None:
             raise InputError("<stdin>: standard input is closed")
         try:
-            return Source(name, sys.stdin.buffer.read(), None)
+            return Source(name, sys.stdin.buffer.read(), _regular_file_status(sys.stdin.buffer))
         except OSError as error:
             raise InputError(f"<stdin>: {reason(error)}") from error
     try:
@@ -64,6 +76,38 @@ def read_input(name: str) -> Source:
             return Source(name, handle.read(), status)
     except OSError as error:
         raise InputError(f"{display_name(name)}: {reason(error)}") from error
+
+
+def _regular_file_status(stream: BinaryIO) -> os.stat_result | None:
+    """The stat of a stream that is a regular file (``< f``), so ``< f >> f`` can be caught."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError):  # not a real file: CliRunner's stdin, a closed descriptor
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
+
+
+def write_all(stream: BinaryIO, data: bytes) -> None:
+    """Write every byte of ``data`` to ``stream`` or raise (:class:`PipeClosed` for EPIPE).
+
+    The bytes go straight to the descriptor, past Python's buffer. With ``PYTHONUNBUFFERED=1``,
+    ``sys.stdout.buffer`` is a raw file whose ``write`` makes one system call and may write
+    only part (a pipe whose reader left, a signal), returning a count nobody checks. And bytes
+    left in a buffer after a failed write would fail again in the interpreter's final flush
+    ("Exception ignored ..."). Here nothing is left behind, whatever the outcome.
+    """
+    try:
+        descriptor = stream.fileno()
+    except (OSError, ValueError):  # not a real file (CliRunner's stdout): it takes everything
+        stream.write(data)
+        return
+    view = memoryview(data)
+    try:
+        stream.flush()
+        while view:
+            view = view[os.write(descriptor, view) :]
+    except BrokenPipeError as error:
+        raise PipeClosed from error
 
 
 def same_file(a: os.stat_result, b: os.stat_result) -> bool:
@@ -104,11 +148,8 @@ def replace_file(path: str, data: bytes, *, expected: os.stat_result | None) -> 
     ``expected`` is the file's stat when it was read: if the file changed since, nothing is
     replaced, since writing would throw away someone else's edit.
     """
-    shown = display_name(path)
-    with atomic_writer(path, mode_of=path) as handle:
-        handle.write(data)
-        if expected is not None and _changed_since(path, expected):
-            raise OutputError(f"{shown}: file changed while dedup was working; left it as it was")
+    with atomic_writer(path, expected=expected) as handle:
+        write_all(handle, data)
 
 
 def _changed_since(path: str, expected: os.stat_result) -> bool:
@@ -121,14 +162,19 @@ def _changed_since(path: str, expected: os.stat_result) -> bool:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str, *, mode_of: str | None = None) -> Iterator[BinaryIO]:
+def atomic_writer(path: str, *, expected: os.stat_result | None = None) -> Iterator[BinaryIO]:
     """Yield a file that becomes ``path`` only if the ``with`` block completes.
 
     On any exception, ``KeyboardInterrupt`` and the ``SystemExit`` of a SIGTERM handler
-    included, the temporary file is removed and ``path`` is untouched.
+    included, the temporary file is removed and ``path`` is untouched. A symlink is written
+    through, as ``>`` does, so it stays a link. The new file gets the mode (and, when allowed,
+    the owner) of the file it replaces, or the umask's default for a new one, as ``>`` gives;
+    ``mkstemp``'s 0600 would silently hide the result from everyone else. With ``expected``,
+    the file must still match that stat just before the rename (re-checked as late as possible).
     """
-    directory, base = os.path.split(os.path.abspath(path))
     shown = display_name(path)
+    target = os.path.realpath(path)
+    directory, base = os.path.split(target)
     try:
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".tmp")
     except OSError as error:
@@ -138,9 +184,10 @@ def atomic_writer(path: str, *, mode_of: str | None = None) -> Iterator[BinaryIO
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-            if mode_of is not None:
-                _copy_owner_and_mode(mode_of, handle.fileno())
-        os.replace(temporary, path)
+            _copy_owner_and_mode(target, handle.fileno())
+        if expected is not None and _changed_since(target, expected):
+            raise OutputError(f"{shown}: file changed while dedup was working; left it as it was")
+        os.replace(temporary, target)
         _fsync_directory(directory)
     except OSError as error:
         _unlink_quietly(temporary)
@@ -151,11 +198,22 @@ def atomic_writer(path: str, *, mode_of: str | None = None) -> Iterator[BinaryIO
 
 
 def _copy_owner_and_mode(source: str, descriptor: int) -> None:
-    status = os.stat(source)
+    try:
+        status = os.stat(source)
+    except FileNotFoundError:
+        os.fchmod(descriptor, 0o666 & ~_umask())
+        return
     os.fchmod(descriptor, stat.S_IMODE(status.st_mode))
     # Only root may give a file away; anyone else keeps ownership, as sed -i does.
     with contextlib.suppress(PermissionError):
         os.fchown(descriptor, status.st_uid, status.st_gid)
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it; dedup runs no threads meanwhile.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_directory(directory: str) -> None:

@@ -12,6 +12,7 @@ from dedup.decoding import decode, encode
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match, Matcher
 from dedup.normalize import key
 from dedup.paragraphs import Paragraph, SplitMode, split
+from dedup.recurring import recurring
 from dedup.writing import removed_spans, render, unified_diff
 
 
@@ -24,11 +25,14 @@ class Options:
     ``min_chars``: paragraphs whose normalized text is shorter are never removed.
     ``split``: ``"auto"``, ``"line"`` (every line a paragraph) or ``"block"`` (every
     blank-line-separated block a paragraph); see the README for how ``auto`` reads text.
+    ``keep_recurring``: keep a paragraph that occurs three or more times with new text
+    around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
     """
 
     threshold: int = DEFAULT_THRESHOLD
     min_chars: int = DEFAULT_MIN_CHARS
     split: SplitMode = "auto"
+    keep_recurring: bool = True
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
@@ -57,6 +61,8 @@ class Result:
     paragraphs: tuple[Paragraph, ...]
     source: str = field(repr=False)
     bom: bytes = field(default=b"", repr=False)
+    recurring: tuple[int, ...] = ()
+    """Paragraphs that repeat an earlier one but were kept as the document's structure."""
 
     @property
     def data(self) -> bytes:
@@ -121,15 +127,31 @@ def clean_document(source: str, options: Options, matcher: Matcher, *, bom: byte
     (its id minus this document's first id), so it is never mistaken for one of these.
     """
     paragraphs = split(source, options.split)
-    first_id = matcher.next_id
     keys = [key(source[p.start : p.end]) for p in paragraphs]
+    removed, structure = _decide(keys, matcher, options)
+    return _result(source, paragraphs, removed, bom, structure)
+
+
+def _decide(keys: list[str], matcher: Matcher, options: Options) -> tuple[list[Match], list[int]]:
+    """Return the removals among ``keys`` and the repeats kept as structure, both local."""
+    first_id = matcher.next_id
     removed = [_local(m, first_id) for m in matcher.feed(keys)]
-    return _result(source, paragraphs, removed, bom)
+    if not options.keep_recurring:
+        return removed, []
+    structure = recurring(removed, [len(k) >= options.min_chars for k in keys])
+    return [m for m in removed if m.index not in structure], sorted(structure)
 
 
-def _result(source: str, paragraphs: list[Paragraph], removed: list[Match], bom: bytes) -> Result:
+def _result(
+    source: str,
+    paragraphs: list[Paragraph],
+    removed: list[Match],
+    bom: bytes,
+    structure: list[int],
+) -> Result:
     gone = {m.index for m in removed}
-    return Result(render(source, paragraphs, gone), tuple(removed), tuple(paragraphs), source, bom)
+    text = render(source, paragraphs, gone)
+    return Result(text, tuple(removed), tuple(paragraphs), source, bom, tuple(structure))
 
 
 def _local(match: Match, first_id: int) -> Match:
@@ -151,8 +173,8 @@ def _read_first_block_by_line(result: Result, options: Options) -> Result:
     shift = len(lines) - 1
     moved = [Match(m.index + shift, m.original, m.score) for m in result.removed]
     keys = [key(result.source[p.start : p.end]) for p in lines]
-    removed = options.matcher().feed(keys) + moved
-    return _result(result.source, lines + paragraphs[1:], removed, result.bom)
+    removed, structure = _decide(keys, options.matcher(), options)
+    return _result(result.source, lines + paragraphs[1:], removed + moved, result.bom, structure)
 
 
 def _cleans_to_one_block(result: Result, options: Options) -> bool:

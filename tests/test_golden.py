@@ -21,6 +21,7 @@ FLAG_TO_FIELD = {
     "--min-chars": ("min_chars", int),
     "--split": ("split", str),
 }
+SWITCH_TO_FIELD = {"--remove-recurring": ("keep_recurring", False)}
 
 
 def load(case):
@@ -34,8 +35,9 @@ def load(case):
 
 
 def options_for(args):
-    fields = {}
-    for flag, value in zip(args[::2], args[1::2], strict=True):
+    fields = dict(SWITCH_TO_FIELD[flag] for flag in args if flag in SWITCH_TO_FIELD)
+    valued = [arg for arg in args if arg not in SWITCH_TO_FIELD]
+    for flag, value in zip(valued[::2], valued[1::2], strict=True):
         name, kind = FLAG_TO_FIELD[flag]
         fields[name] = kind(value)
     return Options(**fields)

@@ -1,0 +1,83 @@
+"""Repeats that are a document's structure, not a copy: the same question asked of each guest.
+
+An extractor that copies text copies a *passage*: the paragraph after a copy repeats the
+paragraph after the original (or the one before does). A document that repeats a paragraph as
+part of its own structure — an interview's questions, "Vote for her on the last page!" under
+each contestant, a table header over each table — puts something new around every
+occurrence. So a paragraph that occurs three or more times, each later time with new
+neighbours, is kept at every occurrence.
+
+Decided on the sequence of paragraphs that will be written, and repeated until nothing
+changes, so that the output read again reaches the same verdict (``clean`` stays idempotent).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import pairwise
+
+from dedup.matching import Match
+
+MIN_OCCURRENCES = 3
+"""A paragraph must occur this often, every copy with new neighbours, to count as structure.
+
+Two occurrences are as likely an extractor's single extra copy as a legitimate repeat; three
+isolated ones are a pattern.
+"""
+
+
+def recurring(matches: Sequence[Match], substantive: Sequence[bool]) -> set[int]:
+    """Return the indices of removed paragraphs that should stay as structure.
+
+    ``matches`` are the matcher's removals (originals in this document have index >= 0);
+    ``substantive[i]`` says whether paragraph ``i`` is long enough to be matched at all: the
+    neighbours that count are the nearest substantive ones, so an image caption or a lone
+    ``***`` between two copied paragraphs does not hide that they were copied together.
+
+    >>> from dedup.matching import Match
+    >>> # Q a Q b Q c: the question recurs, each time before a new answer: all three stay.
+    >>> sorted(recurring([Match(2, 0, 100), Match(4, 0, 100)], [True] * 6))
+    [2, 4]
+    >>> # Q a Q a Q a: the same passage three times: copies, not structure.
+    >>> sorted(recurring([Match(i, i % 2, 100) for i in range(2, 6)], [True] * 6))
+    []
+    """
+    original_of = {m.index: m.original for m in matches if m.original >= 0}
+    structure = set(original_of)
+    removed = {m.index for m in matches}
+    while True:
+        visible = [
+            i for i, ok in enumerate(substantive) if ok and (i not in removed or i in structure)
+        ]
+        remaining = structure - _copied(structure, visible, original_of)
+        occurrences = Counter(original_of[j] for j in remaining)
+        remaining = {j for j in remaining if occurrences[original_of[j]] + 1 >= MIN_OCCURRENCES}
+        if remaining == structure:
+            return structure
+        structure = remaining
+
+
+def _copied(structure: set[int], visible: list[int], original_of: dict[int, int]) -> set[int]:
+    """Return the members of ``structure`` whose neighbour, on either side, repeats the
+    neighbour on that side of an earlier occurrence of the same paragraph: they were copied
+    together with it."""
+
+    def canonical(index: int | None) -> int | None:
+        return None if index is None else original_of.get(index, index)
+
+    pairs = list(pairwise(visible))
+    before = {b: a for a, b in pairs}
+    after = dict(pairs)
+    seen: dict[int, set[tuple[str, int | None]]] = {}
+    copied = set()
+    for index in visible:  # in document order, so "earlier" is what has been seen
+        group = original_of.get(index, index)
+        sides = {("before", canonical(before.get(index))), ("after", canonical(after.get(index)))}
+        sides.discard(("before", None))
+        sides.discard(("after", None))
+        stutter = canonical(before.get(index)) == group  # right after another occurrence
+        if index in structure and (stutter or sides & seen.get(group, set())):
+            copied.add(index)
+        seen.setdefault(group, set()).update(sides)
+    return copied

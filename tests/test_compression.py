@@ -1,0 +1,104 @@
+"""gzip and zstd: detected by magic bytes on the way in, chosen by name on the way out."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+
+import pytest
+import zstandard
+
+from dedup import compression
+from dedup.compression import decompress_bytes, detect, format_for, reader, writer
+from dedup.errors import InputError, OutputError
+
+TEXT = "".join(f'{{"id": {n}, "text": "paragraph {n}\\n"}}\n' for n in range(2000)).encode()
+
+
+class Trickle(io.RawIOBase):
+    """A pipe-like source: not seekable, and every read returns at most three bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        size = min(3, len(buffer), len(self._data))
+        buffer[:size] = self._data[:size]
+        self._data = self._data[size:]
+        return size
+
+
+def pack(data: bytes, kind) -> bytes:
+    sink = io.BytesIO()
+    with writer(sink, kind, "out") as packed:
+        packed.write(data)
+    return sink.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["gzip", "zstd", None])
+def test_round_trip_through_a_pipe(kind):
+    packed = pack(TEXT, kind)
+    assert detect(packed[:4]) == kind
+    assert reader(Trickle(packed), "in").read() == TEXT  # type: ignore[arg-type]
+
+
+def test_the_magic_bytes_decide_not_the_name():
+    assert detect(gzip.compress(b"x")[:4]) == "gzip"
+    assert detect(zstandard.ZstdCompressor().compress(b"x")[:4]) == "zstd"
+    assert detect(b"\x1f") is None  # too short to be gzip
+    assert decompress_bytes(b"plain text\n", "a.gz") == b"plain text\n"
+
+
+def test_output_names_choose_compression():
+    assert [format_for(n) for n in ("a.jsonl.gz", "A.ZST", "a.txt", "gz", "-")] == [
+        "gzip",
+        "zstd",
+        None,
+        None,
+        None,
+    ]
+
+
+def test_gzip_output_is_reproducible():
+    # No timestamp and no file name in the header: the same input gives the same bytes.
+    assert pack(TEXT, "gzip") == pack(TEXT, "gzip")
+    assert gzip.decompress(pack(TEXT, "gzip")) == TEXT
+
+
+def test_concatenated_members_and_frames_are_read_whole():
+    gz = gzip.compress(b"one\n") + gzip.compress(b"two\n")
+    zst = zstandard.ZstdCompressor().compress(b"one\n") + zstandard.ZstdCompressor().compress(
+        b"two\n"
+    )
+    assert decompress_bytes(gz, "a") == decompress_bytes(zst, "b") == b"one\ntwo\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (gzip.compress(TEXT)[:-20], "docs.gz: corrupt gzip data (Compressed file ended"),
+        (b"\x1f\x8b\x08\x00garbage-garbage", "docs.gz: corrupt gzip data ("),
+        (zstandard.ZstdCompressor().compress(TEXT)[:-9], "docs.gz: corrupt zstd data ("),
+    ],
+)
+def test_corrupt_input_is_one_input_error_naming_the_file(data, message):
+    with pytest.raises(InputError) as caught:
+        reader(io.BytesIO(data), "docs.gz").read()
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_zstd_package_names_the_remedy(monkeypatch):
+    packed = pack(TEXT, "zstd")
+    monkeypatch.setitem(sys.modules, "zstandard", None)  # makes `import zstandard` fail
+    monkeypatch.setitem(sys.modules, "compression.zstd", None)
+    with pytest.raises(InputError) as read_error:
+        reader(io.BytesIO(packed), "docs.zst")
+    assert str(read_error.value) == f"docs.zst: {compression.ZSTD_MISSING}"
+    with pytest.raises(OutputError) as write_error, writer(io.BytesIO(), "zstd", "out.zst"):
+        pass
+    assert "pip install 'paradedup[zstd]'" in str(write_error.value)

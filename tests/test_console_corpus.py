@@ -1,0 +1,38 @@
+"""The corpus progress bar and table, rendered into a string, never onto stdout."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from dedup import console
+from dedup.corpus import Tally
+
+
+def test_progress_shows_documents_and_paragraphs_per_second_on_stderr_only(monkeypatch, capsys):
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        console, "err_console", Console(file=screen, force_terminal=True, width=120)
+    )
+    monkeypatch.setattr(console, "REFRESH_SECONDS", 0.0)
+    with console.corpus_progress(1000, by_bytes=True) as observer:
+        observer.update(Tally(documents=1234, paragraphs=5678), lambda: 500)
+        console.err_console.file.flush()
+    shown = screen.getvalue()
+    assert "1,234 docs (" in shown
+    assert "5,678 paragraphs (" in shown
+    assert capsys.readouterr().out == ""
+
+
+def test_corpus_stats_table(monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(console, "err_console", Console(file=screen, width=100))
+    tally = Tally(documents=2, paragraphs=10, removed=4, exact=3, bytes_in=900, bytes_out=700)
+    tally.repeats.update({"Baca juga: lainnya": 3, "Ikuti kami": 1})
+    console.show_corpus_stats(tally)
+    lines = [line.rstrip() for line in screen.getvalue().splitlines()]
+    assert "paragraphs out    6" in lines
+    assert "removed, near     1" in lines
+    assert "bytes saved     200" in lines
+    assert "      3  Baca juga: lainnya" in lines

@@ -1,0 +1,154 @@
+"""The corpus loop without the command line: order, memory shape and streaming."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup import Options, clean
+from dedup.corpus import Cleaner, CorpusSettings, Document, Ledger, Run, output_path
+from dedup.errors import InputError
+
+LINES = st.sampled_from(
+    [
+        "Baca juga: harga cabai naik lagi menjelang lebaran\n",
+        "Baca juga: harga cabai naik lagi menjelang Lebaran!\n",
+        "Ikuti kami di media sosial untuk kabar terbaru\n",
+        "Story text that belongs to one article only.\n",
+        "Another story line, different from the rest.\n",
+        "\n",
+        "short\n",
+    ]
+)
+DOCUMENTS = st.lists(st.lists(LINES, max_size=6).map("".join), min_size=1, max_size=6)
+
+
+@given(DOCUMENTS)
+def test_without_across_each_document_is_cleaned_as_clean_would(texts):
+    cleaner = Cleaner(Options(), across=False, report=None)
+    for n, text in enumerate(texts):
+        assert cleaner.clean(Document(f"d{n}"), text).text == clean(text).text
+
+
+@given(DOCUMENTS)
+def test_across_equals_cleaning_everything_with_one_matcher(texts):
+    # Feeding documents one by one into one matcher decides exactly what one long feed
+    # decides: a paragraph goes if it repeats one kept earlier, in this or any earlier document.
+    cleaner = Cleaner(Options(), across=True, report=None)
+    removed_ids = []
+    offset = 0
+    for n, text in enumerate(texts):
+        result = cleaner.clean(Document(f"d{n}"), text)
+        removed_ids += [offset + m.index for m in result.removed]
+        offset += len(result.paragraphs)
+    from dedup.normalize import key
+    from dedup.paragraphs import split
+
+    keys = [key(t[p.start : p.end]) for t in texts for p in split(t)]
+    assert removed_ids == [m.index for m in Options().matcher().feed(keys)]
+
+
+def test_report_entries_point_at_the_earliest_kept_copy():
+    entries = []
+    cleaner = Cleaner(Options(), across=True, report=entries.append)
+    boiler = "Ikuti kami di media sosial untuk kabar terbaru\n"
+    cleaner.clean(Document("a.txt"), "Only in a, nothing else here.\n" + boiler)
+    cleaner.clean(Document("b.txt"), boiler)  # keeps nothing: not an original for anyone
+    cleaner.clean(Document("c.jsonl", 3, "x"), "A line of c that is its own.\n" + boiler)
+    assert [(e["document"], e["paragraph"], e["repeats"]) for e in entries] == [
+        ("b.txt", 0, {"document": "a.txt", "paragraph": 1}),
+        ("c.jsonl:3", 1, {"document": "a.txt", "paragraph": 1}),
+    ]
+    assert entries[1]["id"] == "x"
+    assert cleaner.tally.documents == 3
+    assert (cleaner.tally.paragraphs, cleaner.tally.removed, cleaner.tally.exact) == (5, 2, 2)
+
+
+def test_ledger_maps_ids_back_by_bisection():
+    ledger = Ledger()
+    ledger.add(0, Document("a"))
+    ledger.add(5, Document("b"))
+    ledger.add(6, Document("c"))
+    assert [ledger.locate(i) for i in (0, 4, 5, 6, 99)] == [
+        (Document("a"), 0),
+        (Document("a"), 4),
+        (Document("b"), 0),
+        (Document("c"), 0),
+        (Document("c"), 93),
+    ]
+
+
+class Watched:
+    """A record stream that checks each record was written before the next one is read."""
+
+    def __init__(self, lines, sink):
+        self.lines = lines
+        self.sink = sink
+
+    def __iter__(self):
+        for number, line in enumerate(self.lines):
+            assert self.sink.getvalue().count(b"\n") == number, "a record was held back"
+            yield line
+
+
+def test_records_stream_one_at_a_time():
+    lines = [
+        b'{"text": "Line %d of a streamed corpus, repeated.\\n"}\n' % (n % 3) for n in range(9)
+    ]
+    sink = io.BytesIO()
+    run = Run(Cleaner(Options(), across=True, report=None), CorpusSettings(jsonl=True), warn=print)
+    run._clean_records("s.jsonl", Watched(lines, sink), sink, lambda: None)
+    assert sink.getvalue() == b"".join(lines[:3]) + b'{"text": ""}\n' * 6
+
+
+@pytest.mark.parametrize("name", ["../x", "/abs/x", "a/../../x", "-"])
+def test_output_path_refuses_escapes_and_stdin(name):
+    with pytest.raises(InputError):
+        output_path("out", name)
+
+
+def test_output_path_keeps_relative_names():
+    assert output_path("out", "./a/b/../c.txt") == "out/a/c.txt"
+
+
+def test_top_repeats_count_copies_against_the_kept_original():
+    cleaner = Cleaner(Options(), across=True, report=None, top=True)
+    boiler = "Baca juga: Jalan tol baru dibuka untuk mudik\n"
+    cleaner.clean(Document("a"), "A story of its own, first.\n" + boiler)
+    cleaner.clean(Document("b"), boiler.replace("mudik", "mudik!"))  # a near copy
+    cleaner.clean(Document("c"), "Another story, second.\n" + boiler + boiler)
+    assert cleaner.tally.top() == [("Baca juga: Jalan tol baru dibuka untuk mudik", 3)]
+    alone = Cleaner(Options(), across=False, report=None, top=True)
+    alone.clean(Document("c"), "Another story, second.\n" + boiler + boiler)
+    assert alone.tally.top() == [("Baca juga: Jalan tol baru dibuka untuk mudik", 1)]
+
+
+class Positions:
+    """An observer that records the input position it is shown after each document."""
+
+    def __init__(self):
+        self.seen = []
+
+    def update(self, tally, position):
+        self.seen.append((tally.documents, position()))
+
+
+def test_progress_position_runs_on_across_files(tmp_path):
+    # The bar's total is the size of all inputs, so the position must not restart per file.
+    record = b'{"text": "One record of a file, long enough to count.\\n"}\n'
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_bytes(record * 3)
+    observer = Positions()
+    run = Run(Cleaner(Options(), across=False, report=None), CorpusSettings(jsonl=True),
+              warn=print, observer=observer)  # fmt: skip
+    files = [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]
+    run.run(files, lambda name: contextlib.nullcontext(None))
+    documents = [documents for documents, _ in observer.seen]
+    positions = [position for _, position in observer.seen]
+    assert documents == [1, 2, 3, 4, 5, 6]
+    assert positions == sorted(positions)
+    assert len(record) * 3 < positions[-1] <= len(record) * 6
