@@ -211,6 +211,15 @@ class Bands:
         order = np.argsort(flat)
         return cls(sig, prefixes, order, flat[order], _low_bytes(sig))
 
+    @classmethod
+    def join(cls, first: Bands, second: Bands) -> Bands:
+        """The bands of both chunks as one, ``second``'s rows after ``first``'s."""
+        prefixes = np.concatenate([first.prefixes, second.prefixes])
+        flat = prefixes.reshape(-1)
+        order = np.argsort(flat)
+        sig = np.concatenate([first.sig, second.sig])
+        return cls(sig, prefixes, order, flat[order], np.concatenate([first.low, second.low]))
+
 
 _BAND_STARTS = np.arange(BANDS, dtype=np.uint64) << np.uint64(64 - 5)
 

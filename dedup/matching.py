@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
+    from concurrent.futures import Executor
+
     import numpy as np
     from numpy.typing import NDArray
 
@@ -255,7 +257,7 @@ class Matcher(ExhaustiveMatcher):
         every key still meets every kept key's bands: the result is the same as with one
         thread and any chunk size.
         """
-        from concurrent.futures import ThreadPoolExecutor  # lazy: only large inputs use it
+        from concurrent.futures import Future, ThreadPoolExecutor  # lazy: large inputs only
 
         from dedup.index import BandIndex, join_pairs, min_agreement, signatures  # lazy: numpy
 
@@ -269,7 +271,9 @@ class Matcher(ExhaustiveMatcher):
         matches: list[Match] = []
         with ThreadPoolExecutor(max_workers=1) as ahead:
             rows = self._queries(chunks[0])
-            pending = ahead.submit(_look_up, index, list(rows), index.snapshot(), agreement)
+            # Nothing to decide yet: this thread looks up half of the first chunk itself.
+            pending: Future[_LookUp] = Future()
+            pending.set_result(_look_up_halves(index, list(rows), agreement, ahead))
             unseen: NDArray[np.uint64] | None = None  # entries added since that snapshot
             for number, chunk in enumerate(chunks):
                 current_rows, current = rows, pending
@@ -388,17 +392,40 @@ class Matcher(ExhaustiveMatcher):
         return None
 
 
+_LookUp = tuple["Bands", tuple["NDArray[np.intp]", "NDArray[np.intp]"]]
+
+
 def _look_up(
     index: BandIndex,
     queries: list[str],
     segments: tuple[NDArray[np.uint64], ...],
     agreement: int,
-) -> tuple[Bands, tuple[NDArray[np.intp], NDArray[np.intp]]]:
+) -> _LookUp:
     """A chunk's bands and its candidates in ``segments`` (run on the look-ahead thread)."""
     from dedup.index import Bands, signatures  # lazy: numpy
 
     bands = Bands.of(signatures(queries))
     return bands, index.candidates(bands, agreement=agreement, segments=segments)
+
+
+def _look_up_halves(
+    index: BandIndex, queries: list[str], agreement: int, other: Executor
+) -> _LookUp:
+    """:func:`_look_up` of all ``queries``, half of them on the ``other`` thread.
+
+    For a batch that is one chunk (a document of a corpus fed in turn), this is the only
+    way both cores work on it. Signatures are per key and candidates per pair, so the
+    halves put together are exactly the whole.
+    """
+    from dedup.index import Bands, join_pairs  # lazy: numpy
+
+    half = len(queries) // 2
+    snapshot = index.snapshot()
+    later = other.submit(_look_up, index, queries[half:], snapshot, agreement)
+    first, (rows, positions) = _look_up(index, queries[:half], snapshot, agreement)
+    second, (more_rows, more_positions) = later.result()
+    bands = Bands.join(first, second)
+    return bands, join_pairs((rows, positions), (more_rows + half, more_positions))
 
 
 def find_repeats(
