@@ -135,7 +135,9 @@ def clean_document(source: str, options: Options, matcher: Matcher, *, bom: byte
 def _decide(keys: list[str], matcher: Matcher, options: Options) -> tuple[list[Match], list[int]]:
     """Return the removals among ``keys`` and the repeats kept as structure, both local."""
     first_id = matcher.next_id
-    removed = [_local(m, first_id) for m in matcher.feed(keys)]
+    removed = matcher.feed(keys)
+    if first_id:  # a matcher that has seen earlier documents (--across)
+        removed = [_local(m, first_id) for m in removed]
     if not options.keep_recurring:
         return removed, []
     structure = recurring(removed, [len(k) >= options.min_chars for k in keys])
