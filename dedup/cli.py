@@ -43,7 +43,7 @@ from dedup.files import (
     same_file,
     write_all,
 )
-from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD
+from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
 from dedup.paragraphs import SPLIT_MODES
 from dedup.pipeline import Options, Result, clean
 
@@ -293,6 +293,13 @@ def _run(files: Sequence[str], settings: Settings) -> int:
                 failed = True
                 continue
             results.append((display_name(name), result))
+            if result.exact_only and not settings.quiet:
+                from dedup.console import show_warning
+
+                show_warning(
+                    f"{display_name(name)}: {len(result.exact_only)} paragraph(s) longer than "
+                    f"{MAX_FUZZY_CHARS:,} characters checked for exact repeats only"
+                )
             if settings.verbose and result.removed:
                 from dedup.console import show_removals
 

@@ -10,9 +10,8 @@ gives the input back exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from itertools import accumulate
+from typing import Literal, NamedTuple
 
 SplitMode = Literal["auto", "line", "block"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("auto", "line", "block")
@@ -25,14 +24,16 @@ LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 """One line and its terminator; the last line may have none."""
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """One paragraph's place in the text (offsets are ``str`` indices).
 
     ``lead`` is where the blank lines before it start (``lead == start`` when there are none),
     ``start`` and ``end`` delimit its own lines, terminators included, ``line`` is the 1-based
     number of its first line, and ``block`` numbers the blank-line-separated block it is in:
     several paragraphs share a block when its lines are read one paragraph each.
+
+    A named tuple rather than a frozen dataclass: a million-line input makes a million of
+    them, and a tuple is built several times faster.
     """
 
     lead: int
@@ -40,14 +41,6 @@ class Paragraph:
     end: int
     line: int
     block: int
-
-
-@dataclass(frozen=True)
-class _Line:
-    start: int
-    end: int
-    width: int  # characters of content, trailing whitespace excluded
-    number: int
 
 
 def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
@@ -58,37 +51,46 @@ def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
     >>> [text[p.lead:p.end] for text in ["a\\nb\\n\\n\\nc"] for p in split(text)]
     ['a\\nb\\n', '\\n\\nc']
     """
-    blocks = list(_blocks(text))
+    lines = LINE.findall(text)
+    offsets = [0, *accumulate(map(len, lines))]
+    blocks = _blocks(lines)
     per_line = mode == "line" or (mode == "auto" and len(blocks) == 1)
     paragraphs: list[Paragraph] = []
-    for number, (lead, lines) in enumerate(blocks):
-        if per_line or (mode == "auto" and _looks_like_lines(lines)):
-            for position, line in enumerate(lines):
-                first = lead if position == 0 else line.start
-                paragraphs.append(Paragraph(first, line.start, line.end, line.number, number))
+    for number, (lead, first, last) in enumerate(blocks):
+        # lead, first and last are line indices: blank lines from lead, content first..last.
+        if per_line or (mode == "auto" and _looks_like_lines(lines[first : last + 1])):
+            paragraphs.append(
+                Paragraph(offsets[lead], offsets[first], offsets[first + 1], first + 1, number)
+            )
+            paragraphs.extend(
+                Paragraph(offsets[i], offsets[i], offsets[i + 1], i + 1, number)
+                for i in range(first + 1, last + 1)
+            )
         else:
-            start, first_line = lines[0].start, lines[0].number
-            paragraphs.append(Paragraph(lead, start, lines[-1].end, first_line, number))
+            paragraphs.append(
+                Paragraph(offsets[lead], offsets[first], offsets[last + 1], first + 1, number)
+            )
     return paragraphs
 
 
-def _looks_like_lines(lines: list[_Line]) -> bool:
-    long_lines = sum(1 for line in lines if line.width >= LONG_LINE_CHARS)
+def _looks_like_lines(lines: list[str]) -> bool:
+    long_lines = sum(1 for line in lines if len(line.rstrip()) >= LONG_LINE_CHARS)
     return long_lines * 2 > len(lines)
 
 
-def _blocks(text: str) -> Iterator[tuple[int, list[_Line]]]:
-    """Yield each run of non-blank lines with the offset where the blank lines before it start."""
-    lead = 0
-    lines: list[_Line] = []
-    for number, found in enumerate(LINE.finditer(text), start=1):
-        content = found.group().rstrip()
-        if not content:
-            if lines:
-                yield lead, lines
-                lines = []
-                lead = found.start()
-            continue
-        lines.append(_Line(found.start(), found.end(), len(content), number))
-    if lines:
-        yield lead, lines
+def _blocks(lines: list[str]) -> list[tuple[int, int, int]]:
+    """Return each run of non-blank lines as (first blank line before it, first, last)."""
+    blocks: list[tuple[int, int, int]] = []
+    lead = first = -1
+    for index, line in enumerate(lines):
+        if line.isspace():  # every line but the last has a terminator, which is whitespace
+            if first >= 0:
+                blocks.append((lead, first, index - 1))
+                first = -1
+                lead = index
+        elif first < 0:
+            first = index
+            lead = 0 if lead < 0 else lead
+    if first >= 0:
+        blocks.append((lead, first, len(lines) - 1))
+    return blocks

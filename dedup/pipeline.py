@@ -6,10 +6,10 @@ the same result in any order and in any process, which corpus users running many
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dedup.decoding import decode, encode
-from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match, Matcher
+from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Match, Matcher
 from dedup.normalize import key
 from dedup.paragraphs import Paragraph, SplitMode, split
 from dedup.recurring import recurring
@@ -63,6 +63,9 @@ class Result:
     bom: bytes = field(default=b"", repr=False)
     recurring: tuple[int, ...] = ()
     """Paragraphs that repeat an earlier one but were kept as the document's structure."""
+    exact_only: tuple[int, ...] = ()
+    """Paragraphs too long for fuzzy comparison (``MAX_FUZZY_CHARS``): checked for exact
+    repeats only, though near ones were asked for."""
 
     @property
     def data(self) -> bytes:
@@ -129,13 +132,19 @@ def clean_document(source: str, options: Options, matcher: Matcher, *, bom: byte
     paragraphs = split(source, options.split)
     keys = [key(source[p.start : p.end]) for p in paragraphs]
     removed, structure = _decide(keys, matcher, options)
-    return _result(source, paragraphs, removed, bom, structure)
+    result = _result(source, paragraphs, removed, bom, structure)
+    if options.threshold < 100:
+        long = tuple(i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS)
+        result = replace(result, exact_only=long) if long else result
+    return result
 
 
 def _decide(keys: list[str], matcher: Matcher, options: Options) -> tuple[list[Match], list[int]]:
     """Return the removals among ``keys`` and the repeats kept as structure, both local."""
     first_id = matcher.next_id
-    removed = [_local(m, first_id) for m in matcher.feed(keys)]
+    removed = matcher.feed(keys)
+    if first_id:  # a matcher that has seen earlier documents (--across)
+        removed = [_local(m, first_id) for m in removed]
     if not options.keep_recurring:
         return removed, []
     structure = recurring(removed, [len(k) >= options.min_chars for k in keys])

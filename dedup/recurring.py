@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from itertools import pairwise
 
 from dedup.matching import Match
 
@@ -44,40 +43,50 @@ def recurring(matches: Sequence[Match], substantive: Sequence[bool]) -> set[int]
     []
     """
     original_of = {m.index: m.original for m in matches if m.original >= 0}
-    structure = set(original_of)
     removed = {m.index for m in matches}
-    while True:
+    # Every repeat starts as a candidate, so the first look at neighbours sees the document as
+    # it came: a copied answer next to a copied question shows they were copied together.
+    structure = set(original_of)
+    while structure:
         visible = [
             i for i, ok in enumerate(substantive) if ok and (i not in removed or i in structure)
         ]
-        remaining = structure - _copied(structure, visible, original_of)
-        occurrences = Counter(original_of[j] for j in remaining)
-        remaining = {j for j in remaining if occurrences[original_of[j]] + 1 >= MIN_OCCURRENCES}
+        remaining = _frequent(structure - _copied(structure, visible, original_of), original_of)
         if remaining == structure:
-            return structure
+            break
         structure = remaining
+    return structure
+
+
+def _frequent(candidates: set[int], original_of: dict[int, int]) -> set[int]:
+    """Keep the candidates whose paragraph occurs often enough, its original included."""
+    occurrences = Counter(original_of[j] for j in candidates)
+    return {j for j in candidates if occurrences[original_of[j]] + 1 >= MIN_OCCURRENCES}
 
 
 def _copied(structure: set[int], visible: list[int], original_of: dict[int, int]) -> set[int]:
     """Return the members of ``structure`` whose neighbour, on either side, repeats the
-    neighbour on that side of an earlier occurrence of the same paragraph: they were copied
-    together with it."""
-
-    def canonical(index: int | None) -> int | None:
-        return None if index is None else original_of.get(index, index)
-
-    pairs = list(pairwise(visible))
-    before = {b: a for a, b in pairs}
-    after = dict(pairs)
-    seen: dict[int, set[tuple[str, int | None]]] = {}
+    neighbour on that side of an earlier occurrence of the same paragraph, or that directly
+    follow another occurrence: they were copied together with it."""
+    groups = {original_of[j] for j in structure}
+    seen_before: dict[int, set[int]] = {group: set() for group in groups}
+    seen_after: dict[int, set[int]] = {group: set() for group in groups}
     copied = set()
-    for index in visible:  # in document order, so "earlier" is what has been seen
+    last = len(visible) - 1
+    for position, index in enumerate(visible):  # in document order: "earlier" = seen
         group = original_of.get(index, index)
-        sides = {("before", canonical(before.get(index))), ("after", canonical(after.get(index)))}
-        sides.discard(("before", None))
-        sides.discard(("after", None))
-        stutter = canonical(before.get(index)) == group  # right after another occurrence
-        if index in structure and (stutter or sides & seen.get(group, set())):
+        if group not in groups:
+            continue
+        before = original_of.get(visible[position - 1], visible[position - 1]) if position else -1
+        after = (
+            original_of.get(visible[position + 1], visible[position + 1]) if position < last else -1
+        )
+        if index in structure and (
+            before == group
+            or (before >= 0 and before in seen_before[group])
+            or (after >= 0 and after in seen_after[group])
+        ):
             copied.add(index)
-        seen.setdefault(group, set()).update(sides)
+        seen_before[group].add(before)  # -1 (no neighbour) may go in: it never matches,
+        seen_after[group].add(after)  # since -1 is never looked up
     return copied

@@ -127,3 +127,19 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
     assert "internal error: RuntimeError: kaboom" in err
     assert "DEDUP_DEBUG=1" in err
     assert "Traceback" not in err
+
+
+def test_long_paragraphs_are_named_in_a_warning_unless_quiet(tmp_path):
+    from dedup.matching import MAX_FUZZY_CHARS
+
+    path = tmp_path / "long.txt"
+    long = "word " * (MAX_FUZZY_CHARS // 5 + 10)
+    path.write_text(f"{long}\n{long}x\n")
+    result = run(str(path))
+    assert result.exit_code == 0
+    assert result.stdout == f"{long}\n{long}x\n"  # near, but too long to compare fuzzily
+    assert "2 paragraph(s) longer than" in result.stderr
+    quiet = run("-q", str(path))
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
+    exact = run("--threshold", "100", str(path))
+    assert exact.stderr == ""
