@@ -15,20 +15,12 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
-from typing import BinaryIO, NoReturn, TypeGuard
+from typing import TYPE_CHECKING, BinaryIO, NoReturn, TypeGuard
 
 import click
 
 from dedup import __version__
 from dedup.compression import decompress_bytes, format_for
-from dedup.corpus import (
-    DEFAULT_FIELD,
-    DEFAULT_ID_FIELD,
-    CorpusSettings,
-    Observer,
-    clean_corpus,
-    input_size,
-)
 from dedup.decoding import looks_binary
 from dedup.errors import DedupError, InputError, OutputError
 from dedup.files import (
@@ -46,6 +38,12 @@ from dedup.files import (
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
 from dedup.paragraphs import SPLIT_MODES
 from dedup.pipeline import Options, Result, clean
+from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD
+
+if TYPE_CHECKING:
+    # Corpus mode is imported only when asked for: start-up time matters to scripts that
+    # call dedup once per file.
+    from dedup.corpus import CorpusSettings, Observer
 
 EXIT_OK = 0
 EXIT_REPEATS_FOUND = 1  # only with --check
@@ -187,14 +185,20 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
       dedup clean --check --threshold 95 a.txt || echo "a.txt has repeats"
       dedup clean --jsonl --across --report removed.jsonl docs.jsonl.zst -o clean.jsonl.zst
     """
-    corpus = CorpusSettings(
-        jsonl, field or DEFAULT_FIELD, id_field, across, skip_bad_records, output_dir, report,
-        binary_ok,
-    )  # fmt: skip
+    corpus: CorpusSettings | None = None
+    if (
+        jsonl or field is not None or across or skip_bad_records or output_dir is not None
+        or report is not None or (output is not None and format_for(output) is not None)
+    ):  # fmt: skip
+        from dedup.corpus import CorpusSettings
+
+        corpus = CorpusSettings(
+            jsonl, field or DEFAULT_FIELD, id_field, across, skip_bad_records, output_dir,
+            report, binary_ok,
+        )  # fmt: skip
     settings = Settings(
         Options(threshold, min_chars, split_mode, keep_recurring),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
-        output, in_place, check, diff, binary_ok, force, verbose, quiet, stats,
-        corpus if _wants_corpus(corpus, output) else None,
+        output, in_place, check, diff, binary_ok, force, verbose, quiet, stats, corpus,
     )  # fmt: skip
     _check_usage(files, settings)
     if field is not None and not jsonl:
@@ -212,11 +216,6 @@ def _check_usage(files: Sequence[str], settings: Settings) -> None:
         raise click.UsageError("--check writes nothing; drop -o")
     if settings.corpus is not None:
         _check_corpus_usage(files, settings, settings.corpus)
-
-
-def _wants_corpus(corpus: CorpusSettings, output: str | None) -> bool:
-    plain = CorpusSettings(binary_ok=corpus.binary_ok, id_field=corpus.id_field)
-    return corpus != plain or (output is not None and format_for(output) is not None)
 
 
 def _check_corpus_usage(files: Sequence[str], settings: Settings, corpus: CorpusSettings) -> None:
@@ -238,6 +237,8 @@ def _run_corpus(files: Sequence[str], settings: Settings) -> int:
     """Clean the inputs as one corpus (see :mod:`dedup.corpus`); any error stops the run."""
     corpus = settings.corpus
     assert corpus is not None  # the caller checked
+    from dedup.corpus import clean_corpus
+
     with _sink(settings) as sink, _progress(files, settings, corpus) as observer:
         tally = clean_corpus(
             files, settings.options, corpus,
@@ -274,6 +275,7 @@ def _progress(
     ):
         return contextlib.nullcontext()
     from dedup.console import corpus_progress
+    from dedup.corpus import input_size
 
     if corpus.jsonl:
         return corpus_progress(input_size(files), by_bytes=True)

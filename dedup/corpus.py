@@ -33,11 +33,9 @@ from dedup.errors import InputError, OutputError
 from dedup.files import STDIN, atomic_writer, display_name, reason
 from dedup.matching import Match, Matcher
 from dedup.pipeline import Options, Result, clean, clean_document
-from dedup.records import BadRecord, Record, parse
+from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD, BadRecord, Record, parse
 from dedup.writing import removed_spans
 
-DEFAULT_FIELD = "text"
-DEFAULT_ID_FIELD = "id"
 TOP_REPEATS = 10
 """How many of the most repeated paragraphs ``--stats`` lists."""
 PREVIEW_CHARS = 70
