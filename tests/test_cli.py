@@ -1,6 +1,7 @@
 """The CLI through CliRunner: stdout bytes, stderr and exit code, each asserted on its own."""
 
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -143,3 +144,15 @@ def test_long_paragraphs_are_named_in_a_warning_unless_quiet(tmp_path):
     assert (quiet.exit_code, quiet.stderr) == (0, "")
     exact = run("--threshold", "100", str(path))
     assert exact.stderr == ""
+
+
+def test_recurring_structure_is_kept_for_a_reader_and_removed_across_a_corpus(tmp_path):
+    golden = Path(__file__).parent / "golden"
+    interview = golden / "recurring-interview-questions-kept.txt"
+    removed = (golden / "recurring-removed-when-asked.expected.txt").read_bytes()
+    assert run(str(interview)).stdout_bytes == interview.read_bytes()
+    assert run("--across", str(interview)).stdout_bytes == removed
+    assert (
+        run("--across", "--keep-recurring", str(interview)).stdout_bytes == interview.read_bytes()
+    )
+    assert run("--remove-recurring", str(interview)).stdout_bytes == removed
