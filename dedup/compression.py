@@ -13,7 +13,6 @@ file, and a missing package is a one-line error naming the remedy, never a trace
 from __future__ import annotations
 
 import contextlib
-import gzip
 import importlib
 import io
 import zlib
@@ -75,6 +74,8 @@ def reader(source: BinaryIO, name: str) -> io.BufferedReader:
     found = detect(head)
     stream: BinaryIO
     if found == "gzip":
+        import gzip  # imported when met: plain text, the usual case, never needs it
+
         stream = cast(BinaryIO, gzip.GzipFile(fileobj=raw, mode="rb"))
     elif found == "zstd":
         stream = _zstd_reader(raw, name)
@@ -90,6 +91,8 @@ def writer(sink: BinaryIO, compression: Format | None, name: str) -> Iterator[Bi
         yield sink
     elif compression == "gzip":
         # mtime=0 and no file name in the header: the same input gives the same bytes.
+        import gzip
+
         with gzip.GzipFile(
             filename="", fileobj=sink, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
         ) as packed:

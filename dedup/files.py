@@ -12,7 +12,6 @@ import contextlib
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -176,6 +175,8 @@ def atomic_writer(path: str, *, expected: os.stat_result | None = None) -> Itera
     target = os.path.realpath(path)
     directory, base = os.path.split(target)
     try:
+        import tempfile  # only writers need it, and it costs ~8 ms of start-up
+
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{base}.", suffix=".tmp")
     except OSError as error:
         raise OutputError(f"{shown}: {reason(error)}") from error

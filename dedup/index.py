@@ -222,6 +222,8 @@ class Bands:
 
 
 _BAND_STARTS = np.arange(BANDS, dtype=np.uint64) << np.uint64(64 - 5)
+PER_BAND_SEARCH = 4096
+"""From this many query entries on, binary searches run band by band (see below)."""
 
 
 def _search_by_band(
@@ -234,6 +236,10 @@ def _search_by_band(
     The same answer, several times faster on a large segment: a band's slice is 1/32 of
     it, so the binary searches run in cache instead of missing it at every step.
     """
+    if len(queries) < PER_BAND_SEARCH:
+        # A few queries (a short document of a corpus): the band loop's fixed cost of 32
+        # slices would outweigh what it saves.
+        return np.searchsorted(segment, queries, side=side)
     seg_bounds = [*np.searchsorted(segment, _BAND_STARTS).tolist(), len(segment)]
     query_bounds = [*np.searchsorted(queries, _BAND_STARTS).tolist(), len(queries)]
     out = np.empty(len(queries), dtype=np.intp)

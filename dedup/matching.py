@@ -53,13 +53,18 @@ numpy); above it, the index takes over. See :class:`Matcher`.
 CHUNK = 8192
 """Keys decided per round of the index: signatures, lookups and ratios are computed per chunk."""
 
+SMALL_FEED = 512
+"""Batches (or candidate lists) smaller than this are handled on one thread."""
+
 # A token is a run of digits, a run of other letters, or, in the scripts written without spaces
 # (CJK ideographs, kana), a character bigram: the usual stand-in for words there (as in
 # Lucene's CJK analyzer), since one character is too small a unit to weigh a change by.
 # Used to weigh replaced words against the size of a paragraph.
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"\d+|[{_CJK}]+|[^\W\d_{_CJK}]+")
-_CJK_RUN = re.compile(rf"[{_CJK}]")
+# Plain pattern strings, compiled by re's own cache on first use: compiling these Unicode
+# classes takes ~8 ms, a real share of start-up for a script that cleans one small file.
+_TOKEN = rf"\d+|[{_CJK}]+|[^\W\d_{_CJK}]+"
+_CJK_RUN = rf"[{_CJK}]"
 
 SAME_WORD_RATIO = 66
 """Two differing words this alike (``fuzz.ratio``) count as one word misspelt, not replaced.
@@ -119,8 +124,8 @@ def _words_agree(a: str, b: str, threshold: float) -> bool:
 
 def _words(text: str) -> list[str]:
     words: list[str] = []
-    for token in _TOKEN.findall(text):
-        if len(token) > 1 and _CJK_RUN.match(token):
+    for token in re.findall(_TOKEN, text):
+        if len(token) > 1 and re.match(_CJK_RUN, token):
             words.extend(token[i : i + 2] for i in range(len(token) - 1))
         else:
             words.append(token)
@@ -268,6 +273,12 @@ class Matcher(ExhaustiveMatcher):
         index = self._index
         agreement = min_agreement(self.threshold)
         chunks = [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
+        if len(keys) < SMALL_FEED:
+            # One short document of a corpus fed in turn: a second thread would cost more to
+            # start than it saves. Same lookups, same decisions, on this thread.
+            rows = self._queries(keys)
+            bands, found = _look_up(index, list(rows), index.snapshot(), agreement)
+            return self._feed_chunk(keys, rows, bands, found)[0]
         matches: list[Match] = []
         with ThreadPoolExecutor(max_workers=1) as ahead:
             rows = self._queries(chunks[0])
@@ -368,7 +379,11 @@ class Matcher(ExhaustiveMatcher):
         if not left:
             return {}
         ratios = process.cpdist(
-            left, right, scorer=fuzz.ratio, score_cutoff=self.threshold, workers=-1
+            left,
+            right,
+            scorer=fuzz.ratio,
+            score_cutoff=self.threshold,
+            workers=-1 if len(left) >= SMALL_FEED else 1,  # starting threads costs ~1 ms
         )
         targets = [-1 - p for p in positions.tolist()] + earlier.tolist()
         hits: dict[int, list[tuple[int, str]]] = {}
