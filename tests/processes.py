@@ -52,3 +52,18 @@ def shell(
         timeout=HANG_GUARD,
         **options,
     )
+
+
+WAYS = ("file argument", "pipe", "stdin redirect")
+
+
+def run_three_ways(way, data, tmp_path, *args):
+    """Run ``dedup clean ARGS`` on ``data`` given as a file name, through a pipe, or as ``< file``."""
+    path = tmp_path / "input.txt"
+    path.write_bytes(data)
+    if way == "file argument":
+        return dedup("clean", *args, path)
+    if way == "pipe":
+        return dedup("clean", *args, input=data)
+    with path.open("rb") as redirected:
+        return dedup("clean", *args, stdin=redirected)

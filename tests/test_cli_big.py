@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from processes import dedup
+from processes import dedup, run_three_ways
 
 from dedup.matching import MAX_FUZZY_CHARS
 
@@ -21,17 +21,6 @@ _TO_WORDS = bytes(b"abcdefghijklmno "[value % 16] for value in range(256))
 def words(seed: int, size: int) -> bytes:
     """``size`` bytes of pseudo-words on one line, the same for the same seed."""
     return random.Random(seed).randbytes(size).translate(_TO_WORDS)
-
-
-def run_three_ways(way, data, tmp_path, *args):
-    path = tmp_path / "input.txt"
-    path.write_bytes(data)
-    if way == "file argument":
-        return dedup("clean", *args, path)
-    if way == "pipe":
-        return dedup("clean", *args, input=data)
-    with path.open("rb") as redirected:
-        return dedup("clean", *args, stdin=redirected)
 
 
 def test_a_50_mb_single_line_passes_through():

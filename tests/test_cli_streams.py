@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from processes import DEDUP, HANG_GUARD, dedup, environment, shell
+from processes import DEDUP, HANG_GUARD, WAYS, dedup, environment, run_three_ways, shell
 
 A = b"The council approved the harbour budget on Monday evening.\n"
 B = b"Residents asked for more money for the ferry service today.\n"
@@ -45,19 +45,6 @@ BYTE_CASES = {
     ),
     "no final newline": (A + B + A.rstrip(b"\n"), A + B),
 }
-WAYS = ("file argument", "pipe", "stdin redirect")
-
-
-def run_three_ways(way, data, tmp_path, *args):
-    """Run ``dedup clean ARGS`` on ``data`` given as a file name, through a pipe, or as ``< file``."""
-    path = tmp_path / "input.txt"
-    path.write_bytes(data)
-    if way == "file argument":
-        return dedup("clean", *args, path)
-    if way == "pipe":
-        return dedup("clean", *args, input=data)
-    with path.open("rb") as redirected:
-        return dedup("clean", *args, stdin=redirected)
 
 
 @pytest.mark.parametrize("way", WAYS)
