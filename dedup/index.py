@@ -315,13 +315,18 @@ class BandIndex:
         return tuple(self._segments)
 
     def _store_bytes(self, sig: Signatures) -> None:
+        # Blocks are allocated whole and filled in place: growing one by concatenation
+        # copied up to 8 MB for every short document of a corpus fed in turn.
         low = _low_bytes(sig)
+        position = self.size
         while len(low):
-            if not self._blocks or len(self._blocks[-1]) == _BLOCK:
-                self._blocks.append(np.empty((0, BINS), dtype=np.uint8))
-            room = _BLOCK - len(self._blocks[-1])
-            self._blocks[-1] = np.concatenate([self._blocks[-1], low[:room]])
-            low = low[room:]
+            block, offset = divmod(position, _BLOCK)
+            if block == len(self._blocks):
+                self._blocks.append(np.empty((_BLOCK, BINS), dtype=np.uint8))
+            take = min(_BLOCK - offset, len(low))
+            self._blocks[block][offset : offset + take] = low[:take]
+            low = low[take:]
+            position += take
 
     def stored_bytes(self, positions: NDArray[np.intp]) -> NDArray[np.uint8]:
         """Return the low signature bytes of the keys at ``positions``."""
