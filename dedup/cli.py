@@ -31,6 +31,7 @@ from dedup.files import (
     display_name,
     read_input,
     reason,
+    refuse_binary,
     replace_file,
     same_file,
     write_all,
@@ -338,8 +339,8 @@ def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result:
     if looks_binary(data) and settings.in_place:
         # Even with -a: removing "lines" from an image or an archive in place destroys it.
         raise InputError(f"{display_name(name)}: binary file (NUL byte); not edited in place")
-    if looks_binary(data) and not settings.binary_ok:
-        raise InputError(f"{display_name(name)}: binary file (NUL byte); use -a/--text to clean it")
+    if not settings.binary_ok:
+        refuse_binary(data, name)
     result = clean(data, settings.options)
     if settings.in_place:
         if result.changed:

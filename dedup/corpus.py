@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
 from dedup.compression import format_for, reader, writer
-from dedup.decoding import decode, looks_binary
+from dedup.decoding import decode
 from dedup.errors import InputError, OutputError
-from dedup.files import STDIN, atomic_writer, display_name, reason
+from dedup.files import STDIN, atomic_writer, display_name, reason, refuse_binary, stdin_buffer
 from dedup.matching import Match, Matcher
 from dedup.pipeline import Options, Result, clean, clean_document
 from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD, BadRecord, Record, parse
@@ -285,9 +285,9 @@ class Run:
 
     def _clean_file(self, name: str, stream: BinaryIO, sink: BinaryIO | None) -> None:
         data = stream.read()
+        if not self.settings.binary_ok:
+            refuse_binary(data, name)
         shown = display_name(name)
-        if looks_binary(data) and not self.settings.binary_ok:
-            raise InputError(f"{shown}: binary file (NUL byte); use -a/--text to clean it")
         decoded = decode(data)
         out = self.cleaner.clean(Document(shown), decoded.text, bom=decoded.bom).data
         self._write(sink, data, out)
@@ -336,9 +336,7 @@ class Run:
         """Open an input for streaming, decompressed; also yield how far into it reading got."""
         shown = display_name(name)
         if name == STDIN:
-            if sys.stdin is None:
-                raise InputError("<stdin>: standard input is closed")
-            yield reader(sys.stdin.buffer, shown), lambda: None
+            yield reader(stdin_buffer(), shown), lambda: None
             return
         try:
             handle = open(os.fsencode(name), "rb")  # noqa: SIM115 (closed by the with below)

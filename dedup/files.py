@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from dedup.decoding import looks_binary
 from dedup.errors import InputError, OutputError
 
 STDIN = "-"
@@ -58,13 +59,25 @@ class Source:
     status: os.stat_result | None
 
 
+def refuse_binary(data: bytes, name: str) -> None:
+    """Raise :class:`InputError` when ``data`` looks binary (see ``decoding.looks_binary``)."""
+    if looks_binary(data):
+        raise InputError(f"{display_name(name)}: binary file (NUL byte); use -a/--text to clean it")
+
+
+def stdin_buffer() -> BinaryIO:
+    """Standard input as bytes, or :class:`InputError` when it was closed (``<&-``)."""
+    if sys.stdin is None:
+        raise InputError("<stdin>: standard input is closed")
+    return sys.stdin.buffer
+
+
 def read_input(name: str) -> Source:
     """Read all of ``name`` (``-`` for stdin) or raise :class:`InputError`."""
     if name == STDIN:
-        if sys.stdin is None:
-            raise InputError("<stdin>: standard input is closed")
+        stdin = stdin_buffer()
         try:
-            return Source(name, sys.stdin.buffer.read(), _regular_file_status(sys.stdin.buffer))
+            return Source(name, stdin.read(), _regular_file_status(stdin))
         except OSError as error:
             raise InputError(f"<stdin>: {reason(error)}") from error
     try:
