@@ -34,7 +34,6 @@ from dedup.files import STDIN, atomic_writer, display_name, reason, refuse_binar
 from dedup.matching import Match, Matcher
 from dedup.pipeline import Options, Result, clean, clean_document
 from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD, BadRecord, Record, parse
-from dedup.writing import removed_spans
 
 TOP_REPEATS = 10
 """How many of the most repeated paragraphs ``--stats`` lists."""
@@ -322,8 +321,7 @@ class Run:
         result = self.cleaner.clean(document, record.text)
         if not result.removed:
             return record.line.encode("utf-8", "surrogateescape") + record.terminator
-        gone = {match.index for match in result.removed}
-        return record.with_spans_removed(removed_spans(result.source, result.paragraphs, gone))
+        return record.with_spans_removed(result.spans())
 
     def _write(self, sink: BinaryIO | None, data: bytes, out: bytes) -> None:
         self.cleaner.tally.bytes_in += len(data)

@@ -6,7 +6,7 @@ the same result in any order and in any process, which corpus users running many
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from dedup.decoding import decode, encode
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Match, Matcher
@@ -77,11 +77,14 @@ class Result:
         """Whether anything was removed."""
         return bool(self.removed)
 
+    def spans(self) -> list[tuple[int, int]]:
+        """The ``(start, end)`` offsets in ``source`` of the lines the removals delete."""
+        gone = {match.index for match in self.removed}
+        return removed_spans(self.source, self.paragraphs, gone)
+
     def diff(self, name: str) -> str:
         """A unified diff from the input to the output, labelled with ``name``."""
-        gone = {match.index for match in self.removed}
-        spans = removed_spans(self.source, self.paragraphs, gone)
-        return unified_diff(self.source, spans, name=name)
+        return unified_diff(self.source, self.spans(), name=name)
 
     def paragraph_text(self, index: int) -> str:
         """The original text of paragraph ``index``, without the blank lines before it."""
@@ -131,36 +134,43 @@ def clean_document(source: str, options: Options, matcher: Matcher, *, bom: byte
     """
     paragraphs = split(source, options.split)
     keys = [key(source[p.start : p.end]) for p in paragraphs]
-    removed, structure = _decide(keys, matcher, options)
-    result = _result(source, paragraphs, removed, bom, structure)
-    if options.threshold < 100:
-        long = tuple(i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS)
-        result = replace(result, exact_only=long) if long else result
-    return result
+    return _result(source, paragraphs, _decide(keys, matcher, options), bom)
 
 
-def _decide(keys: list[str], matcher: Matcher, options: Options) -> tuple[list[Match], list[int]]:
-    """Return the removals among ``keys`` and the repeats kept as structure, both local."""
+@dataclass(frozen=True)
+class _Decisions:
+    """What matching decided about a document's keys; indices are local to the document."""
+
+    removed: list[Match]
+    structure: list[int]  # repeats kept as the document's structure
+    exact_only: list[int]  # keys too long for the fuzzy comparison that was asked for
+
+
+def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
     first_id = matcher.next_id
     removed = matcher.feed(keys)
     if first_id:  # a matcher that has seen earlier documents (--across)
         removed = [_local(m, first_id) for m in removed]
-    if not options.keep_recurring:
-        return removed, []
-    structure = recurring(removed, [len(k) >= options.min_chars for k in keys])
-    return [m for m in removed if m.index not in structure], sorted(structure)
+    structure: set[int] = set()
+    if options.keep_recurring:
+        structure = recurring(removed, [len(k) >= options.min_chars for k in keys])
+        removed = [m for m in removed if m.index not in structure]
+    long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
+    return _Decisions(removed, sorted(structure), long if options.threshold < 100 else [])
 
 
-def _result(
-    source: str,
-    paragraphs: list[Paragraph],
-    removed: list[Match],
-    bom: bytes,
-    structure: list[int],
-) -> Result:
-    gone = {m.index for m in removed}
+def _result(source: str, paragraphs: list[Paragraph], decided: _Decisions, bom: bytes) -> Result:
+    gone = {m.index for m in decided.removed}
     text = render(source, paragraphs, gone)
-    return Result(text, tuple(removed), tuple(paragraphs), source, bom, tuple(structure))
+    return Result(
+        text,
+        tuple(decided.removed),
+        tuple(paragraphs),
+        source,
+        bom,
+        tuple(decided.structure),
+        tuple(decided.exact_only),
+    )
 
 
 def _local(match: Match, first_id: int) -> Match:
@@ -179,11 +189,17 @@ def _read_first_block_by_line(result: Result, options: Options) -> Result:
     paragraphs = list(result.paragraphs)
     first = paragraphs[0]
     lines = split(result.source[: first.end], "line")
-    shift = len(lines) - 1
-    moved = [Match(m.index + shift, m.original, m.score) for m in result.removed]
     keys = [key(result.source[p.start : p.end]) for p in lines]
-    removed, structure = _decide(keys, options.matcher(), options)
-    return _result(result.source, lines + paragraphs[1:], removed + moved, result.bom, structure)
+    in_lines = _decide(keys, options.matcher(), options)
+    # The later blocks move down by the lines the first block now counts as; all of them were
+    # removed as repeats of it, so their original stays 0. (None is kept as structure.)
+    shift = len(lines) - 1
+    decided = _Decisions(
+        in_lines.removed + [Match(m.index + shift, m.original, m.score) for m in result.removed],
+        in_lines.structure,
+        in_lines.exact_only + [i + shift for i in result.exact_only if i > 0],
+    )
+    return _result(result.source, lines + paragraphs[1:], decided, result.bom)
 
 
 def _cleans_to_one_block(result: Result, options: Options) -> bool:

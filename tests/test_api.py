@@ -49,3 +49,13 @@ def test_same_input_same_result_in_any_order():
 
 def test_diff_of_the_result():
     assert clean(TEXT).diff("t.txt").splitlines()[-1] == "-A paragraph that repeats itself!"
+
+
+def test_paragraphs_too_long_for_fuzzy_work_are_listed_also_after_the_first_block_is_reread():
+    long = "word " * 2100  # past MAX_FUZZY_CHARS
+    text = f"{long}\nshort line here, long enough\n\n{long}\nshort line here, long enough\n"
+    result = clean(text)
+    assert result.text == f"{long}\nshort line here, long enough\n"
+    assert [m.index for m in result.removed] == [2]
+    assert result.exact_only == (0, 2)
+    assert clean(text, Options(threshold=100)).exact_only == ()
