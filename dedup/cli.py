@@ -302,10 +302,8 @@ def _run(files: Sequence[str], settings: Settings) -> int:
                 failed = True
                 continue
             results.append((display_name(name), result))
-            if result.exact_only and not settings.quiet:
-                from dedup.console import show_warning
-
-                show_warning(
+            if result.exact_only:
+                _warner(settings)(
                     f"{display_name(name)}: {len(result.exact_only)} paragraph(s) longer than "
                     f"{MAX_FUZZY_CHARS:,} characters checked for exact repeats only"
                 )
