@@ -1,0 +1,491 @@
+"""Clean a document as it is read: bytes chunks in, bytes chunks out, paragraph by paragraph.
+
+The same bytes as :func:`dedup.clean_bytes` (a property test holds it to that, for any chunk
+sizes), in bounded memory: the matcher's memory of kept paragraphs, the paragraphs the matcher
+has not decided yet, and the blank lines before a block whose fate is still open. Nothing
+else of the input is kept, so output starts before input ends and ``dedup clean --split line
+BIG | head -1`` returns at once.
+
+The rules of :mod:`dedup.paragraphs` and :mod:`dedup.writing` hold line by line:
+
+* lines end in ``\\n``, ``\\r\\n`` or a lone ``\\r`` (so a ``\\r`` at the end of a chunk waits
+  for the next one: it may be the first half of ``\\r\\n``); a line of whitespace is blank;
+* a paragraph owns the blank lines before it only if it is the first of its block, and those
+  go with it when it is removed, unless another paragraph of the block is kept: so the blank
+  lines before a block are written with the first kept paragraph of the block, or dropped;
+* blank lines after the last paragraph always stay.
+
+Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
+byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
+
+``--split auto`` decides its reading from the whole text (one block, or several), so here it
+reads until a second block begins (memory: the first block), and keeps the output of a
+first block read as one paragraph until a later paragraph is kept (see
+``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
+on the whole document and is not streamed: :func:`streamable` says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from hashlib import blake2b
+from typing import NamedTuple
+
+from dedup.decoding import BOM
+from dedup.matching import MAX_FUZZY_CHARS, Match
+from dedup.normalize import key
+from dedup.paragraphs import LONG_LINE_CHARS, SplitMode
+from dedup.pipeline import Options
+
+READ_SIZE = 1 << 20
+"""Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
+that the first output comes at once."""
+
+DIGEST_SIZE = 16
+"""Bytes of the digest that stands for an exact key in the exact-only path: 128 bits, so two
+different keys of a billion-line input collide with odds of about 1 in 10^21."""
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+RAW_CACHE_BYTES = 32 << 20
+"""How much of the lines already met the exact-only path remembers byte for byte."""
+RAW_CACHE_OVERHEAD = 80
+"""What a remembered line costs beyond its bytes (the object and its slot in the set)."""
+
+_ASCII_KEY = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\t\n\x0b\x0c\r`", b"abcdefghijklmnopqrstuvwxyz     '"
+)
+"""``normalize.key`` on ASCII, but for the collapsing of spaces: case and backquote folded,
+every whitespace byte a space (the bytes \\x1c-\\x1f are whitespace to ``str`` only, so a
+chunk with one takes the ``str`` path: see ``_ODD_WHITESPACE``)."""
+_ODD_WHITESPACE = re.compile(rb"[\x1c-\x1f]")
+"""ASCII bytes that ``str.isspace`` and ``str.split`` treat as whitespace but ``bytes``
+methods do not: a chunk with one of them takes the decoding path for every line."""
+
+
+def streamable(options: Options) -> bool:
+    """Whether :class:`Streamer` gives the whole-document result for these options.
+
+    Keeping recurring structure looks at every occurrence of a paragraph in the document
+    before deciding any of them, so it needs the whole document.
+    """
+    return not options.keep_recurring
+
+
+@dataclass
+class Summary:
+    """What a streamed clean did, in counts: what ``--stats`` and ``--check`` need.
+
+    Unlike :class:`dedup.Result`, it holds no text: a streamed input is never all in memory.
+    """
+
+    paragraphs: int = 0
+    removed: int = 0
+    exact: int = 0
+    exact_only: list[int] = field(default_factory=list)
+    """Indices of paragraphs too long for fuzzy comparison (as ``Result.exact_only``)."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was removed."""
+        return bool(self.removed)
+
+    @property
+    def kept(self) -> int:
+        """Paragraphs written out."""
+        return self.paragraphs - self.removed
+
+
+class _Paragraph(NamedTuple):
+    lead: bytes  # the blank lines before it that it owns (the first of a block only)
+    body: bytes
+    block: int
+
+
+class Streamer:
+    """Cleans one document fed in chunks of bytes; each call returns the bytes now final.
+
+    >>> streamer = Streamer(Options(split="line", keep_recurring=False))
+    >>> streamer.feed(b"A line long enough to count.\\nA line long")
+    b'A line long enough to count.\\n'
+    >>> streamer.feed(b" enough to count.\\r")
+    b''
+    >>> streamer.close()
+    b''
+    >>> streamer.summary.removed
+    1
+    """
+
+    def __init__(self, options: Options) -> None:
+        if not streamable(options):
+            raise ValueError("keep_recurring needs the whole document; see streamable()")
+        self.options = options
+        self.summary = Summary()
+        self._mode: SplitMode = options.split
+        self._tail = b""  # an incomplete last line (or the first bytes, until the BOM is known)
+        self._started = False
+        self._out: list[bytes] = []
+        self._blanks: list[bytes] = []  # blank lines since the last content line
+        self._lines: list[bytes] | None = None  # the current block (block and auto reading)
+        self._block = -1  # number of the current block
+        self._first: tuple[bytes, list[bytes]] | None = None  # auto: the first block, waiting
+        self._several_blocks = False  # auto: a second block has begun
+        self._fast = _ExactLines(options) if _exact_lines_apply(options) else None
+        self._decider = _Decider(options)
+
+    def feed(self, data: bytes) -> bytes:
+        """Take the next bytes of the document; return the output that is now final."""
+        data = self._tail + data
+        if not self._started:
+            if len(data) < len(BOM) and BOM.startswith(data):
+                self._tail = data
+                return b""
+            data = self._start(data)
+        end = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1))
+        self._tail = data[end + 1 :]
+        if end >= 0:
+            self._take(data[: end + 1])
+        return self._flush(end=False)
+
+    def close(self) -> bytes:
+        """Take the end of the document; return the rest of the output."""
+        if not self._started:
+            self._tail = self._start(self._tail)
+        if self._tail:
+            self._take(self._tail)
+            self._tail = b""
+        if self._fast is not None:
+            self._out += self._fast.close()
+            self._fast.count(self.summary)
+            return self._joined()
+        if self._lines is not None:
+            self._end_block()
+        if self._first is not None:  # auto, one block: read line by line
+            lead, lines = self._first
+            self._first = None
+            self._line_paragraphs(lead, lines)
+        return self._flush(end=True)
+
+    def _start(self, data: bytes) -> bytes:
+        self._started = True
+        if data.startswith(BOM):
+            self._out.append(BOM)
+            return data[len(BOM) :]
+        return data
+
+    def _take(self, data: bytes) -> None:
+        """Handle complete lines (the last one may lack its terminator only at the end)."""
+        if self._fast is not None:
+            self._out += self._fast.take(data)
+            return
+        blank = _blank_test(data)
+        for line in _LINE.findall(data):
+            if blank(line):
+                self._blank(line)
+            else:
+                self._content(line)
+
+    def _blank(self, line: bytes) -> None:
+        if self._lines is not None:
+            self._end_block()
+        self._blanks.append(line)
+
+    def _content(self, line: bytes) -> None:
+        if self._mode == "line":
+            if self._blanks or self._block < 0:
+                self._block += 1
+            lead = b"".join(self._blanks)
+            self._blanks.clear()
+            self._decider.add(_Paragraph(lead, line, self._block))
+            return
+        if self._lines is None:
+            if self._first is not None:  # auto: a second block, so blocks are read as blocks
+                lead, lines = self._first
+                self._first = None
+                self._several_blocks = True
+                self._block_paragraphs(lead, lines)
+            self._lines = [b"".join(self._blanks)]
+            self._blanks.clear()
+        self._lines.append(line)
+
+    def _end_block(self) -> None:
+        assert self._lines is not None
+        lead, *lines = self._lines
+        self._lines = None
+        if self._mode == "auto" and self._block < 0 and not self._several_blocks:
+            self._first = (lead, lines)  # one block or several: the rest of the text says
+        else:
+            self._block_paragraphs(lead, lines)
+
+    def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
+        if self._mode == "auto" and _looks_like_lines(lines):
+            self._line_paragraphs(lead, lines)
+            return
+        self._block += 1
+        self._decider.add(
+            _Paragraph(lead, b"".join(lines), self._block),
+            holds=self._mode == "auto" and self._block == 0 and len(lines) > 1,
+        )
+
+    def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
+        self._block += 1
+        decider = self._decider
+        decider.add(_Paragraph(lead, lines[0], self._block))
+        for line in lines[1:]:
+            decider.add(_Paragraph(b"", line, self._block))
+
+    def _flush(self, *, end: bool) -> bytes:
+        self._out += self._decider.decide(self.summary, end=end)
+        if end:
+            self._out += self._decider.finish(self.summary, self.options)
+        if end:
+            self._out += self._blanks  # blank lines after the last paragraph always stay
+            self._blanks = []
+        return self._joined()
+
+    def _joined(self) -> bytes:
+        out = b"".join(self._out)
+        self._out.clear()
+        return out
+
+
+class _Decider:
+    """Feeds paragraphs' keys to the matcher and turns its decisions into output bytes.
+
+    Works with a matcher that decides every key at once, and with one that may leave the
+    last keys of a feed undecided until it has seen more (``feed(keys, end=False)`` and
+    ``decided``, the number of final ids): those paragraphs wait here.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self._options = options
+        self._matcher = options.matcher()
+        self._lookahead = hasattr(self._matcher, "decided")
+        self._new: list[_Paragraph] = []  # not yet fed to the matcher
+        self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
+        self._next = 0  # id of the first waiting paragraph
+        self._block = -1  # block of the last decided paragraph
+        self._block_kept = False
+        self._lead = b""  # the blank lines of the current block, not written yet
+        self._holding: list[bytes] | None = None  # auto: the first block's output, held
+        self._held_raw = b""  # ... and its input, to read it again line by line
+
+    def add(self, paragraph: _Paragraph, *, holds: bool = False) -> None:
+        if holds:
+            self._holding = []
+            self._held_raw = paragraph.lead + paragraph.body
+        self._new.append(paragraph)
+
+    def decide(self, summary: Summary, *, end: bool) -> list[bytes]:
+        """Feed the new paragraphs; return the output of every paragraph now decided."""
+        if not self._new and not end:
+            return []
+        keys = [key(p.body.decode("utf-8", "surrogateescape")) for p in self._new]
+        first = self._next + len(self._waiting)
+        self._waiting.extend(self._new)
+        self._new = []
+        if self._lookahead:
+            matches = self._matcher.feed(keys, end=end)  # type: ignore[call-arg]
+            decided = int(self._matcher.decided)  # type: ignore[attr-defined]
+        else:
+            matches = self._matcher.feed(keys)
+            decided = first + len(keys)
+        if self._options.threshold < 100:
+            summary.exact_only += [
+                first + i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS
+            ]
+        summary.paragraphs += len(keys)
+        removed = {m.index: m for m in matches}
+        out: list[bytes] = []
+        while self._next < decided:
+            self._apply(self._waiting.popleft(), removed.get(self._next), summary, out)
+            self._next += 1
+        return out
+
+    def _apply(
+        self, paragraph: _Paragraph, match: Match | None, summary: Summary, out: list[bytes]
+    ) -> None:
+        if paragraph.block != self._block:
+            self._block = paragraph.block
+            self._block_kept = False
+            self._lead = b""
+        if match is not None:
+            summary.removed += 1
+            summary.exact += match.score >= 100
+            if not self._block_kept:
+                self._lead += paragraph.lead  # written if a later paragraph of the block stays
+            return
+        if self._holding is not None and self._next > 0:  # a later paragraph stays: let go
+            out[:0] = self._holding
+            self._holding = None
+        target = self._holding if self._holding is not None else out
+        target += (self._lead, paragraph.lead, paragraph.body)
+        self._lead = b""
+        self._block_kept = True
+
+    def finish(self, summary: Summary, options: Options) -> list[bytes]:
+        """At the end: what is still held, or the first block read again line by line."""
+        held, self._holding = self._holding, None
+        if held is None:
+            return []
+        if summary.paragraphs == 1:
+            return held
+        # Every later paragraph repeated the first block, read as one: as clean() does, read
+        # that block line by line, with a fresh matcher, so the output is a fixed point.
+        again = Streamer(Options(options.threshold, options.min_chars, "line", False))
+        again._started = True  # the BOM, if any, is written already; this is the text after it
+        out = [again.feed(self._held_raw), again.close()]
+        lines = again.summary
+        summary.paragraphs += lines.paragraphs - 1
+        summary.removed += lines.removed
+        summary.exact += lines.exact
+        shift = lines.paragraphs - 1
+        summary.exact_only[:] = lines.exact_only + [i + shift for i in summary.exact_only if i]
+        return out
+
+
+def _exact_lines_apply(options: Options) -> bool:
+    return options.split == "line" and options.threshold >= 100
+
+
+class _ExactLines:
+    """``--split line`` with exact matching only, at the speed of ``awk '!seen[$0]++'``.
+
+    The same decisions as the matcher's exact dict, with less work per line:
+
+    * a line met before byte for byte has the same key, so its fate is known: once a line's
+      key is long enough to be matched, every later copy of the very same bytes goes. Those
+      lines are remembered as they are, up to ``RAW_CACHE_BYTES`` (then forgotten and learnt
+      again: the cache only saves work, it never decides), and meet one set lookup;
+    * an ASCII line's key is computed on its bytes (``_ASCII_KEY`` maps case, the other
+      whitespace and the backquote as ``normalize.key`` does on ASCII), without a ``str``;
+    * a kept key is remembered as a 16-byte digest (``DIGEST_SIZE``), or as itself when
+      shorter, so memory grows by a few dozen bytes per distinct key, whatever its length.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self._min_chars = options.min_chars
+        self._seen: set[bytes] = set()  # digests of the kept keys
+        self._copies: set[bytes] = set()  # lines whose later copies go (see RAW_CACHE_BYTES)
+        self._copies_size = 0
+        self._lead: list[bytes] = []  # blank lines before the current block, not written yet
+        self._blanks: list[bytes] = []  # blank lines since the last content line
+        self._in_block = False
+        self.paragraphs = 0
+        self.removed = 0
+
+    def take(self, data: bytes) -> list[bytes]:
+        """Decide complete lines; return the output pieces (lines and their terminators)."""
+        plain = not _ODD_WHITESPACE.search(data)
+        if b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"):
+            lines = data.split(b"\n")
+            last = lines.pop()
+            out = self._lines(lines, b"\n", plain=plain)
+            if last:  # the end of the input, without a final newline
+                out += self._lines([last], b"", plain=plain)
+            return out
+        return self._lines(_LINE.findall(data), b"", plain=plain)
+
+    def _lines(self, lines: list[bytes], sep: bytes, *, plain: bool) -> list[bytes]:
+        # Admittedly one long loop: this is the hot path of exact mode, and every attribute
+        # lookup and call per line shows in the time.
+        out: list[bytes] = []
+        seen, copies = self._seen, self._copies
+        lead, blanks, in_block = self._lead, self._blanks, self._in_block
+        min_chars = self._min_chars
+        paragraphs = removed = copied = 0
+        for line in lines:
+            if line in copies:  # the common case of a file full of repeats
+                copied += 1
+                if not in_block:
+                    in_block, lead, blanks = True, blanks, []
+                continue
+            ascii_line = plain and line.isascii()
+            if not line or line.isspace() or (not ascii_line and _blank_str(line)):
+                blanks += (line, sep)
+                in_block = False
+                continue
+            if not in_block:
+                in_block, lead, blanks = True, blanks, []
+            paragraphs += 1
+            if ascii_line:
+                k = line.translate(_ASCII_KEY)
+                if b"  " in k or k[:1] == b" " or k[-1:] == b" ":
+                    k = b" ".join(k.split())
+                size = len(k)
+            else:
+                text = key(line.decode("utf-8", "surrogateescape"))
+                size = len(text)
+                k = text.encode("utf-8", "surrogateescape")
+            if size >= min_chars:
+                self._remember(line)
+                digest = k if len(k) < DIGEST_SIZE else blake2b(k, digest_size=DIGEST_SIZE).digest()
+                if digest in seen:
+                    removed += 1
+                    continue
+                seen.add(digest)
+            if lead:
+                out += lead
+                lead = []
+            out += (line, sep)
+        self._lead, self._blanks, self._in_block = lead, blanks, in_block
+        self.paragraphs += paragraphs + copied
+        self.removed += removed + copied
+        return out
+
+    def _remember(self, line: bytes) -> None:
+        self._copies_size += len(line) + RAW_CACHE_OVERHEAD
+        if self._copies_size > RAW_CACHE_BYTES:
+            self._copies.clear()
+            self._copies_size = len(line) + RAW_CACHE_OVERHEAD
+        self._copies.add(line)
+
+    def close(self) -> list[bytes]:
+        """The blank lines after the last paragraph, which always stay."""
+        blanks, self._blanks = self._blanks, []
+        return blanks
+
+    def count(self, summary: Summary) -> None:
+        summary.paragraphs = self.paragraphs
+        summary.removed = summary.exact = self.removed
+
+
+def _blank_str(line: bytes) -> bool:
+    return line.decode("utf-8", "surrogateescape").isspace()
+
+
+def _blank_test(data: bytes) -> Callable[[bytes], bool]:
+    """How to tell a blank line in ``data``: by its bytes when that gives ``str.isspace``."""
+    if data.isascii() and not _ODD_WHITESPACE.search(data):
+        return bytes.isspace
+    return _blank_str
+
+
+def _looks_like_lines(lines: list[bytes]) -> bool:
+    # paragraphs._looks_like_lines, on bytes: the length that counts is in characters.
+    long_lines = 0
+    for line in lines:
+        simple = line.isascii() and not _ODD_WHITESPACE.search(line)
+        text = line if simple else line.decode("utf-8", "surrogateescape")
+        long_lines += len(text.rstrip()) >= LONG_LINE_CHARS
+    return long_lines * 2 > len(lines)
+
+
+def clean_chunks(chunks: Iterable[bytes], options: Options) -> Iterator[bytes]:
+    """Clean a document given as chunks of bytes; yield the output as it becomes final.
+
+    >>> options = Options(split="block", keep_recurring=False)
+    >>> chunks = [b"One block of plain text.\\n\\nOne block", b" of plain text.\\n"]
+    >>> b"".join(clean_chunks(chunks, options))
+    b'One block of plain text.\\n'
+    """
+    streamer = Streamer(options)
+    for chunk in chunks:
+        out = streamer.feed(chunk)
+        if out:
+            yield out
+    out = streamer.close()
+    if out:
+        yield out

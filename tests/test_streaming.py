@@ -1,0 +1,168 @@
+"""The streamed clean gives the bytes of the whole-document clean, for any chunking."""
+
+import dataclasses
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup import Options, clean, clean_bytes, streaming
+from dedup.streaming import Streamer, Summary, clean_chunks, streamable
+
+LINES = [
+    "The council approved the harbour budget on Monday evening.",
+    "the council approved the  harbour budget on monday evening.",
+    "The council approved the harbour budjet on Monday evening.",
+    "Residents asked for more money for the `ferry` service.",
+    "Residents asked for more money for the 'ferry' service.",
+    "Vote for Anna on the last page!",
+    "Vote for Olga on the last page!",
+    "北京时间周一晚间，国家统计局公布了经济数据。",
+    "Caf\udce9 au lait, a line with one byte that is not UTF-8.",
+    "A line with\x1cseparator\x1fbytes that str calls whitespace.",
+    "Ａ full-width line that folds to ASCII, long enough.",
+    "***",
+    "Share",
+    "x" * 120,
+    "x" * 120 + " ",
+    ("A long line of an extractor that wrote paragraphs out, " * 3).strip(),
+]
+BLANKS = ["", " ", "\t", "\f", "\x1c", "\u00a0", "\u2028", "\x85", "\ufeff"]
+ENDS = ["\n", "\n", "\n", "\r\n", "\r", ""]
+
+
+@st.composite
+def documents(draw):
+    """Lines, blank lines of every kind of whitespace, any terminators, BOMs, odd bytes."""
+    parts = []
+    for _ in range(draw(st.integers(0, 24))):
+        if draw(st.integers(0, 3)) == 0:
+            body = draw(st.sampled_from(BLANKS))
+        else:
+            body = draw(st.sampled_from(LINES))
+        parts.append(body + draw(st.sampled_from(ENDS)))
+    if draw(st.booleans()):  # a passage repeated: blocks that repeat blocks
+        cut = draw(st.integers(0, len(parts)))
+        parts += parts[:cut]
+    data = "".join(parts).encode("utf-8", "surrogateescape")
+    return draw(st.sampled_from([b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\xef\xbb\xbf"])) + data
+
+
+OPTIONS = st.builds(
+    Options,
+    threshold=st.sampled_from([0, 85, 90, 100]),
+    min_chars=st.sampled_from([0, 5, 20]),
+    split=st.sampled_from(["auto", "line", "block"]),
+    keep_recurring=st.just(False),
+)
+
+
+def chunked(data: bytes, sizes: list[int]) -> list[bytes]:
+    chunks, position = [], 0
+    for size in sizes:
+        chunks.append(data[position : position + size])
+        position += size
+    chunks.append(data[position:])
+    return chunks
+
+
+@given(documents(), OPTIONS, st.lists(st.integers(0, 40), max_size=30))
+def test_streamed_bytes_equal_the_whole_document_clean(data, options, sizes):
+    streamed = b"".join(clean_chunks(chunked(data, sizes), options))
+    assert streamed == clean_bytes(data, options)
+
+
+@given(documents(), OPTIONS, st.lists(st.integers(0, 40), max_size=30))
+def test_streamed_counts_equal_the_result(data, options, sizes):
+    streamer = Streamer(options)
+    for chunk in chunked(data, sizes):
+        streamer.feed(chunk)
+    streamer.close()
+    result = clean(data, options)
+    summary = streamer.summary
+    assert summary.paragraphs == len(result.paragraphs)
+    assert summary.removed == len(result.removed)
+    assert summary.exact == sum(1 for m in result.removed if m.score >= 100)
+    assert summary.exact_only == list(result.exact_only)
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        [
+            b"A line long enough to be a paragraph.\r",
+            b"\nA line long enough to be a paragraph.\r\n",
+        ],
+        [b"\xef", b"\xbb", b"\xbfA line long enough to be a paragraph.\n"],
+        [
+            b"A line long enough to be a paragraph.\n\n\n",
+            b"A line long enough to be a paragraph.\n",
+        ],
+        [b"caf\xc3", b"\xa9 is a line long enough to be a paragraph\n" * 2],
+    ],
+)
+@pytest.mark.parametrize("split", ["auto", "line", "block"])
+@pytest.mark.parametrize("threshold", [90, 100])
+def test_chunk_boundaries_inside_a_line_a_crlf_a_bom_a_character(chunks, split, threshold):
+    options = Options(threshold=threshold, split=split, keep_recurring=False)
+    assert b"".join(clean_chunks(chunks, options)) == clean_bytes(b"".join(chunks), options)
+
+
+def test_line_mode_writes_before_the_input_ends():
+    streamer = Streamer(Options(split="line", keep_recurring=False, threshold=100))
+    first = streamer.feed(b"The first line is written at once.\nThe second")
+    assert first == b"The first line is written at once.\n"
+
+
+def test_blank_lines_before_a_removed_block_wait_for_its_fate():
+    options = Options(split="line", keep_recurring=False, threshold=100)
+    streamer = Streamer(options)
+    out = streamer.feed(
+        b"A line long enough to be a paragraph.\n\n\nA line long enough to be a paragraph.\n"
+    )
+    # The blank lines belong to the second block, whose only line so far is removed.
+    assert out == b"A line long enough to be a paragraph.\n"
+    out += streamer.feed(b"Another line, so the block is kept after all.\n")
+    assert (
+        out
+        == b"A line long enough to be a paragraph.\n\n\nAnother line, so the block is kept after all.\n"
+    )
+
+
+def test_structure_keeping_is_not_streamed():
+    assert not streamable(Options(keep_recurring=True))
+    with pytest.raises(ValueError, match="keep_recurring"):
+        Streamer(Options(keep_recurring=True))
+
+
+def test_summary_counts_removals():
+    options = dataclasses.replace(Options(), keep_recurring=False)
+    streamer = Streamer(options)
+    streamer.feed(b"Same line, long enough to count.\nSame line, long enough to count!\n")
+    streamer.close()
+    assert streamer.summary == Summary(paragraphs=2, removed=1, exact=0)
+    assert streamer.summary.changed
+    assert streamer.summary.kept == 1
+
+
+@pytest.mark.parametrize("threshold", [90, 100])
+def test_auto_reads_a_lone_first_block_again_line_by_line(threshold):
+    # Every later block repeats the first, so clean() reads the first block line by line
+    # (idempotence); the streamed clean must hold the first block until it knows.
+    block = b"A line long enough, said twice.\r\nA line long enough, said twice.\r\n"
+    data = b"\n" + block + b"\n" + block + b"\n\n"
+    options = Options(threshold=threshold, keep_recurring=False)
+    expected = b"\nA line long enough, said twice.\r\n\n\n"
+    assert clean_bytes(data, options) == expected
+    assert b"".join(clean_chunks([data[:40], data[40:]], options)) == expected
+
+
+@given(documents(), st.sampled_from([0, 5, 20]), st.lists(st.integers(0, 40), max_size=30))
+def test_exact_lines_forgetting_copies_changes_nothing(data, min_chars, sizes):
+    # The cache of lines met byte for byte only saves work: with room for one line or two,
+    # it is cleared all the time, and the result stays the matcher's.
+    options = Options(threshold=100, min_chars=min_chars, split="line", keep_recurring=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(streaming, "RAW_CACHE_BYTES", 200)
+        streamed = b"".join(clean_chunks(chunked(data, sizes), options))
+    assert streamed == clean_bytes(data, options)
