@@ -16,12 +16,12 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 DATA = HERE / "data" / "families"
-WORDS = (
+WORDS = str.split(
     "harga cabai naik menjelang lebaran pasar induk pedagang mengeluhkan pasokan petani "
     "banjir merendam desa pesisir utara warga mengungsi balai senin malam panen raya dimulai "
     "lebih awal tahun ini jalan tol baru dibuka untuk mudik pemerintah daerah menyiapkan "
     "bantuan sosial bagi keluarga terdampak gempa bumi guncang wilayah selatan"
-).split()
+)
 
 
 def numbered(rng: random.Random, i: int) -> str:
@@ -35,7 +35,8 @@ def numbered(rng: random.Random, i: int) -> str:
 def log(rng: random.Random, i: int) -> str:
     level = rng.choice(["INFO", "INFO", "INFO", "WARN", "ERROR"])
     return (
-        f"2026-12-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}.{rng.randrange(1000):03d}Z "
+        f"2026-12-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}"
+        f".{rng.randrange(1000):03d}Z "
         f"{level} worker-{rng.randrange(16)} request id={rng.getrandbits(48):012x} "
         f"path=/api/v1/items/{rng.randrange(100000)} status={rng.choice([200, 200, 404, 500])} "
         f"took={rng.randrange(1, 2000)}ms"
@@ -44,8 +45,10 @@ def log(rng: random.Random, i: int) -> str:
 
 def csv(rng: random.Random, i: int) -> str:
     return (
-        f"{i},{rng.choice(WORDS)} {rng.choice(WORDS)},{rng.randrange(1, 999)}.{rng.randrange(100):02d},"
-        f"{rng.choice(['Jakarta', 'Bandung', 'Surabaya', 'Medan'])},2026-{rng.randrange(1, 13):02d}-"
+        f"{i},{rng.choice(WORDS)} {rng.choice(WORDS)},"
+        f"{rng.randrange(1, 999)}.{rng.randrange(100):02d},"
+        f"{rng.choice(['Jakarta', 'Bandung', 'Surabaya', 'Medan'])},"
+        f"2026-{rng.randrange(1, 13):02d}-"
         f"{rng.randrange(1, 29):02d},{rng.choice(['paid', 'open', 'void'])}"
     )
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO, NoReturn, TypeGuard
 import click
 
 from dedup import __version__
-from dedup.compression import decompress_bytes, format_for
+from dedup.compression import decompress_bytes, format_for, reader
 from dedup.decoding import looks_binary
 from dedup.errors import DedupError, InputError, OutputError
 from dedup.files import (
@@ -29,6 +29,8 @@ from dedup.files import (
     atomic_writer,
     check_editable,
     display_name,
+    open_input,
+    read_chunks,
     read_input,
     reason,
     refuse_binary,
@@ -40,6 +42,7 @@ from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
 from dedup.paragraphs import SPLIT_MODES
 from dedup.pipeline import Options, Result, clean
 from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD
+from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
 
 if TYPE_CHECKING:
     # Corpus mode is imported only when asked for: start-up time matters to scripts that
@@ -291,7 +294,7 @@ def _progress(
 
 def _run(files: Sequence[str], settings: Settings) -> int:
     """Clean each input in turn; a bad one is reported and skipped, as ``cat`` does."""
-    results: list[tuple[str, Result]] = []
+    results: list[tuple[str, Result | Summary]] = []
     failed = False
     with _sink(settings) as sink:
         for name in files:
@@ -307,7 +310,7 @@ def _run(files: Sequence[str], settings: Settings) -> int:
                     f"{display_name(name)}: {len(result.exact_only)} paragraph(s) longer than "
                     f"{MAX_FUZZY_CHARS:,} characters checked for exact repeats only"
                 )
-            if settings.verbose and result.removed:
+            if settings.verbose and isinstance(result, Result) and result.removed:
                 from dedup.console import show_removals
 
                 show_removals(display_name(name), result)
@@ -326,7 +329,11 @@ def _run(files: Sequence[str], settings: Settings) -> int:
     return EXIT_OK
 
 
-def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result:
+def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result | Summary:
+    if streamable(settings.options) and not (
+        settings.in_place or settings.diff or settings.verbose
+    ):
+        return _stream_one(name, settings, sink)
     path = check_editable(name, force=settings.force) if settings.in_place else name
     source = read_input(path)
     if sink is not None and source.status is not None:
@@ -349,6 +356,55 @@ def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result:
     elif sink is not None:
         write_all(sink, result.data)
     return result
+
+
+def _streams(settings: Settings) -> bool:
+    # -i rewrites only a changed file, --diff and -v show text of the whole document: those
+    # read it whole, as does keeping recurring structure (see streaming.streamable).
+    return streamable(settings.options) and not (
+        settings.in_place or settings.diff or settings.verbose
+    )
+
+
+def _stream_one(name: str, settings: Settings, sink: BinaryIO | None) -> Summary:
+    """Clean one input as it is read (:mod:`dedup.streaming`): output starts at once."""
+    streamer = Streamer(settings.options)
+    with open_input(name) as (handle, status), _plain_progress(settings, status) as progress:
+        if sink is not None and status is not None:
+            _refuse_same_file(name, status, sink)
+        if status is None or not stat.S_ISREG(status.st_mode):
+            status = None  # a pipe or a FIFO: no size, no position; count the bytes read
+        done = 0
+        for chunk in read_chunks(reader(handle, display_name(name)), name, size=READ_SIZE):
+            if not done and not settings.binary_ok:
+                refuse_binary(chunk, name)
+            done += len(chunk)
+            out = streamer.feed(chunk)
+            if sink is not None and out:
+                write_all(sink, out)
+            progress(handle.tell() if status is not None else done)
+        out = streamer.close()
+        if sink is not None and out:
+            write_all(sink, out)
+    return streamer.summary
+
+
+def _plain_progress(
+    settings: Settings, status: os.stat_result | None
+) -> contextlib.AbstractContextManager[Callable[[int], None]]:
+    """A progress bar on stderr, only for a person watching a terminal that stdout is not on."""
+    to_stdout = settings.output in (None, STDIN) and not settings.check
+    if (
+        settings.quiet
+        or not sys.stderr
+        or not sys.stderr.isatty()
+        or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
+    ):
+        return contextlib.nullcontext(lambda position: None)
+    from dedup.console import byte_progress
+
+    regular = status is not None and stat.S_ISREG(status.st_mode)
+    return byte_progress(status.st_size if status is not None and regular else None)
 
 
 def _diff_bytes(result: Result, name: str) -> bytes:

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from dedup.corpus import Observer, Tally, preview
 from dedup.pipeline import Result
+from dedup.streaming import Summary
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -53,7 +54,7 @@ def show_removals(name: str, result: Result) -> None:
         )
 
 
-def show_stats(rows: Sequence[tuple[str, Result]]) -> None:
+def show_stats(rows: Sequence[tuple[str, Result | Summary]]) -> None:
     """Print a table of paragraphs in, out and removed, per input and in total."""
     table = Table(title=None, box=None, header_style="bold", pad_edge=False)
     for column in ("input", "paragraphs", "kept", "removed", "exact", "near"):
@@ -68,7 +69,10 @@ def show_stats(rows: Sequence[tuple[str, Result]]) -> None:
     err_console.print(table)
 
 
-def _counts(result: Result) -> list[int]:
+def _counts(result: Result | Summary) -> list[int]:
+    if isinstance(result, Summary):  # a streamed input: counts only
+        total, removed, exact = result.paragraphs, result.removed, result.exact
+        return [total, total - removed, removed, exact, removed - exact]
     total = len(result.paragraphs)
     removed = len(result.removed)
     exact = sum(1 for match in result.removed if match.score >= 100)
@@ -157,3 +161,71 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[Observer]:
     with progress:
         task = progress.add_task("clean", total=total, documents="", paragraphs="")
         yield _CorpusProgress(progress, task, by_bytes=by_bytes)
+
+
+PROGRESS_DELAY = 1.0
+"""Seconds a plain clean runs before its progress bar appears: a quick run never flickers."""
+
+
+class _ByteProgress:
+    """Feeds a rich bar of bytes read, started once the run passes ``PROGRESS_DELAY``."""
+
+    def __init__(self, total: int | None) -> None:
+        self._total = total
+        self._started = self._last = time.monotonic()
+        self._bar: tuple[Progress, TaskID] | None = None
+
+    def __call__(self, position: int) -> None:
+        now = time.monotonic()
+        if now - self._last < REFRESH_SECONDS:
+            return
+        self._last = now
+        if self._bar is None:
+            if now - self._started < PROGRESS_DELAY:
+                return
+            self._bar = self._start()
+        progress, task = self._bar
+        progress.update(task, completed=position, refresh=True)  # throttled above
+
+    def _start(self) -> tuple[Progress, TaskID]:
+        # Imported here: only a long run on a terminal needs it, and it costs start-up time.
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        progress = Progress(
+            TextColumn("[bold]dedup[/]"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        progress.start()
+        return progress, progress.add_task("clean", total=self._total)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar[0].stop()
+
+
+@contextlib.contextmanager
+def byte_progress(total: int | None) -> Iterator[Callable[[int], None]]:
+    """Yield a callback taking the input bytes read so far; it draws a transient bar on stderr.
+
+    The bar (bytes read, rate, ETA when ``total`` is known) appears only once the run has
+    lasted ``PROGRESS_DELAY``, and is erased at the end. Stdout is never touched.
+    """
+    progress = _ByteProgress(total)
+    try:
+        yield progress
+    finally:
+        progress.stop()

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from dedup.decoding import looks_binary
+from dedup.decoding import SNIFF_BYTES, looks_binary
 from dedup.errors import InputError, OutputError
 
 STDIN = "-"
@@ -244,3 +244,48 @@ def _fsync_directory(directory: str) -> None:
 def _unlink_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+@contextlib.contextmanager
+def open_input(name: str) -> Iterator[tuple[BinaryIO, os.stat_result | None]]:
+    """Open ``name`` (``-`` for stdin) to be read in chunks; also yield its stat if a file.
+
+    The streaming counterpart of :func:`read_input`, with the same one-line errors.
+    """
+    if name == STDIN:
+        stdin = stdin_buffer()
+        yield stdin, _regular_file_status(stdin)
+        return
+    try:
+        handle = open(os.fsencode(name), "rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise InputError(f"{display_name(name)}: {reason(error)}") from error
+    with handle:
+        status = os.fstat(handle.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError(f"{display_name(name)}: Is a directory")
+        yield handle, status
+
+
+def read_chunks(stream: BinaryIO, name: str, *, size: int) -> Iterator[bytes]:
+    """Yield ``stream``'s bytes as they come, at most ``size`` at a time (never empty).
+
+    The first chunk holds at least ``SNIFF_BYTES`` (or all there is), so that it alone can
+    say whether the input looks binary. Later chunks are whatever the stream has ready
+    (``read1``), so a slow pipe is cleaned as it flows. A failed read is an :class:`InputError`.
+    """
+    first = True
+    try:
+        while True:
+            chunk = stream.read1(size) if hasattr(stream, "read1") else stream.read(size)
+            while first and chunk and len(chunk) < SNIFF_BYTES:
+                more = stream.read(SNIFF_BYTES - len(chunk))
+                if not more:
+                    break
+                chunk += more
+            first = False
+            if not chunk:
+                return
+            yield chunk
+    except OSError as error:
+        raise InputError(f"{display_name(name)}: {reason(error)}") from error

@@ -27,6 +27,7 @@ on the whole document and is not streamed: :func:`streamable` says so.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -130,8 +131,11 @@ class Streamer:
         self._blanks: list[bytes] = []  # blank lines since the last content line
         self._lines: list[bytes] | None = None  # the current block (block and auto reading)
         self._block = -1  # number of the current block
-        self._first: tuple[bytes, list[bytes]] | None = None  # auto: the first block, waiting
-        self._several_blocks = False  # auto: a second block has begun
+        # auto: the input, kept as it came until a second block begins (then blocks are read
+        # as blocks) or the input ends (then it is one block, and read line by line).
+        self._held: list[bytes] | None = [] if options.split == "auto" else None
+        self._content_seen = False  # auto, while held: a content line has been seen
+        self._gap = False  # ... and a blank line after it
         self._fast = _ExactLines(options) if _exact_lines_apply(options) else None
         self._decider = _Decider(options)
 
@@ -156,16 +160,19 @@ class Streamer:
         if self._tail:
             self._take(self._tail)
             self._tail = b""
+        if self._held is not None:  # auto, and one block: read line by line
+            held, self._held = self._held, None
+            self._mode = "line"
+            if _exact_lines_apply(dataclasses.replace(self.options, split="line")):
+                self._fast = _ExactLines(self.options)
+            for data in held:
+                self._take_lines(data)
         if self._fast is not None:
             self._out += self._fast.close()
             self._fast.count(self.summary)
             return self._joined()
         if self._lines is not None:
             self._end_block()
-        if self._first is not None:  # auto, one block: read line by line
-            lead, lines = self._first
-            self._first = None
-            self._line_paragraphs(lead, lines)
         return self._flush(end=True)
 
     def _start(self, data: bytes) -> bytes:
@@ -177,6 +184,40 @@ class Streamer:
 
     def _take(self, data: bytes) -> None:
         """Handle complete lines (the last one may lack its terminator only at the end)."""
+        if self._held is not None:
+            if not self._second_block(data):
+                self._held.append(data)
+                return
+            held, self._held = self._held, None
+            for earlier in held:
+                self._take_lines(earlier)
+        self._take_lines(data)
+
+    def _second_block(self, data: bytes) -> bool:
+        """Whether a second block begins in ``data``, after the lines held so far (auto)."""
+        if b"\r" in data:
+            lines = _LINE.findall(data)
+        else:
+            lines = data.split(b"\n")
+            if not lines[-1]:
+                lines.pop()  # the empty rest after the last terminator
+        blank = _blank_test(data)
+        flags = [not line or blank(line) for line in lines]
+        if True not in flags:
+            if lines and self._gap:
+                return True
+            self._content_seen = self._content_seen or bool(lines)
+            return False
+        for flag in flags:
+            if flag:
+                self._gap = self._content_seen
+            elif self._gap:
+                return True
+            else:
+                self._content_seen = True
+        return False
+
+    def _take_lines(self, data: bytes) -> None:
         if self._fast is not None:
             self._out += self._fast.take(data)
             return
@@ -201,11 +242,6 @@ class Streamer:
             self._decider.add(_Paragraph(lead, line, self._block))
             return
         if self._lines is None:
-            if self._first is not None:  # auto: a second block, so blocks are read as blocks
-                lead, lines = self._first
-                self._first = None
-                self._several_blocks = True
-                self._block_paragraphs(lead, lines)
             self._lines = [b"".join(self._blanks)]
             self._blanks.clear()
         self._lines.append(line)
@@ -214,10 +250,7 @@ class Streamer:
         assert self._lines is not None
         lead, *lines = self._lines
         self._lines = None
-        if self._mode == "auto" and self._block < 0 and not self._several_blocks:
-            self._first = (lead, lines)  # one block or several: the rest of the text says
-        else:
-            self._block_paragraphs(lead, lines)
+        self._block_paragraphs(lead, lines)
 
     def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
         if self._mode == "auto" and _looks_like_lines(lines):
@@ -456,11 +489,19 @@ def _blank_str(line: bytes) -> bool:
     return line.decode("utf-8", "surrogateescape").isspace()
 
 
+def _blank_any(line: bytes) -> bool:
+    if line.isspace():
+        return True
+    if line.isascii() and not _ODD_WHITESPACE.search(line):
+        return False
+    return _blank_str(line)
+
+
 def _blank_test(data: bytes) -> Callable[[bytes], bool]:
     """How to tell a blank line in ``data``: by its bytes when that gives ``str.isspace``."""
     if data.isascii() and not _ODD_WHITESPACE.search(data):
         return bytes.isspace
-    return _blank_str
+    return _blank_any
 
 
 def _looks_like_lines(lines: list[bytes]) -> bool:
