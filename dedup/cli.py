@@ -8,6 +8,7 @@ the cleaned bytes (or the diff) and nothing else; every message goes to stderr t
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import stat
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, BinaryIO, NoReturn, TypeGuard
 import click
 
 from dedup import __version__
-from dedup.compression import decompress_bytes, format_for, reader
+from dedup.compression import decompress_bytes, detect, format_for, reader
 from dedup.decoding import looks_binary
 from dedup.errors import DedupError, InputError, OutputError
 from dedup.files import (
@@ -375,7 +376,7 @@ def _stream_one(name: str, settings: Settings, sink: BinaryIO | None) -> Summary
         if status is None or not stat.S_ISREG(status.st_mode):
             status = None  # a pipe or a FIFO: no size, no position; count the bytes read
         done = 0
-        for chunk in read_chunks(reader(handle, display_name(name)), name, size=READ_SIZE):
+        for chunk in read_chunks(_decompressed(handle, name, status), name, size=READ_SIZE):
             if not done and not settings.binary_ok:
                 refuse_binary(chunk, name)
             done += len(chunk)
@@ -387,6 +388,21 @@ def _stream_one(name: str, settings: Settings, sink: BinaryIO | None) -> Summary
         if sink is not None and out:
             write_all(sink, out)
     return streamer.summary
+
+
+def _decompressed(handle: BinaryIO, name: str, status: os.stat_result | None) -> BinaryIO:
+    """``handle`` itself when it is a plain file, else :func:`compression.reader` of it.
+
+    A plain file is read directly: the reader's layers cost a tenth of exact mode's time.
+    ``peek`` sniffs without consuming, and on a regular file it sees the first bytes.
+    """
+    if (
+        status is not None
+        and isinstance(handle, io.BufferedReader)
+        and detect(handle.peek(4)[:4]) is None
+    ):
+        return handle
+    return reader(handle, display_name(name))
 
 
 def _plain_progress(
