@@ -31,9 +31,6 @@ import dataclasses
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from hashlib import blake2b
-from typing import NamedTuple
 
 from dedup.decoding import BOM
 from dedup.matching import MAX_FUZZY_CHARS, Match
@@ -49,7 +46,9 @@ DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key in the exact-only path: 128 bits, so two
 different keys of a billion-line input collide with odds of about 1 in 10^21."""
 
-_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+# A plain pattern, compiled by re's own cache on first use (start-up time: most runs never
+# meet a lone CR).
+_LINE = rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+"
 RAW_CACHE_BYTES = 32 << 20
 """How much of the lines already met the exact-only path remembers byte for byte."""
 RAW_CACHE_OVERHEAD = 80
@@ -75,18 +74,38 @@ def streamable(options: Options) -> bool:
     return not options.keep_recurring
 
 
-@dataclass
 class Summary:
     """What a streamed clean did, in counts: what ``--stats`` and ``--check`` need.
 
     Unlike :class:`dedup.Result`, it holds no text: a streamed input is never all in memory.
+    ``exact_only`` lists the paragraphs too long for fuzzy comparison (as in ``Result``).
+    A plain class, not a dataclass: generating a dataclass's methods costs start-up time.
     """
 
-    paragraphs: int = 0
-    removed: int = 0
-    exact: int = 0
-    exact_only: list[int] = field(default_factory=list)
-    """Indices of paragraphs too long for fuzzy comparison (as ``Result.exact_only``)."""
+    __slots__ = ("exact", "exact_only", "paragraphs", "removed")
+
+    def __init__(
+        self,
+        paragraphs: int = 0,
+        removed: int = 0,
+        exact: int = 0,
+        exact_only: list[int] | None = None,
+    ) -> None:
+        self.paragraphs = paragraphs
+        self.removed = removed
+        self.exact = exact
+        self.exact_only: list[int] = exact_only or []
+
+    def _fields(self) -> tuple[int, int, int, list[int]]:
+        return self.paragraphs, self.removed, self.exact, self.exact_only
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Summary) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass would be
+
+    def __repr__(self) -> str:
+        return "Summary(paragraphs={}, removed={}, exact={}, exact_only={})".format(*self._fields())
 
     @property
     def changed(self) -> bool:
@@ -99,10 +118,15 @@ class Summary:
         return self.paragraphs - self.removed
 
 
-class _Paragraph(NamedTuple):
-    lead: bytes  # the blank lines before it that it owns (the first of a block only)
-    body: bytes
-    block: int
+class _Paragraph:
+    """A paragraph on its way: its bytes, and the blank lines before it that it owns."""
+
+    __slots__ = ("block", "body", "lead")
+
+    def __init__(self, lead: bytes, body: bytes, block: int) -> None:
+        self.lead = lead  # the blank lines before it (the first of a block only)
+        self.body = body
+        self.block = block
 
 
 class Streamer:
@@ -196,7 +220,7 @@ class Streamer:
     def _second_block(self, data: bytes) -> bool:
         """Whether a second block begins in ``data``, after the lines held so far (auto)."""
         if b"\r" in data:
-            lines = _LINE.findall(data)
+            lines = re.findall(_LINE, data)
         else:
             lines = data.split(b"\n")
             if not lines[-1]:
@@ -222,7 +246,7 @@ class Streamer:
             self._out += self._fast.take(data)
             return
         blank = _blank_test(data)
-        for line in _LINE.findall(data):
+        for line in re.findall(_LINE, data):
             if blank(line):
                 self._blank(line)
             else:
@@ -399,6 +423,9 @@ class _ExactLines:
     """
 
     def __init__(self, options: Options) -> None:
+        from hashlib import blake2b  # here: it costs start-up time, and only this path needs it
+
+        self._blake2b = blake2b
         self._min_chars = options.min_chars
         self._seen: set[bytes] = set()  # digests of the kept keys
         self._copies: set[bytes] = set()  # lines whose later copies go (see RAW_CACHE_BYTES)
@@ -419,7 +446,7 @@ class _ExactLines:
             if last:  # the end of the input, without a final newline
                 out += self._lines([last], b"", plain=plain)
             return out
-        return self._lines(_LINE.findall(data), b"", plain=plain)
+        return self._lines(re.findall(_LINE, data), b"", plain=plain)
 
     def _lines(self, lines: list[bytes], sep: bytes, *, plain: bool) -> list[bytes]:
         if lines and self._copies.issuperset(lines):
@@ -435,7 +462,7 @@ class _ExactLines:
         out: list[bytes] = []
         seen, copies = self._seen, self._copies
         lead, blanks, in_block = self._lead, self._blanks, self._in_block
-        min_chars = self._min_chars
+        min_chars, blake2b = self._min_chars, self._blake2b
         paragraphs = removed = copied = 0
         for line in lines:
             if line in copies:  # the common case of a file full of repeats
