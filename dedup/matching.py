@@ -111,6 +111,51 @@ def digest(key: str) -> str | bytes:
     return blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A batch of keys with the per-paragraph work done: what a worker process can compute.
+
+    :func:`prepare` fills in the features of every key that may be fuzzy-matched and their
+    MinHash signatures; :meth:`Matcher.feed_prepared` then only decides. A Prepared with
+    nothing filled in (``Prepared(keys)``) is computed as needed. Either way, the decisions
+    are the same: this only moves where the work happens.
+    """
+
+    keys: list[str]
+    features: dict[str, Features] = field(default_factory=dict)
+    signatures: dict[str, int] = field(default_factory=dict)
+    """Row of each key in :attr:`signature_rows`."""
+    signature_rows: NDArray[np.uint32] | None = None
+
+
+def prepare(
+    keys: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_chars: int = DEFAULT_MIN_CHARS,
+    with_signatures: bool = True,
+) -> Prepared:
+    """Do the per-paragraph work for a batch of keys, in any process (a pure function).
+
+    >>> p = prepare(["a paragraph long enough", "short"], with_signatures=False)
+    >>> sorted(p.features)
+    ['a paragraph long enough']
+    """
+    keys = list(keys)
+    if threshold >= 100:
+        return Prepared(keys)
+    eligible = list(
+        dict.fromkeys(k for k in keys if is_substantive(k, min_chars) and len(k) <= MAX_FUZZY_CHARS)
+    )
+    found = {k: features(k) for k in eligible}
+    if not with_signatures or not eligible:
+        return Prepared(keys, found)
+    from dedup.index import signatures  # lazy: numpy
+
+    rows = {k: i for i, k in enumerate(eligible)}
+    return Prepared(keys, found, rows, signatures(eligible))
+
+
 @dataclass
 class _Distinct:
     """What is remembered of the distinct keys that may be fuzzy-matched, by position."""
@@ -146,6 +191,7 @@ class Matcher:
         self._distinct = _Distinct()
         self._index: BandIndex | None = None
         self._near_misses: list[Match] = []
+        self._prepared = Prepared([])  # the batch being fed
         # The document being fed: the last substantive paragraph (id, the kept paragraph it
         # is or repeats, whether it was removed) and the short paragraphs after it.
         self._last: tuple[int, int, bool] | None = None
@@ -168,7 +214,12 @@ class Matcher:
 
     def feed(self, keys: Sequence[str], *, end: bool = True) -> list[Match]:
         """Decide each key in order; return the repeats among the ids that became final."""
-        keys = keys if isinstance(keys, list) else list(keys)
+        return self.feed_prepared(Prepared(list(keys)), end=end)
+
+    def feed_prepared(self, prepared: Prepared, *, end: bool = True) -> list[Match]:
+        """:meth:`feed` of a batch whose per-paragraph work is done (see :func:`prepare`)."""
+        keys = prepared.keys
+        self._prepared = prepared
         candidates = self._candidates(keys)
         matches: list[Match] = []
         first_id = self.next_id
@@ -185,6 +236,7 @@ class Matcher:
         if end:
             self._last = None
             self._shorts = []
+        self._prepared = Prepared([])  # hold no batch longer than its feed
         return sorted(matches, key=lambda m: m.index) if len(matches) > 1 else matches
 
     def _decide(
@@ -206,7 +258,7 @@ class Matcher:
             return None
         distinct = self._distinct
         position = len(distinct.ids)
-        own = features(text)
+        own = self._features(text)
         exhaustive = position < SMALL_INPUT
         found = self._exhaustive(text, own) if exhaustive else candidates.get(ident, [])
         match = self._first_copy(ident, text, own, found)
@@ -292,6 +344,27 @@ class Matcher:
         self._shorts = []
         return gone
 
+    def _features(self, text: str) -> Features:
+        found = self._prepared.features.get(text)
+        if found is None:
+            found = features(text)
+            self._prepared.features[text] = found  # computed once per batch, here or ahead
+        return found
+
+    def _signatures(self, texts: list[str]) -> NDArray[np.uint32]:
+        from dedup.index import signatures  # lazy: numpy
+
+        prepared = self._prepared
+        if prepared.signature_rows is None:
+            return signatures(texts)
+        return prepared.signature_rows[[prepared.signatures[t] for t in texts]]
+
+    def _fingerprints(self, texts: list[str]) -> NDArray[np.uint32]:
+        import numpy as np  # lazy: large inputs only
+
+        found = (self._features(t).fingerprint for t in texts)
+        return np.fromiter(found, dtype=np.uint32, count=len(texts))
+
     def _candidates(self, keys: list[str]) -> dict[int, list[tuple[int, float]]]:
         """Candidates from the bounded index for this batch's new keys past ``SMALL_INPUT``.
 
@@ -319,7 +392,9 @@ class Matcher:
     def _look_up(
         self, texts: list[str], ids: list[int], start: int
     ) -> dict[int, list[tuple[int, float]]]:
-        from dedup.index import BandIndex, min_agreement, signatures  # lazy: numpy
+        import numpy as np  # lazy: large inputs only
+
+        from dedup.index import BandIndex, min_agreement, signatures
 
         agreement = min_agreement(self.threshold)
         if self._index is None:
@@ -329,10 +404,14 @@ class Matcher:
             early = [text for text in self._distinct.keys if text is not None]
             assert len(early) == start
             if early:
-                self._index.add_batch(signatures(early), _fingerprints(early), agreement=agreement)
+                self._index.add_batch(
+                    signatures(early),
+                    np.fromiter((features(t).fingerprint for t in early), dtype=np.uint32),
+                    agreement=agreement,
+                )
         index = self._index
         rows, positions = index.add_batch(
-            signatures(texts), _fingerprints(texts), agreement=agreement
+            self._signatures(texts), self._fingerprints(texts), agreement=agreement
         )
         rows_list = rows.tolist()
         positions_list = positions.tolist()
@@ -367,12 +446,6 @@ class Matcher:
         text = self._distinct.keys[position]
         assert text is not None  # only kept positions are asked for
         return text
-
-
-def _fingerprints(texts: list[str]) -> NDArray[np.uint32]:
-    import numpy as np  # lazy: large inputs only
-
-    return np.fromiter((features(t).fingerprint for t in texts), dtype=np.uint32, count=len(texts))
 
 
 def find_repeats(

@@ -257,3 +257,19 @@ def test_signatures_are_equal_for_equal_keys_and_short_keys_work():
     sig = signatures(["", "ab", "ab", "a longer key with words"])
     assert (sig[1] == sig[2]).all()
     assert not (sig[1] == sig[3]).all()
+
+
+def test_prepared_batches_decide_as_plain_ones_even_after_pickling():
+    import pickle
+
+    keys = planted_keys(2500, seed=17)
+    with small_input(200):
+        plain = Matcher().feed(keys)
+        matcher = Matcher()
+        prepared = []
+        for start in range(0, len(keys), 700):
+            batch = matching.prepare(keys[start : start + 700])
+            end = start + 700 >= len(keys)
+            prepared += matcher.feed_prepared(pickle.loads(pickle.dumps(batch)), end=end)
+    assert prepared == plain
+    assert len(plain) > 300
