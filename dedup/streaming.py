@@ -344,8 +344,9 @@ class _Decider:
         self._waiting.extend(self._new)
         self._new = []
         if self._lookahead:
-            matches = self._matcher.feed(keys, end=end)  # type: ignore[call-arg]
-            decided = int(self._matcher.decided)  # type: ignore[attr-defined]
+            matches = self._matcher.feed(keys, end=end)
+            decided = int(self._matcher.decided)
+            self._matcher.take_near_misses()  # only -v wants them, and -v is not streamed
         else:
             matches = self._matcher.feed(keys)
             decided = first + len(keys)
@@ -410,16 +411,22 @@ def _exact_lines_apply(options: Options) -> bool:
 class _ExactLines:
     """``--split line`` with exact matching only, at the speed of ``awk '!seen[$0]++'``.
 
-    The same decisions as the matcher's exact dict, with less work per line:
+    The decisions of :class:`dedup.matching.Matcher` at ``threshold=100``, with less work
+    per line:
 
-    * a line met before byte for byte has the same key, so its fate is known: once a line's
-      key is long enough to be matched, every later copy of the very same bytes goes. Those
-      lines are remembered as they are, up to ``RAW_CACHE_BYTES`` (then forgotten and learnt
-      again: the cache only saves work, it never decides), and meet one set lookup;
+    * a line met before byte for byte has the same key, so its fate is known: every later
+      copy of a substantive line goes, as a repeat of the same original. Those lines are
+      remembered as they are, up to ``RAW_CACHE_BYTES`` (then forgotten and learnt again: the
+      cache only saves work, it never decides), and meet one dict lookup; a chunk made only
+      of them meets one C loop;
     * an ASCII line's key is computed on its bytes (``_ASCII_KEY`` maps case, the other
       whitespace and the backquote as ``normalize.key`` does on ASCII), without a ``str``;
-    * a kept key is remembered as a 16-byte digest (``DIGEST_SIZE``), or as itself when
-      shorter, so memory grows by a few dozen bytes per distinct key, whatever its length.
+    * a key is remembered as a 16-byte digest (``DIGEST_SIZE``), or as itself when shorter,
+      so memory grows by a few dozen bytes per distinct key, whatever its length.
+
+    Short lines keep the matcher's rule: one goes only with its passage, when it stands
+    between two removed lines as the same short lines stood between their originals. Such
+    lines (and the blank lines among them) wait here until the next substantive line says.
     """
 
     def __init__(self, options: Options) -> None:
@@ -427,12 +434,22 @@ class _ExactLines:
 
         self._blake2b = blake2b
         self._min_chars = options.min_chars
-        self._seen: set[bytes] = set()  # digests of the kept keys
-        self._copies: set[bytes] = set()  # lines whose later copies go (see RAW_CACHE_BYTES)
+        self._seen: dict[bytes, int] = {}  # digest of a substantive key -> its original's id
+        self._copies: dict[bytes, int] = {}  # a line met before -> its original's id
         self._copies_size = 0
         self._lead: list[bytes] = []  # blank lines before the current block, not written yet
         self._blanks: list[bytes] = []  # blank lines since the last content line
         self._in_block = False
+        self._next = 0  # id of the next paragraph
+        # The matcher's context: the last substantive line (id, the original it is or
+        # repeats, whether it went), the short lines after it, and after each kept line
+        # followed by short ones, (the original of the line after them, their keys).
+        self._last: tuple[int, int, bool] | None = None
+        self._shorts: list[tuple[int, bytes]] = []
+        self._trailing: dict[int, tuple[int, tuple[bytes, ...]]] = {}
+        # Output waiting for the fate of short lines after a removed one: (line, its
+        # terminator, its id, or -1 for a blank line).
+        self._held: list[tuple[bytes, bytes, int]] = []
         self.paragraphs = 0
         self.removed = 0
 
@@ -449,71 +466,140 @@ class _ExactLines:
         return self._lines(re.findall(_LINE, data), b"", plain=plain)
 
     def _lines(self, lines: list[bytes], sep: bytes, *, plain: bool) -> list[bytes]:
-        if lines and self._copies.issuperset(lines):
-            # Every line a copy of a line met before, as most chunks of a file full of
-            # repeats are: all go, and the set's C loop is the only work.
+        copies = self._copies
+        if lines and not self._shorts and all(map(copies.__contains__, lines)):
+            # Every line a copy of a substantive line met before, as most chunks of a file
+            # full of repeats are: all go, and two C loops are the only work.
             if not self._in_block:
                 self._in_block, self._lead, self._blanks = True, self._blanks, []
+            self._next += len(lines)
+            self._last = (self._next - 1, copies[lines[-1]], True)
             self.paragraphs += len(lines)
             self.removed += len(lines)
             return []
         # Admittedly one long loop: this is the hot path of exact mode, and every attribute
         # lookup and call per line shows in the time.
         out: list[bytes] = []
-        seen, copies = self._seen, self._copies
+        seen, held, shorts = self._seen, self._held, self._shorts
         lead, blanks, in_block = self._lead, self._blanks, self._in_block
         min_chars, blake2b = self._min_chars, self._blake2b
-        paragraphs = removed = copied = 0
+        ident = self._next - 1
+        last = self._last
+        paragraphs = removed = 0
         for line in lines:
-            if line in copies:  # the common case of a file full of repeats
-                copied += 1
+            original = copies.get(line)
+            if original is not None and not shorts:  # a copy, and nothing waits: it goes
+                ident += 1
+                last = (ident, original, True)
                 if not in_block:
                     in_block, lead, blanks = True, blanks, []
+                removed += 1
                 continue
-            ascii_line = plain and line.isascii()
-            if not line or line.isspace() or (not ascii_line and _blank_str(line)):
-                blanks += (line, sep)
-                in_block = False
-                continue
-            if not in_block:
-                in_block, lead, blanks = True, blanks, []
-            paragraphs += 1
-            if ascii_line:
-                k = line.translate(_ASCII_KEY)
-                if b"  " in k or k[:1] == b" " or k[-1:] == b" ":
-                    k = b" ".join(k.split())
-                size = len(k)
-            else:
-                text = key(line.decode("utf-8", "surrogateescape"))
-                size = len(text)
-                k = text.encode("utf-8", "surrogateescape")
-            if size >= min_chars:
-                self._remember(line)
+            if original is None:
+                ascii_line = plain and line.isascii()
+                if not line or line.isspace() or (not ascii_line and _blank_str(line)):
+                    if held:
+                        held.append((line, sep, -1))
+                    else:
+                        blanks += (line, sep)
+                        in_block = False
+                    continue
+                ident += 1
+                if ascii_line:
+                    k = line.translate(_ASCII_KEY)
+                    if b"  " in k or k[:1] == b" " or k[-1:] == b" ":
+                        k = b" ".join(k.split())
+                    size = len(k)
+                else:
+                    text = key(line.decode("utf-8", "surrogateescape"))
+                    size = len(text)
+                    k = text.encode("utf-8", "surrogateescape")
+                if size < min_chars:  # short: its fate may depend on the next line
+                    shorts.append((ident, k))
+                    if held or (last is not None and last[2]):
+                        held.append((line, sep, ident))
+                        continue
+                    if not in_block:
+                        in_block, lead, blanks = True, blanks, []
+                    if lead:
+                        out += lead
+                        lead = []
+                    out += (line, sep)
+                    continue
                 digest = k if len(k) < DIGEST_SIZE else blake2b(k, digest_size=DIGEST_SIZE).digest()
-                if digest in seen:
+                original = seen.get(digest)
+                if original is None:
+                    seen[digest] = ident
+                self._remember(line, ident if original is None else original)
+            else:
+                ident += 1
+            # A substantive line, decided: first the short lines before it.
+            represents = ident if original is None else original
+            gone: tuple[int, ...] = ()
+            if last is not None and shorts:
+                keys = tuple(k for _, k in shorts)
+                if not last[2]:
+                    self._trailing[last[0]] = (represents, keys)
+                elif original is not None and self._trailing.get(last[1]) == (represents, keys):
+                    gone = tuple(i for i, _ in shorts)
+            shorts.clear()
+            last = (ident, represents, original is not None)
+            for held_line, held_sep, held_id in held:
+                if held_id < 0:
+                    blanks += (held_line, held_sep)
+                    in_block = False
+                    continue
+                if not in_block:
+                    in_block, lead, blanks = True, blanks, []
+                if held_id in gone:
                     removed += 1
                     continue
-                seen.add(digest)
+                if lead:
+                    out += lead
+                    lead = []
+                out += (held_line, held_sep)
+            held.clear()
+            if not in_block:
+                in_block, lead, blanks = True, blanks, []
+            if original is not None:
+                removed += 1
+                continue
             if lead:
                 out += lead
                 lead = []
             out += (line, sep)
+        paragraphs = ident + 1 - self._next
         self._lead, self._blanks, self._in_block = lead, blanks, in_block
-        self.paragraphs += paragraphs + copied
-        self.removed += removed + copied
+        self._next, self._last = ident + 1, last
+        self.paragraphs += paragraphs
+        self.removed += removed
         return out
 
-    def _remember(self, line: bytes) -> None:
+    def _remember(self, line: bytes, original: int) -> None:
         self._copies_size += len(line) + RAW_CACHE_OVERHEAD
         if self._copies_size > RAW_CACHE_BYTES:
             self._copies.clear()
             self._copies_size = len(line) + RAW_CACHE_OVERHEAD
-        self._copies.add(line)
+        self._copies[line] = original
 
     def close(self) -> list[bytes]:
-        """The blank lines after the last paragraph, which always stay."""
+        """The end of the document: short lines still waiting stay, as do the last blanks."""
+        self._shorts.clear()
+        self._last = None
+        held, self._held = self._held, []
+        out = self._lines([], b"", plain=True)  # nothing to decide; sets the state up
+        for line, sep, ident in held:
+            if ident < 0:
+                self._blanks += (line, sep)
+                self._in_block = False
+                continue
+            if not self._in_block:
+                self._in_block, self._lead, self._blanks = True, self._blanks, []
+            out += self._lead
+            self._lead = []
+            out += (line, sep)
         blanks, self._blanks = self._blanks, []
-        return blanks
+        return out + blanks
 
     def count(self, summary: Summary) -> None:
         summary.paragraphs = self.paragraphs

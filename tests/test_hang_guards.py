@@ -67,12 +67,28 @@ def repeated(rng: random.Random, i: int) -> str:
     return numbered(random.Random(n), n)
 
 
+def changelog(rng: random.Random, i: int) -> str:
+    """Debian changelog entries: headers differ in versions, bullets repeat exactly."""
+    part = i % 6
+    version = f"{i // 6 // 10}.{i // 6 % 10}-{rng.randrange(1, 4)}"
+    return [
+        f"dedup ({version}) unstable; urgency=medium",
+        "",
+        rng.choice(["  * New upstream release.", "  * Bump Standards-Version to 4.6.2."]),
+        f"  * Fix crash on empty input (Closes: #{100000 + i}).",
+        "",
+        f" -- Jane Doe <jane@example.org>  Mon, {i % 28 + 1:02d} Jan 2024 12:00:00 +0000\n",
+    ][part]
+
+
 FAMILIES = {
+    "numbered": (numbered, True),
     "log": (log, True),
     "csv": (csv, True),
     "table": (table, True),
     "links": (links, False),
     "repeated": (repeated, False),
+    "changelog": (changelog, False),
 }
 
 

@@ -41,9 +41,10 @@ def documents(draw):
         else:
             body = draw(st.sampled_from(LINES))
         parts.append(body + draw(st.sampled_from(ENDS)))
-    if draw(st.booleans()):  # a passage repeated: blocks that repeat blocks
-        cut = draw(st.integers(0, len(parts)))
-        parts += parts[:cut]
+    for _ in range(draw(st.integers(0, 3))):  # a passage repeated, short lines and all
+        start = draw(st.integers(0, len(parts)))
+        end = draw(st.integers(start, len(parts)))
+        parts += parts[start:end]
     data = "".join(parts).encode("utf-8", "surrogateescape")
     return draw(st.sampled_from([b"", b"\xef\xbb\xbf", b"\xef\xbb\xbf\xef\xbb\xbf"])) + data
 
@@ -166,3 +167,20 @@ def test_exact_lines_forgetting_copies_changes_nothing(data, min_chars, sizes):
         patch.setattr(streaming, "RAW_CACHE_BYTES", 200)
         streamed = b"".join(clean_chunks(chunked(data, sizes), options))
     assert streamed == clean_bytes(data, options)
+
+
+@pytest.mark.parametrize("split", ["auto", "line", "block"])
+@pytest.mark.parametrize("threshold", [90, 100])
+def test_short_lines_go_with_their_passage_after_a_short_first_line(split, threshold):
+    # The short lines before the first substantive one are no part of any passage; the
+    # "***" after each copy of the council line goes with the last copy, as it stood
+    # after the original.
+    council = b"The council approved the harbour budget on Monday evening.\n"
+    data = b"~\n" + council + b"***\n\n\n" + council + b"\n" + council + b"***\n\n" + council
+    options = Options(threshold=threshold, min_chars=5, split=split, keep_recurring=False)
+    expected = clean_bytes(data, options)
+    if split == "line":
+        assert expected == b"~\n" + council + b"***\n"
+    for size in (1, 7, len(data)):
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert b"".join(clean_chunks(chunks, options)) == expected
