@@ -189,8 +189,12 @@ class Streamer:
             self._mode = "line"
             if _exact_lines_apply(dataclasses.replace(self.options, split="line")):
                 self._fast = _ExactLines(self.options)
-            for data in held:
-                self._take_lines(data)
+            held.reverse()
+            while held:  # chunk by chunk, each let go once decided: memory stays ~1x input
+                self._take_lines(held.pop())
+                if self._fast is None:
+                    self._out += self._decider.decide(self.summary, end=False)
+                self._out[:] = [b"".join(self._out)]
         if self._fast is not None:
             self._out += self._fast.close()
             self._fast.count(self.summary)
