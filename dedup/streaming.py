@@ -1,10 +1,11 @@
 """Clean a document as it is read: bytes chunks in, bytes chunks out, paragraph by paragraph.
 
 The same bytes as :func:`dedup.clean_bytes` (a property test holds it to that, for any chunk
-sizes), in bounded memory: the matcher's memory of kept paragraphs, the paragraphs the matcher
-has not decided yet, and the blank lines before a block whose fate is still open. Nothing
-else of the input is kept, so output starts before input ends and ``dedup clean --split line
-BIG | head -1`` returns at once.
+sizes), in bounded memory: the matcher's memory of what it has seen, the paragraphs it has
+not decided yet (short ones wait for the next substantive one, see :mod:`dedup.matching`),
+and the blank lines before a block whose fate is still open. Nothing else of the input is
+kept, so output starts before input ends and ``dedup clean --split line BIG | head -1``
+returns at once.
 
 The rules of :mod:`dedup.paragraphs` and :mod:`dedup.writing` hold line by line:
 
@@ -19,9 +20,10 @@ Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in
 byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
 
 ``--split auto`` decides its reading from the whole text (one block, or several), so here it
-reads until a second block begins (memory: the first block), and keeps the output of a
-first block read as one paragraph until a later paragraph is kept (see
-``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
+keeps the input as it came until a second block begins (then reads block by block) or the
+input ends (then it was one block, read line by line: within twice the input's memory). It
+also keeps the output of a first block read as one paragraph until a later paragraph is kept
+(see ``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
 on the whole document and is not streamed: :func:`streamable` says so.
 """
 
@@ -52,7 +54,7 @@ _LINE = rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+"
 RAW_CACHE_BYTES = 32 << 20
 """How much of the lines already met the exact-only path remembers byte for byte."""
 RAW_CACHE_OVERHEAD = 80
-"""What a remembered line costs beyond its bytes (the object and its slot in the set)."""
+"""What a remembered line costs beyond its bytes (the object and its slot in the dict)."""
 
 _ASCII_KEY = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZ\t\n\x0b\x0c\r`", b"abcdefghijklmnopqrstuvwxyz     '"
