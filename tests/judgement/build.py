@@ -134,6 +134,8 @@ def sentences(paragraph: str) -> list[str]:
 def is_prose(sentence: str, *, low: int = 40, high: int = 200) -> bool:
     if not low <= len(sentence) <= high or len(sentence.split()) < 6:
         return False
+    if "Ã" in sentence or "â\u20ac" in sentence:  # UTF-8 read as Latin-1 in a few translations
+        return False
     letters = sum(c.isalpha() for c in sentence)
     return letters >= 0.7 * len(sentence.replace(" ", ""))
 
@@ -170,6 +172,17 @@ def language(sentence: str, declared: str) -> str | None:
     return "en" if (english >= 2 and english > own) or (declared == "en" and english >= 1) else None
 
 
+def distinct(texts: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(path, text) with each text once: the binary packages of one source share their files."""
+    seen: set[str] = set()
+    out = []
+    for path, text in texts:
+        if text not in seen:
+            seen.add(text)
+            out.append((path, text))
+    return out
+
+
 def changelog_texts() -> list[tuple[str, str]]:
     out = []
     for path in files("/usr/share/doc", "*/changelog.Debian.gz"):
@@ -178,14 +191,12 @@ def changelog_texts() -> list[tuple[str, str]]:
                 out.append((path, f.read()))
         except OSError:
             continue
-    return out
+    return distinct(out)
 
 
 def copyright_texts() -> list[tuple[str, str]]:
-    out = []
-    for path in files("/usr/share/doc", "*/copyright"):
-        out.append((path, Path(path).read_text(encoding="utf-8", errors="replace")))
-    return out
+    found = files("/usr/share/doc", "*/copyright")
+    return distinct((p, Path(p).read_text(encoding="utf-8", errors="replace")) for p in found)
 
 
 def licence_texts() -> list[tuple[str, str]]:
@@ -817,10 +828,12 @@ def real_cases(pairs: Iterable[tuple[str, str, str, str]], rng: random.Random, c
     rng.shuffle(candidates)
     taken: dict[str, int] = defaultdict(int)
     out = []
+    seen: set[frozenset[str]] = set()  # the same two lines found in two files count once
     for lang, source, a, b in candidates:
-        if taken[source] >= per_source:
+        if taken[source] >= per_source or frozenset((key(a), key(b))) in seen:
             continue
         taken[source] += 1
+        seen.add(frozenset((key(a), key(b))))
         out.append(case(a, b, "different", category, lang, source))
         if len(out) >= count:
             break
@@ -849,7 +862,7 @@ def real_changelog(corpus: Corpus, rng: random.Random) -> list[dict]:
 def real_man(corpus: Corpus, rng: random.Random) -> list[dict]:
     pairs = []
     for path, lines in corpus.man.items():
-        short = [x for x in lines if len(x) <= 200]
+        short = [x for x in lines if len(x) <= 160]
         lang = man_lang(path)
         # code, paths and commands in a page read as no language at all ("zxx", ISO 639)
         pairs += [(language(a, lang) or "zxx", path, a, b) for a, b in near_pairs(short)]
@@ -978,7 +991,7 @@ def passages(corpus: Corpus, rng: random.Random, count: int) -> list[dict]:
     for lang, source, sents in corpus.paragraphs:
         for i in range(len(sents) - 2):
             trio = sents[i : i + 3]
-            if all(is_prose(s, low=30, high=110) for s in trio):
+            if all(is_prose(s, low=30, high=100) for s in trio):
                 found = {language(s, lang) for s in trio}
                 if len(found) == 1 and None not in found:
                     triples.append((found.pop(), source, trio))
@@ -1046,7 +1059,7 @@ def _ordinary_word(s: str, lang: str, rng: random.Random) -> tuple[str, str | No
 def build() -> tuple[list[dict], list[dict]]:
     rng = random.Random(SEED)
     corpus = Corpus(rng)
-    sents = corpus.sentences(high=140)
+    sents = corpus.sentences(high=130)
     code_lines = [("en", path, line) for path, lines in sorted(corpus.man.items())
                   if man_lang(path) == "en" for line in lines if 30 <= len(line) <= 220]  # fmt: skip
     identifiers: dict[str, list[str]] = {}
@@ -1102,7 +1115,7 @@ def build() -> tuple[list[dict], list[dict]]:
     for edit, category, count in noise:
         per_lang = 0 if category == "spelling-variant" else max(count // 6, 4)
         pairs += edited(corpus, sents, rng, edit, c, category, count, per_lang=per_lang)
-    return pairs, passages(corpus, rng, 240)
+    return pairs, passages(corpus, rng, 210)
 
 
 def write(path: Path, items: list[dict]) -> None:
