@@ -900,6 +900,72 @@ def real_licence(corpus: Corpus, rng: random.Random) -> list[dict]:
     return real_cases(pairs, rng, "real-licence", 40, per_source=4)
 
 
+def issue_examples(corpus: Corpus) -> list[dict]:
+    """The real pairs issue 11 names, taken from this machine's files (when they are here).
+
+    A man page option whose tag stands on a line of its own is joined with its description,
+    and a copyright stanza with its lines, as dedup's key joins a block's lines.
+    """
+    out = []
+    man_pairs = [
+        ("/usr/share/man/man1/bash.1.gz", "string1 < string2", "string1 > string2"),
+        ("/usr/share/man/man1/bash.1.gz", "command1 && command2", "command1 || command2"),
+        ("/usr/share/man/man1/bash.1.gz", "${parameter#word}", "${parameter%word}"),
+        ("/usr/share/man/man1/find.1.gz", "-uid n", "-gid n"),
+        ("/usr/share/man/man1/curl.1.gz", "http_proxy", "HTTPS_PROXY"),
+    ]
+    for page, tag_a, tag_b in man_pairs:
+        if not Path(page).exists():
+            continue
+        lines = [x.strip() for x in render_man(page).splitlines()]
+        a, b = (_described(lines, tag) for tag in (tag_a, tag_b))
+        if a and b and usable(a, b, "different"):
+            out.append(case(a, b, "different", "real-man", "en", page, note="issue 11"))
+    headers = [
+        ("/usr/share/doc/debianutils/changelog.Debian.gz", "debianutils (5.1-1)", "debianutils (5.0.1-1)"),
+        ("/usr/share/doc/libgl1-mesa-dri/changelog.Debian.gz", "mesa (22.3.2-1)", "mesa (22.2.3-1)"),
+    ]  # fmt: skip
+    texts = dict(changelog_texts_all())
+    for path, start_a, start_b in headers:
+        found = HEADER.findall(texts.get(path, ""))
+        a = next((h for h in found if h.startswith(start_a)), None)
+        b = next((h for h in found if h.startswith(start_b)), None)
+        if a and b and usable(a, b, "different"):
+            out.append(
+                case(a, b, "different", "real-changelog-header", "en", path, note="issue 11")
+            )
+    boost = sorted(Path("/usr/share/doc").glob("libboost-*/copyright"))
+    if boost:
+        stanzas = [" ".join(b.split()) for b in re.split(r"\n\s*\n", boost[0].read_text())]
+        a = next((x for x in stanzas if x.startswith("Files: libs/coroutine/* ")), None)
+        b = next((x for x in stanzas if x.startswith("Files: libs/coroutine2/* ")), None)
+        if a and b and usable(a, b, "different"):
+            out.append(
+                case(a, b, "different", "real-copyright", "en", str(boost[0]), note="issue 11")
+            )
+    return out
+
+
+def _described(lines: list[str], tag: str) -> str | None:
+    """The man page line that starts with ``tag``; below 20 characters, with its description."""
+    for i, line in enumerate(lines):
+        if line == tag or line.startswith(tag + " "):
+            if len(line) >= 20:
+                return line
+            following = next((x for x in lines[i + 1 :] if x), "")
+            return f"{line} {following}"
+    return None
+
+
+def changelog_texts_all() -> list[tuple[str, str]]:
+    """Every changelog by its own path (``changelog_texts`` keeps one path per content)."""
+    out = []
+    for path in files("/usr/share/doc", "*/changelog.Debian.gz"):
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+            out.append((path, f.read()))
+    return out
+
+
 # ----------------------------------------------------------------------------- names, tables
 
 COPYRIGHT_NAME = re.compile(
@@ -1076,7 +1142,7 @@ def build() -> tuple[list[dict], list[dict]]:
     changelog_entries = [("en", path, e.strip()) for path, text in corpus.changelogs
                          for e in ENTRY.findall(text) if 30 <= len(e.strip()) <= 200]  # fmt: skip
 
-    pairs: list[dict] = []
+    pairs: list[dict] = issue_examples(corpus)
     pairs += real_changelog(corpus, rng)
     pairs += real_man(corpus, rng)
     pairs += real_copyright(corpus, rng)
