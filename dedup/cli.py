@@ -124,10 +124,9 @@ def cli() -> None:
 )
 @click.option(
     "--keep-recurring/--remove-recurring",
-    default=None,
+    default=Options().keep_recurring,  # one default for the CLI and the API: the Options field
     help="Keep a paragraph that recurs 3+ times with new text around each time "
-    "(an interview's questions): structure, not a copy.  [default: keep; with "
-    "--across, remove]",
+    "(an interview's questions): structure, not a copy.  [default: remove]",
 )
 @click.option(
     "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary (not -i)."
@@ -169,7 +168,7 @@ def cli() -> None:
     metavar="FILE",
     help="Write every removal as a JSON line to FILE (- for stderr).",
 )
-def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool | None, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
+def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
@@ -198,7 +197,7 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
             report, binary_ok,
         )  # fmt: skip
     settings = Settings(
-        Options(threshold, min_chars, split_mode, _keep_recurring(keep_recurring, across)),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
+        Options(threshold, min_chars, split_mode, keep_recurring),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
         output, in_place, check, diff, binary_ok, force, verbose, quiet, stats, corpus,
     )  # fmt: skip
     _check_usage(files, settings)
@@ -206,12 +205,6 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
         raise click.UsageError("--field needs --jsonl")
     run = _run if settings.corpus is None else _run_corpus
     click.get_current_context().exit(run(files or (STDIN,), settings))
-
-
-def _keep_recurring(asked: bool | None, across: bool) -> bool:
-    # A reader wants an article's structure kept; a corpus built for search or training
-    # (--across) wants every repeat out, boilerplate that recurs in one document included.
-    return not across if asked is None else asked
 
 
 def _check_usage(files: Sequence[str], settings: Settings) -> None:

@@ -27,12 +27,14 @@ class Options:
     blank-line-separated block a paragraph); see the README for how ``auto`` reads text.
     ``keep_recurring``: keep a paragraph that occurs three or more times with new text
     around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
+    Off by default, in plain and corpus mode alike: keep-first then removes every later
+    repeat, which is what a user can predict (issue 11). The CLI takes its default from here.
     """
 
     threshold: int = DEFAULT_THRESHOLD
     min_chars: int = DEFAULT_MIN_CHARS
     split: SplitMode = "auto"
-    keep_recurring: bool = True
+    keep_recurring: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:

@@ -180,8 +180,7 @@ def test_cli_output_equals_api_output(data, options):
         options.split,
         "--text",
     ]
-    if not options.keep_recurring:
-        args.append("--remove-recurring")
+    args.append("--keep-recurring" if options.keep_recurring else "--remove-recurring")
     result = CliRunner().invoke(cli, args, input=data)
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes == clean_bytes(data, options)
