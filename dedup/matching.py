@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -74,13 +74,35 @@ short names that share letters ("Olesyu", "Oksanu" score 55).
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Match:
-    """Paragraph ``index`` was removed because it repeats the kept paragraph ``original``."""
+    """Paragraph ``index`` was removed because it repeats the kept paragraph ``original``.
+
+    ``original`` is a paragraph of the same document, unless ``earlier`` is set: then the
+    original was kept in an earlier document of a corpus (``--across``) and ``original`` is
+    its id in the matcher that saw every document, which :mod:`dedup.corpus` maps back to a
+    document. ``score`` is 100.0 for an exact repeat (equal keys), see :attr:`exact`.
+    """
 
     index: int
     original: int
     score: float
+    earlier: bool = False
+
+    @property
+    def exact(self) -> bool:
+        """Whether the keys were equal: an exact repeat after normalization, not a near one."""
+        return self.score >= 100
+
+    def __repr__(self) -> str:
+        # The positional fields always; the others only when they say something, so the
+        # repr of a plain one-document match stays ``Match(index=.., original=.., score=..)``.
+        shown = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.name in ("index", "original", "score") or getattr(self, f.name) != f.default
+        ]
+        return f"Match({', '.join(shown)})"
 
 
 def score(a: str, b: str, *, threshold: float) -> float:

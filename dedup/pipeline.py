@@ -6,6 +6,7 @@ the same result in any order and in any process, which corpus users running many
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from dedup.decoding import decode, encode
@@ -52,7 +53,8 @@ class Result:
     """A cleaned document and why each paragraph went.
 
     ``removed[i].index`` and ``.original`` index ``paragraphs``, offsets into ``source``
-    (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed.
+    (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed;
+    an ``original`` marked ``earlier`` lies in an earlier document instead (see :class:`Match`).
     One wrinkle: when every block repeated the first and the first was then read line by line
     (see ``_read_first_block_by_line``), those blocks' ``original`` is 0, the first line of
     the block they repeated, and their score is against that whole block.
@@ -131,8 +133,8 @@ def clean_document(source: str, options: Options, matcher: Matcher, *, bom: byte
     """Clean one document against ``matcher``, which may remember earlier documents.
 
     The matcher numbers every paragraph it is fed; here those ids become this document's
-    paragraph indices. An original that lies in an earlier document gets a negative index
-    (its id minus this document's first id), so it is never mistaken for one of these.
+    paragraph indices. A match whose original lies in an earlier document keeps the matcher's
+    id of that original and is marked ``earlier`` (see :class:`Match`).
     """
     paragraphs = split(source, options.split)
     keys = [key(source[p.start : p.end]) for p in paragraphs]
@@ -155,7 +157,7 @@ def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
         removed = [_local(m, first_id) for m in removed]
     structure: set[int] = set()
     if options.keep_recurring:
-        structure = recurring(removed, [len(k) >= options.min_chars for k in keys])
+        structure = recurring(_for_recurring(removed), [len(k) >= options.min_chars for k in keys])
         removed = [m for m in removed if m.index not in structure]
     long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
     return _Decisions(removed, sorted(structure), long if options.threshold < 100 else [])
@@ -176,7 +178,17 @@ def _result(source: str, paragraphs: list[Paragraph], decided: _Decisions, bom: 
 
 
 def _local(match: Match, first_id: int) -> Match:
+    """Number a match of a matcher that has seen earlier documents as this document does."""
+    if match.original < first_id:
+        return Match(match.index - first_id, match.original, match.score, earlier=True)
     return Match(match.index - first_id, match.original - first_id, match.score)
+
+
+def _for_recurring(removed: list[Match]) -> list[Match]:
+    # recurring() still reads "original in an earlier document" as a negative original (the
+    # convention before Match.earlier); any negative number says so. Drop this shim once
+    # recurring.py reads ``match.earlier``.
+    return [Match(m.index, -1, m.score) if m.earlier else m for m in removed]
 
 
 def _read_first_block_by_line(result: Result, options: Options) -> Result:
@@ -197,7 +209,7 @@ def _read_first_block_by_line(result: Result, options: Options) -> Result:
     # removed as repeats of it, so their original stays 0. (None is kept as structure.)
     shift = len(lines) - 1
     decided = _Decisions(
-        in_lines.removed + [Match(m.index + shift, m.original, m.score) for m in result.removed],
+        in_lines.removed + [dataclasses.replace(m, index=m.index + shift) for m in result.removed],
         in_lines.structure,
         in_lines.exact_only + [i + shift for i in result.exact_only if i > 0],
     )

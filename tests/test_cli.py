@@ -120,7 +120,7 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
     def boom(*_args, **_kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("dedup.cli.clean", boom)
+    monkeypatch.setattr("dedup.corpus.clean", boom)
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 70
