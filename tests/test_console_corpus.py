@@ -38,3 +38,17 @@ def test_corpus_stats_table(monkeypatch):
     assert "removed, near     1" in lines
     assert "bytes saved     200" in lines
     assert "      3  Baca juga: lainnya" in lines
+
+
+def test_console_imports_no_part_of_the_engine_at_run_time():
+    # Presentation only: values come in, lines go out. Engine types are for mypy alone.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(console.__file__).read_text())
+    runtime = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dedup")
+    ]
+    assert runtime == []
