@@ -117,6 +117,15 @@ class Job:
     on_bad_input: Literal["continue", "stop"] = "continue"
     top: bool = False
 
+    def __post_init__(self) -> None:
+        # The CLI says these as usage errors first; a library caller gets a ValueError.
+        if self.records is not None and (self.diff or isinstance(self.destination, InPlace)):
+            raise ValueError("records are written back whole: no diff, no in-place edit")
+        if isinstance(self.destination, InPlace | OutputDir) and STDIN in self.inputs:
+            raise ValueError("in-place editing and an output directory need named files")
+        if not self.inputs:
+            raise ValueError("a job needs at least one input (- for stdin)")
+
 
 class Listener:
     """What a run tells whoever watches it; every method here ignores it (subclass to show)."""
@@ -226,8 +235,7 @@ class _Road:
                     with self._output_for(name, shared) as sink:
                         self._clean_records(name, stream, sink, self.job.records, position)
                 else:
-                    data = stream.read()
-                    self._clean_text(name, path, data, compressed, status, shared)
+                    self._clean_text(name, path, stream, compressed, status, shared)
                     self.listener.progress(self.cleaner.tally, position)
         except (InputError, OutputError) as error:
             if self.job.on_bad_input == "stop":
@@ -241,11 +249,18 @@ class _Road:
         self,
         name: str,
         path: str,
-        data: bytes,
+        stream: BinaryIO,
         compressed: bool,
         status: os.stat_result | None,
         shared: _Sink | None,
     ) -> None:
+        """Clean one text file: read it whole, refuse what is not text, clean, write.
+
+        The one place a plain file is cleaned, so a streaming reader (``--split line``) can
+        take over here: ``stream`` is already open and decompressed, and ``_output_for``
+        gives a sink that takes bytes as they are produced.
+        """
+        data = stream.read()
         shown = display_name(name)
         in_place = isinstance(self.job.destination, InPlace)
         if in_place:

@@ -195,8 +195,10 @@ def clean_command(
             "-i, --diff and -v work on text files one by one; with corpus options "
             "(--jsonl, --across, --report, --output-dir) use --output-dir and --report"
         )
+    inputs = files or (STDIN,)
+    _check_inputs(inputs, in_place=in_place, output_dir=output_dir, report=report, output=output)
     job = Job(
-        inputs=files or (STDIN,),
+        inputs=inputs,
         options=Options(
             threshold=threshold,
             min_chars=min_chars,
@@ -223,7 +225,6 @@ def clean_command(
         on_bad_input="stop" if corpus else "continue",
         top=stats,
     )
-    _check_inputs(job, output=output)
     watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus)
     with _progress(job, quiet=quiet, corpus=corpus) as watcher.bar:
         tally = run(job, watcher)
@@ -258,12 +259,19 @@ def _destination(
     return OutputFile(output)
 
 
-def _check_inputs(job: Job, *, output: str | None) -> None:
-    if isinstance(job.destination, InPlace) and STDIN in job.inputs:
+def _check_inputs(
+    inputs: Sequence[str],
+    *,
+    in_place: bool,
+    output_dir: str | None,
+    report: str | None,
+    output: str | None,
+) -> None:
+    if in_place and STDIN in inputs:
         raise click.UsageError("-i/--in-place needs FILE arguments; it cannot edit stdin")
-    if isinstance(job.destination, OutputDir) and STDIN in job.inputs:
+    if output_dir is not None and STDIN in inputs:
         raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
-    if job.report is not None and job.report in (output, *job.inputs):
+    if report is not None and report in (output, *inputs):
         raise click.UsageError("--report names an input or the -o file")
 
 

@@ -9,7 +9,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup import Options, clean, clean_documents
-from dedup.batch import Job, Listener, Nowhere, OutputDir, Records, _Road, _Sink, output_path, run
+from dedup.batch import (
+    InPlace,
+    Job,
+    Listener,
+    Nowhere,
+    OutputDir,
+    Records,
+    _Road,
+    _Sink,
+    output_path,
+    run,
+)
 from dedup.corpus import Cleaner, Document, Ledger
 from dedup.errors import InputError
 
@@ -181,3 +192,17 @@ def test_output_dir_refuses_an_input_named_twice(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="named twice"):
         run(Job(inputs=("a.txt", "./a.txt"), destination=OutputDir("out")))
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        {"records": Records(), "diff": True},
+        {"records": Records(), "destination": InPlace()},
+        {"destination": InPlace()},  # the default input is stdin
+        {"inputs": ()},
+    ],
+)
+def test_a_job_that_cannot_run_is_refused_when_made(job):
+    with pytest.raises(ValueError):  # noqa: PT011 (the messages are for people; the type is the contract)
+        Job(**job)
