@@ -15,7 +15,6 @@ document, the options and the matcher; everything around it here is reading and 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
 import sys
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Literal
 
 from dedup.compression import format_for, open_stream, writer
-from dedup.corpus import Cleaner, Document, Report, Tally
+from dedup.corpus import Cleaner, Document, Tally
 from dedup.decoding import decode, looks_binary
 from dedup.errors import DedupError, InputError, OutputError
 from dedup.files import (
@@ -33,6 +32,8 @@ from dedup.files import (
     atomic_writer,
     check_editable,
     display_name,
+    is_special,
+    output_path,
     reason,
     refuse_binary,
     regular_file_status,
@@ -44,6 +45,7 @@ from dedup.files import (
 )
 from dedup.pipeline import Options, Result
 from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD, BadRecord, Record, parse
+from dedup.report import open_report
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def run(job: Job, listener: Listener | None = None) -> Tally:
     remove_stale_temporaries(road.targets())
     with contextlib.ExitStack() as stack:
         road.cleaner = Cleaner(
-            job.options, across=job.across, report=_open_report(stack, job.report), top=job.top
+            job.options, across=job.across, report=open_report(stack, job.report), top=job.top
         )
         with _shared_output(job.destination) as shared:
             for name in job.inputs:
@@ -434,33 +436,6 @@ def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
         raise OutputError(f"{display_name(destination.path)}: left as it was, an input failed")
 
 
-def is_special(path: str) -> bool:
-    """Whether ``path`` exists and is not a regular file (a FIFO, a device, ``/dev/stdout``)."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return False
-
-
-def output_path(output_dir: str, name: str) -> str:
-    """Where ``--output-dir`` writes the cleaned copy of input ``name``: the same relative name.
-
-    An absolute name, or one that climbs out with ``..``, has no place under the directory.
-
-    >>> output_path("clean", "news/2024/a.jsonl.gz")
-    'clean/news/2024/a.jsonl.gz'
-    """
-    if name == STDIN:
-        raise InputError("<stdin>: --output-dir needs file arguments, not stdin")
-    relative = os.path.normpath(name)
-    if os.path.isabs(relative) or relative.split(os.sep)[0] == os.pardir:
-        raise InputError(
-            f"{display_name(name)}: --output-dir needs a relative path inside the current "
-            "directory; cd to the corpus and name its files from there"
-        )
-    return os.path.join(output_dir, relative)
-
-
 @contextlib.contextmanager
 def _output_file(path: str, source: str) -> Iterator[_Sink]:
     """Write one ``--output-dir`` copy atomically, compressed if its name says so."""
@@ -474,55 +449,3 @@ def _output_file(path: str, source: str) -> Iterator[_Sink]:
     compression = format_for(path)
     with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
         yield _Sink(packed, packed=compression is not None)
-
-
-def input_size(files: tuple[str, ...] | list[str]) -> int | None:
-    """The total size of the inputs in bytes, when they are all regular files (for an ETA)."""
-    total = 0
-    for name in files:
-        try:
-            status = os.stat(os.fsencode(name)) if name != STDIN else None
-        except OSError:
-            return None
-        if status is None or not stat.S_ISREG(status.st_mode):
-            return None
-        total += status.st_size
-    return total
-
-
-def report_line(entry: dict[str, object]) -> bytes:
-    """One report entry as a JSON line; text keeps odd input bytes as they were.
-
-    >>> report_line({"text": "café \\udce9"})
-    b'{"text": "caf\\xc3\\xa9 \\xe9"}\\n'
-    """
-    line = json.dumps(entry, ensure_ascii=False) + "\n"
-    try:
-        return line.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        # A lone surrogate that came from a JSON escape, not from a byte: keep it escaped.
-        return (json.dumps(entry) + "\n").encode("ascii")
-
-
-def _open_report(stack: contextlib.ExitStack[bool | None], target: str | None) -> Report | None:
-    if target is None:
-        return None
-    if target == STDIN:
-        if sys.stderr is None:
-            raise OutputError("--report -: standard error is closed")
-        errors = sys.stderr.buffer
-
-        def to_stderr(entry: dict[str, object]) -> None:
-            sys.stderr.flush()  # keep the order of warnings and report lines
-            errors.write(report_line(entry))
-            errors.flush()
-
-        return to_stderr
-    shown = display_name(target)
-    handle = stack.enter_context(atomic_writer(target))
-    stream = stack.enter_context(writer(handle, format_for(target), shown))
-
-    def to_file(entry: dict[str, object]) -> None:
-        stream.write(report_line(entry))
-
-    return to_file

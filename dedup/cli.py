@@ -363,8 +363,8 @@ def _progress(
         or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
     ):
         return contextlib.nullcontext()
-    from dedup.batch import input_size
     from dedup.console import corpus_progress
+    from dedup.files import input_size
 
     if job.records is not None:
         return corpus_progress(input_size(job.inputs), by_bytes=True)

@@ -294,3 +294,44 @@ def _fsync_directory(directory: str) -> None:
 def _unlink_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
+
+
+def is_special(path: str) -> bool:
+    """Whether ``path`` exists and is not a regular file (a FIFO, a device, ``/dev/stdout``)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def output_path(output_dir: str, name: str) -> str:
+    """Where ``--output-dir`` writes the cleaned copy of input ``name``: the same relative name.
+
+    An absolute name, or one that climbs out with ``..``, has no place under the directory.
+
+    >>> output_path("clean", "news/2024/a.jsonl.gz")
+    'clean/news/2024/a.jsonl.gz'
+    """
+    if name == STDIN:
+        raise InputError("<stdin>: --output-dir needs file arguments, not stdin")
+    relative = os.path.normpath(name)
+    if os.path.isabs(relative) or relative.split(os.sep)[0] == os.pardir:
+        raise InputError(
+            f"{display_name(name)}: --output-dir needs a relative path inside the current "
+            "directory; cd to the corpus and name its files from there"
+        )
+    return os.path.join(output_dir, relative)
+
+
+def input_size(files: tuple[str, ...] | list[str]) -> int | None:
+    """The total size of the inputs in bytes, when they are all regular files (for an ETA)."""
+    total = 0
+    for name in files:
+        try:
+            status = os.stat(os.fsencode(name)) if name != STDIN else None
+        except OSError:
+            return None
+        if status is None or not stat.S_ISREG(status.st_mode):
+            return None
+        total += status.st_size
+    return total

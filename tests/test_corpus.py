@@ -18,11 +18,11 @@ from dedup.batch import (
     Records,
     _Road,
     _Sink,
-    output_path,
     run,
 )
 from dedup.corpus import Cleaner, Document, Ledger
 from dedup.errors import InputError
+from dedup.files import output_path
 
 LINES = st.sampled_from(
     [
