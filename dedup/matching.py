@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -87,7 +87,8 @@ class Match:
     index: int
     original: int
     score: float
-    earlier: bool = False
+    # Keyword-only, so that fields added later can follow ``score`` positionally.
+    earlier: bool = field(default=False, kw_only=True)
 
     @property
     def exact(self) -> bool:

@@ -179,16 +179,19 @@ def _result(source: str, paragraphs: list[Paragraph], decided: _Decisions, bom: 
 
 def _local(match: Match, first_id: int) -> Match:
     """Number a match of a matcher that has seen earlier documents as this document does."""
+    # replace() carries every other field (a reason, say) along unchanged.
     if match.original < first_id:
-        return Match(match.index - first_id, match.original, match.score, earlier=True)
-    return Match(match.index - first_id, match.original - first_id, match.score)
+        return dataclasses.replace(match, index=match.index - first_id, earlier=True)
+    return dataclasses.replace(
+        match, index=match.index - first_id, original=match.original - first_id
+    )
 
 
 def _for_recurring(removed: list[Match]) -> list[Match]:
     # recurring() still reads "original in an earlier document" as a negative original (the
     # convention before Match.earlier); any negative number says so. Drop this shim once
     # recurring.py reads ``match.earlier``.
-    return [Match(m.index, -1, m.score) if m.earlier else m for m in removed]
+    return [dataclasses.replace(m, original=-1, earlier=False) if m.earlier else m for m in removed]
 
 
 def _read_first_block_by_line(result: Result, options: Options) -> Result:

@@ -206,3 +206,18 @@ def test_output_dir_refuses_an_input_named_twice(tmp_path, monkeypatch):
 def test_a_job_that_cannot_run_is_refused_when_made(job):
     with pytest.raises(ValueError):  # noqa: PT011 (the messages are for people; the type is the contract)
         Job(**job)
+
+
+def test_keep_recurring_across_documents_keeps_only_structure_within_a_document():
+    # A question that recurs within a document with new answers is its structure; one that
+    # repeats a paragraph kept in an earlier document is a copy of that, and goes.
+    question = "What did you think when you first heard the news?\n"
+    answers = [f"Answer number {n}, in the guest's own words.\n" for n in range(3)]
+    interview = "".join(question + answer for answer in answers)
+    cleaner = Cleaner(Options(keep_recurring=True), across=True)
+    first = cleaner.clean(Document("a"), interview)
+    assert first.text == interview
+    assert first.recurring == (2, 4)
+    second = cleaner.clean(Document("b"), "A new opening line for this one.\n" + question)
+    assert second.text == "A new opening line for this one.\n"
+    assert second.removed[0].earlier
