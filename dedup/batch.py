@@ -186,27 +186,28 @@ class _Sink:
             write_all(self.stream, data)
 
 
-@dataclass
 class _Road:
     """One run in progress: the job, the cleaner, and the input bytes done (for progress)."""
 
-    job: Job
-    listener: Listener
-    cleaner: Cleaner = field(init=False)
-    bytes_done: int = 0
-    _outputs: dict[str, str] = field(default_factory=dict)
+    cleaner: Cleaner  # set by run(), inside the report's context
 
-    def __post_init__(self) -> None:
-        destination = self.job.destination
+    def __init__(self, job: Job, listener: Listener) -> None:
+        self.job = job
+        self.listener = listener
+        self.bytes_done = 0
+        self._outputs: dict[str, str] = {}  # --output-dir: input name -> its copy
+        destination = job.destination
         if isinstance(destination, OutputDir):
             # Every name is checked before anything is cleaned, not halfway through a corpus.
+            taken: set[str] = set()
             for name in self.job.inputs:
                 target = output_path(destination.path, name)
-                if target in self._outputs.values():
+                if target in taken:
                     raise InputError(
                         f"{display_name(name)}: named twice; --output-dir would write its "
                         "copy twice"
                     )
+                taken.add(target)
                 self._outputs[name] = target
 
     def targets(self) -> list[str]:

@@ -16,7 +16,6 @@ corpus.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from array import array
 from bisect import bisect_right
 from collections import Counter
@@ -102,6 +101,8 @@ def fingerprint(text: str) -> Fingerprint:
     >>> fingerprint("a" * 300)[0] == fingerprint("a" * 299 + "b")[0]
     False
     """
+    import hashlib  # only --stats and --report need it: ~2 ms of start-up otherwise
+
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     return digest, text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
 
