@@ -20,7 +20,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from dedup.compression import format_for, open_stream, writer
 from dedup.corpus import Cleaner, Document, Tally
@@ -44,8 +44,10 @@ from dedup.files import (
     write_all,
 )
 from dedup.pipeline import Options, Result
-from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD, BadRecord, Record, parse
 from dedup.report import open_report
+
+if TYPE_CHECKING:
+    from dedup.records import Record
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ class Nowhere:
 
 
 Destination = Stdout | OutputFile | InPlace | OutputDir | Nowhere
+
+
+DEFAULT_FIELD = "text"
+"""The record field that holds a document, as in most corpora (Dolma, RedPajama, C4)."""
+DEFAULT_ID_FIELD = "id"
+"""The record field that names a document in the report, when a record has it."""
 
 
 @dataclass(frozen=True)
@@ -308,6 +316,8 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
+        from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
+
         try:
             return parse(raw, field=records.field, id_field=records.id_field)
         except BadRecord as error:

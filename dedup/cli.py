@@ -20,6 +20,8 @@ import click
 
 from dedup import __version__
 from dedup.batch import (
+    DEFAULT_FIELD,
+    DEFAULT_ID_FIELD,
     Destination,
     InPlace,
     Job,
@@ -36,7 +38,6 @@ from dedup.files import STDIN, PipeClosed, reason
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
 from dedup.paragraphs import SPLIT_MODES, SplitMode
 from dedup.pipeline import Options
-from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD
 
 if TYPE_CHECKING:
     from dedup.console import ProgressBar, StatsRow

@@ -8,7 +8,6 @@ atomically (beside it, renamed at the end) and compressed when its name ends in 
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 
 from dedup.compression import format_for, writer
@@ -23,6 +22,8 @@ def report_line(entry: dict[str, object]) -> bytes:
     >>> report_line({"text": "café \\udce9"})
     b'{"text": "caf\\xc3\\xa9 \\xe9"}\\n'
     """
+    import json  # only a run with --report needs it
+
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     try:
         return line.encode("utf-8", "surrogateescape")
