@@ -1,9 +1,10 @@
-"""Everything a person reads: the stderr console, the summary table and the removal list.
+"""Everything a person reads: the stderr console, the summary tables and the removal list.
 
-rich decides about colour (a terminal, ``NO_COLOR``, ``TERM=dumb``); nothing here ever writes
-to stdout, which carries only the cleaned text. The module is imported only when something
-is to be shown, because importing rich costs more start-up time than the whole clean of a
-small file.
+Presentation only: values come in (results, counts), lines go out on stderr. The engine is
+imported for type checking only, so showing a warning never loads corpus mode. rich decides
+about colour (a terminal, ``NO_COLOR``, ``TERM=dumb``); nothing here ever writes to stdout,
+which carries only the cleaned text. The module is imported only when something is to be
+shown, because importing rich costs more start-up time than the whole clean of a small file.
 """
 
 from __future__ import annotations
@@ -17,13 +18,33 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dedup.corpus import Observer, Tally, preview
-from dedup.pipeline import Result
-
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from dedup.corpus import Tally
+    from dedup.pipeline import Result
+
 err_console = Console(stderr=True, highlight=False, soft_wrap=False)
+
+PREVIEW_CHARS = 70
+"""How much of a paragraph ``-v`` and the ``--stats`` top list show."""
+
+LOG_WIDTH = 10_000
+"""How wide a table may grow when stderr is a log, not a terminal: names are never cut there."""
+
+StatsRow = tuple[str, list[int]]
+"""One input of the plain ``--stats`` table: its name and its counts (see :func:`stats_row`)."""
+
+
+def preview(text: str) -> str:
+    """A paragraph flattened to one line and cut short; odd input bytes shown as ``\\xNN``.
+
+    >>> preview("Baca juga:\\n  Berita   lain caf\\udce9")
+    'Baca juga: Berita lain caf\\\\xe9'
+    """
+    flat = " ".join(text.split())
+    flat = flat.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
 
 
 def show_error(message: str) -> None:
@@ -41,11 +62,11 @@ def show_removals(name: str, result: Result) -> None:
     for match in result.removed:
         removed = result.paragraphs[match.index]
         where = f"{escape(name)}:{removed.line}"
-        if match.original >= 0:
-            original = f"line {result.paragraphs[match.original].line}"
-        else:
+        if match.earlier:
             original = "an earlier document"
-        kind = "exact" if match.score >= 100 else f"{match.score:.1f}"
+        else:
+            original = f"line {result.paragraphs[match.original].line}"
+        kind = "exact" if match.exact else f"{match.score:.1f}"
         err_console.print(
             f"[cyan]{where}[/] removed, repeats {original} ([bold]{kind}[/]): "
             f"[dim]{escape(preview(result.paragraph_text(match.index)))}[/]",
@@ -53,26 +74,48 @@ def show_removals(name: str, result: Result) -> None:
         )
 
 
-def show_stats(rows: Sequence[tuple[str, Result]]) -> None:
+def show_would_clean(name: str) -> None:
+    """Say that ``--check`` found something to remove in ``name`` (as ``black --check`` does)."""
+    err_console.print(f"would clean {escape(name)}", soft_wrap=True)
+
+
+def stats_row(name: str, result: Result) -> StatsRow:
+    """The counts of one input for :func:`show_stats`: paragraphs, kept, removed, exact, near."""
+    total = len(result.paragraphs)
+    removed = len(result.removed)
+    exact = sum(1 for match in result.removed if match.exact)
+    return name, [total, total - removed, removed, exact, removed - exact]
+
+
+def show_stats(rows: Sequence[StatsRow]) -> None:
     """Print a table of paragraphs in, out and removed, per input and in total."""
     table = Table(title=None, box=None, header_style="bold", pad_edge=False)
     for column in ("input", "paragraphs", "kept", "removed", "exact", "near"):
         table.add_column(column, justify="left" if column == "input" else "right")
     totals = [0, 0, 0, 0, 0]
-    for name, result in rows:
-        counts = _counts(result)
+    for name, counts in rows:
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         table.add_row(escape(name), *(f"{n:,}" for n in counts))
     if len(rows) > 1:
         table.add_row("[bold]total[/]", *(f"[bold]{n:,}[/]" for n in totals))
-    err_console.print(table)
+    _print_table(table)
 
 
-def _counts(result: Result) -> list[int]:
-    total = len(result.paragraphs)
-    removed = len(result.removed)
-    exact = sum(1 for match in result.removed if match.score >= 100)
-    return [total, total - removed, removed, exact, removed - exact]
+def _print_table(table: Table) -> None:
+    """Print a table; into a log (not a terminal), as wide as it needs, so no name is cut."""
+    if err_console.is_terminal:
+        err_console.print(table)
+    else:
+        from rich.measure import Measurement
+
+        unbounded = err_console.options.update_width(LOG_WIDTH)
+        width = err_console.width
+        # print(width=...) can only narrow; the console itself must be widened for the table.
+        err_console.width = max(width, Measurement.get(err_console, unbounded, table).maximum)
+        try:
+            err_console.print(table)
+        finally:
+            err_console.width = width
 
 
 def show_corpus_stats(tally: Tally) -> None:
@@ -101,15 +144,15 @@ def show_corpus_stats(tally: Tally) -> None:
         repeats.add_column("removed", justify="right")
         repeats.add_column("most repeated paragraphs")
         for text, count in top:
-            repeats.add_row(f"{count:,}", escape(text))
-        err_console.print(repeats)
+            repeats.add_row(f"{count:,}", escape(preview(text)))
+        _print_table(repeats)
 
 
 REFRESH_SECONDS = 0.1
 """How often the progress bar takes new numbers; more often only costs time in the loop."""
 
 
-class _CorpusProgress:
+class ProgressBar:
     """Feeds a rich progress bar from the corpus loop, at most every ``REFRESH_SECONDS``."""
 
     def __init__(self, progress: Progress, task: TaskID, *, by_bytes: bool) -> None:
@@ -134,7 +177,7 @@ class _CorpusProgress:
 
 
 @contextlib.contextmanager
-def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[Observer]:
+def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[ProgressBar]:
     """Show a transient progress bar on stderr while the corpus is cleaned.
 
     ``total`` is the number of input files, or with ``by_bytes`` their size; ``None`` shows
@@ -156,4 +199,4 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[Observer]:
     )
     with progress:
         task = progress.add_task("clean", total=total, documents="", paragraphs="")
-        yield _CorpusProgress(progress, task, by_bytes=by_bytes)
+        yield ProgressBar(progress, task, by_bytes=by_bytes)

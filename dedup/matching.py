@@ -26,7 +26,7 @@ lets them be computed ahead, in batches, or on other machines, with the same res
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
@@ -68,10 +68,14 @@ DIGEST_OVER = 32
 """Keys longer than this are remembered by a 16-byte digest, not by their text."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Match:
     """Paragraph ``index`` was removed because it repeats the kept paragraph ``original``.
 
+    ``original`` is a paragraph of the same document, unless ``earlier`` is set: then the
+    original was kept in an earlier document of a corpus (``--across``) and ``original`` is
+    its id in the matcher that saw every document, which :mod:`dedup.corpus` maps back to a
+    document. ``score`` is 100.0 for an exact repeat (equal keys), see :attr:`exact`.
     ``reason`` says how the two differ, for people (``-v``); it takes no part in equality.
     """
 
@@ -79,6 +83,24 @@ class Match:
     original: int
     score: float
     reason: str = field(default="", compare=False, repr=False)
+    # Keyword-only, so that fields added later can follow positionally.
+    earlier: bool = field(default=False, kw_only=True)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the keys were equal: an exact repeat after normalization, not a near one."""
+        return self.score >= 100
+
+    def __repr__(self) -> str:
+        # The positional fields always; the others only when they say something, so the
+        # repr of a plain one-document match stays ``Match(index=.., original=.., score=..)``.
+        shown = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+            and (f.name in ("index", "original", "score") or getattr(self, f.name) != f.default)
+        ]
+        return f"Match({', '.join(shown)})"
 
 
 def is_substantive(key: str, min_chars: int) -> bool:

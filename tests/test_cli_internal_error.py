@@ -22,7 +22,7 @@ def fail_with(error):
 
 def test_internal_error_is_one_line_with_the_debug_hint(monkeypatch, capsys):
     monkeypatch.delenv("DEDUP_DEBUG", raising=False)
-    monkeypatch.setattr("dedup.cli.clean", fail_with(ZeroDivisionError("division by zero")))
+    monkeypatch.setattr("dedup.corpus.clean", fail_with(ZeroDivisionError("division by zero")))
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 70
@@ -36,13 +36,13 @@ def test_internal_error_is_one_line_with_the_debug_hint(monkeypatch, capsys):
 
 def test_dedup_debug_shows_the_real_exception(monkeypatch):
     monkeypatch.setenv("DEDUP_DEBUG", "1")
-    monkeypatch.setattr("dedup.cli.clean", fail_with(ZeroDivisionError("division by zero")))
+    monkeypatch.setattr("dedup.corpus.clean", fail_with(ZeroDivisionError("division by zero")))
     with pytest.raises(ZeroDivisionError, match="division by zero"):
         main(["clean", os.devnull])
 
 
 def test_keyboard_interrupt_exits_130_without_a_traceback(monkeypatch, capsys):
-    monkeypatch.setattr("dedup.cli.clean", fail_with(KeyboardInterrupt()))
+    monkeypatch.setattr("dedup.corpus.clean", fail_with(KeyboardInterrupt()))
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 130
