@@ -92,8 +92,8 @@ class Match:
         return self.score >= 100
 
     def __repr__(self) -> str:
-        # The positional fields always; the others only when they say something, so the
-        # repr of a plain one-document match stays ``Match(index=.., original=.., score=..)``.
+        # The positional fields always; the others only when they say something (and ask to
+        # be shown), so a one-document match stays ``Match(index=.., original=.., score=..)``.
         shown = [
             f"{f.name}={getattr(self, f.name)!r}"
             for f in fields(self)

@@ -146,22 +146,14 @@ def test_long_paragraphs_are_named_in_a_warning_unless_quiet(tmp_path):
     assert exact.stderr == ""
 
 
-def test_every_repeat_goes_by_default_and_structure_is_kept_on_request():
+def test_every_repeat_goes_by_default_and_structure_is_kept_on_request(tmp_path):
     golden = Path(__file__).parent / "golden"
     interview = golden / "recurring-interview-questions-kept.txt"
     removed = (golden / "recurring-removed-when-asked.expected.txt").read_bytes()
     assert run(str(interview)).stdout_bytes == removed
-    assert run("--across", str(interview)).stdout_bytes == removed
     assert run("--keep-recurring", str(interview)).stdout_bytes == interview.read_bytes()
+    assert run("--across", str(interview)).stdout_bytes == removed
     assert (
         run("--across", "--keep-recurring", str(interview)).stdout_bytes == interview.read_bytes()
     )
-    # Still accepted, as scripts written for the old default say it: it is the default now.
     assert run("--remove-recurring", str(interview)).stdout_bytes == removed
-
-
-def test_the_cli_and_the_api_share_one_recurring_default():
-    from dedup import Options
-
-    option = next(p for p in cli.commands["clean"].params if p.name == "keep_recurring")
-    assert option.default is Options().keep_recurring is False

@@ -124,3 +124,11 @@ def test_stale_temporaries_of_a_killed_run_are_removed_on_the_next(files):
     assert not stale.exists()
     assert fresh.exists()
     assert other.exists()
+
+
+def test_the_cli_and_the_api_share_one_recurring_default():
+    # Issue 11, item 2: one default, the Options field; --across no longer changes it.
+    from dedup import Options
+
+    option = next(p for p in cli.commands["clean"].params if p.name == "keep_recurring")
+    assert option.default is Options().keep_recurring is False

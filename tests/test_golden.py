@@ -23,8 +23,8 @@ FLAG_TO_FIELD = {
     "--split": ("split", str),
 }
 SWITCH_TO_FIELD = {
-    "--keep-recurring": ("keep_recurring", True),
     "--remove-recurring": ("keep_recurring", False),
+    "--keep-recurring": ("keep_recurring", True),
 }
 
 
