@@ -205,6 +205,7 @@ def clean_command(
             min_chars=min_chars,
             split=split_mode,
             keep_recurring=keep_recurring,
+            explain=verbose,
         ),
         across=across,
         records=(
@@ -303,7 +304,7 @@ class _Watcher(Listener):
             self.exact_only += len(result.exact_only)
             if self.verbose:
                 self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
-        if self.verbose and result.removed:
+        if self.verbose and (result.removed or result.near_misses):
             from dedup.console import show_removals
 
             show_removals(document.name, result)

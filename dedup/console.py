@@ -58,7 +58,8 @@ def show_warning(message: str) -> None:
 
 
 def show_removals(name: str, result: Result) -> None:
-    """List every removed paragraph, what it repeats, and the score (``-v``)."""
+    """List every removed paragraph, what it repeats, the score and why (``-v``); then every
+    paragraph kept although it looked like a kept one, and why it is not a copy."""
     for match in result.removed:
         removed = result.paragraphs[match.index]
         where = f"{escape(name)}:{removed.line}"
@@ -70,6 +71,18 @@ def show_removals(name: str, result: Result) -> None:
         err_console.print(
             f"[cyan]{where}[/] removed, repeats {original} ([bold]{kind}[/]): "
             f"[dim]{escape(preview(result.paragraph_text(match.index)))}[/]",
+            soft_wrap=True,
+        )
+        if match.reason and match.reason != "exact":
+            err_console.print(f"  why: {escape(match.reason)}", soft_wrap=True)
+    for miss in result.near_misses:
+        kept = result.paragraphs[miss.index]
+        like = "a paragraph of an earlier document"
+        if not miss.earlier:
+            like = f"line {result.paragraphs[miss.original].line}"
+        err_console.print(
+            f"[cyan]{escape(name)}:{kept.line}[/] kept, though like {like} "
+            f"([bold]{miss.score:.1f}[/]): {escape(miss.reason)}",
             soft_wrap=True,
         )
 

@@ -12,10 +12,11 @@ character ratio cannot tell these apart, so the rule looks at *what* changed:
 * operators and symbols (``< > & | # % + = * / \\ ~ ^ $ @ { } [ ]``, and a leading minus or option
   dash) must be the same sequence;
 * negations (not, never, tidak, nicht, pas, …) must be the same set;
-* words are aligned in order: a word may be replaced only by a misspelling of itself (one edit
-  inside a word of five letters or more, first and last letter kept; not in an identifier such
-  as ``http_proxy`` or ``libs/coroutine``); a word may be added or dropped only when it repeats
-  its neighbour, or — :data:`PASSAGE` — inside a repeated passage, where the neighbours show the
+* words are aligned in order: a word may be replaced only by a misspelling of itself (one
+  letter added or dropped, or two swapped, inside a word of five letters or more, first and
+  last letter kept; not in an identifier such as ``http_proxy`` or ``libs/coroutine``); a word
+  may be added or dropped only when it repeats its neighbour, or — :data:`Level.PASSAGE`, one
+  ordinary word, never a negation — inside a repeated passage, where the neighbours show the
   paragraph was copied together with its original's neighbours.
 
 Numbers, symbols and negations must match exactly, so they make a :attr:`Features.fingerprint`:
@@ -254,6 +255,10 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
             notes.append(f"a duplicated word {verb} ({_shown(word)})")
         elif word in NEGATIONS:
             return Level.DIFFERENT, f"a negation {verb}: {word}"
+        elif level is Level.PASSAGE:
+            # Two words more or less is a rewording ("in both source and binary form"
+            # added to a licence), not a copy, even inside a repeated passage.
+            return Level.DIFFERENT, f"words added or dropped: {_shown(word)} and more"
         else:
             level = Level.PASSAGE
             notes.append(f"a word {verb} ({_shown(word)})")

@@ -203,10 +203,18 @@ class Matcher:
     """
 
     def __init__(
-        self, *, threshold: float = DEFAULT_THRESHOLD, min_chars: int = DEFAULT_MIN_CHARS
+        self,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        min_chars: int = DEFAULT_MIN_CHARS,
+        explain: bool = False,
     ) -> None:
         self.threshold = threshold
         self.min_chars = min_chars
+        self.explain = explain
+        """Also look for near misses across fingerprints (another number, symbol or
+        negation), to say why a look-alike was kept; costs a scan of the kept keys per key,
+        so it is done only in the exhaustive part (the first ``SMALL_INPUT`` keys)."""
         self.next_id = 0
         """The id the next key fed will get."""
         self._seen: dict[str | bytes, int] = {}  # digest -> original (the kept first, or its)
@@ -284,6 +292,8 @@ class Matcher:
         exhaustive = position < SMALL_INPUT
         found = self._exhaustive(text, own) if exhaustive else candidates.get(ident, [])
         match = self._first_copy(ident, text, own, found)
+        if match is None and exhaustive and self.explain:
+            self._explain(ident, text, own)
         distinct.ids.append(ident)
         distinct.kept.append(match is None)
         if match is None:
@@ -337,6 +347,25 @@ class Matcher:
                 reason = "added or dropped a word outside a repeated passage"
             self._near_misses.append(Match(ident, original, verdict.score, reason))
         return None
+
+    def _explain(self, ident: int, text: str, own: Features) -> None:
+        """Record why ``text`` was kept though a kept key of another fingerprint is alike."""
+        if self._near_misses and self._near_misses[-1].index == ident:
+            return  # its own fingerprint's look-alike already says why
+        distinct = self._distinct
+        kept = [p for p, k in enumerate(distinct.kept) if k]
+        best = process.extractOne(
+            text, [distinct.keys[p] for p in kept], scorer=fuzz.ratio, score_cutoff=self.threshold
+        )
+        if best is None:
+            return
+        position = kept[best[2]]
+        other, other_features = distinct.keys[position], distinct.features[position]
+        assert other is not None
+        assert other_features is not None
+        verdict = compare(other, text, other_features, own, threshold=self.threshold)
+        original = distinct.ids[position]
+        self._near_misses.append(Match(ident, original, float(best[1]), verdict.reason))
 
     def _in_passage(self, original: int) -> bool:
         """Whether the paragraph being decided follows what ``original`` followed."""

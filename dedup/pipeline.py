@@ -37,12 +37,15 @@ class Options:
     around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
     Off by default, in plain and corpus mode alike: keep-first then removes every later
     repeat, which is what a user can predict (issue 11). The CLI takes its default from here.
+    ``explain``: also find, for ``Result.near_misses``, look-alikes that differ in a number, a
+    symbol or a negation (``-v``); it changes no decision, and costs time on long documents.
     """
 
     threshold: int = DEFAULT_THRESHOLD
     min_chars: int = DEFAULT_MIN_CHARS
     split: SplitMode = "auto"
     keep_recurring: bool = False
+    explain: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
@@ -52,7 +55,7 @@ class Options:
 
     def matcher(self) -> Matcher:
         """Return a fresh matcher with these settings (one per document, or one per corpus)."""
-        return Matcher(threshold=self.threshold, min_chars=self.min_chars)
+        return Matcher(threshold=self.threshold, min_chars=self.min_chars, explain=self.explain)
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
     structure: set[int] = set()
     if options.keep_recurring:
         substantive = [is_substantive(k, options.min_chars) for k in keys]
-        repeats = _for_recurring([m for m in removed if substantive[m.index]])
+        repeats = [m for m in removed if substantive[m.index]]
         structure = recurring(repeats, substantive)
         removed = _with_their_passage([m for m in removed if m.index not in structure], substantive)
     long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
@@ -223,13 +226,6 @@ def _local(match: Match, first_id: int) -> Match:
     return dataclasses.replace(
         match, index=match.index - first_id, original=match.original - first_id
     )
-
-
-def _for_recurring(removed: list[Match]) -> list[Match]:
-    # recurring() still reads "original in an earlier document" as a negative original (the
-    # convention before Match.earlier); any negative number says so. Drop this shim once
-    # recurring.py reads ``match.earlier``.
-    return [dataclasses.replace(m, original=-1, earlier=False) if m.earlier else m for m in removed]
 
 
 def _read_first_block_by_line(result: Result, options: Options) -> Result:
