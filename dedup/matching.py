@@ -183,7 +183,7 @@ class _Distinct:
     """What is remembered of the distinct keys that may be fuzzy-matched, by position."""
 
     keys: list[str | None] = field(default_factory=list)  # None once removed: never needed
-    features: list[Features | None] = field(default_factory=list)
+    features: list[Features | None] = field(default_factory=list)  # exhaustive part only
     ids: list[int] = field(default_factory=list)
     kept: list[bool] = field(default_factory=list)
     groups: dict[int, list[int]] = field(default_factory=dict)  # fingerprint -> kept positions
@@ -250,16 +250,17 @@ class Matcher:
         """:meth:`feed` of a batch whose per-paragraph work is done (see :func:`prepare`)."""
         keys = prepared.keys
         self._prepared = prepared
-        candidates = self._candidates(keys)
+        digests = [digest(k) if is_substantive(k, self.min_chars) else None for k in keys]
+        candidates = self._candidates(keys, digests)
         matches: list[Match] = []
         first_id = self.next_id
         self.next_id += len(keys)
-        for offset, text in enumerate(keys):
+        for offset, (text, seen) in enumerate(zip(keys, digests, strict=True)):
             ident = first_id + offset
-            if not is_substantive(text, self.min_chars):
+            if seen is None:
                 self._shorts.append((ident, text))
                 continue
-            found = self._decide(ident, text, candidates)
+            found = self._decide(ident, text, seen, candidates)
             if found is not None:
                 matches.append(found)
             matches += self._after_substantive(ident, found)
@@ -270,9 +271,12 @@ class Matcher:
         return sorted(matches, key=lambda m: m.index) if len(matches) > 1 else matches
 
     def _decide(
-        self, ident: int, text: str, candidates: dict[int, list[tuple[int, float]]]
+        self,
+        ident: int,
+        text: str,
+        seen: str | bytes,
+        candidates: dict[int, list[tuple[int, float]]],
     ) -> Match | None:
-        seen = digest(text)
         original = self._seen.get(seen)
         if original is not None:
             return Match(ident, original, 100.0, "exact")
@@ -298,7 +302,10 @@ class Matcher:
         distinct.kept.append(match is None)
         if match is None:
             distinct.keys.append(text)
-            distinct.features.append(own)
+            # Features are kept for the exhaustive part, where every key is compared with
+            # its group; past it a kept key is verified rarely, and recomputing is cheaper
+            # than holding a million word tuples.
+            distinct.features.append(own if exhaustive else None)
             if position < SMALL_INPUT:
                 distinct.groups.setdefault(own.fingerprint, []).append(position)
         else:
@@ -329,10 +336,10 @@ class Matcher:
             if not distinct.kept[position]:
                 continue
             other = distinct.keys[position]
-            other_features = distinct.features[position]
-            assert other is not None  # kept ones keep their text and features
-            assert other_features is not None
-            verdict = compare(other, text, other_features, own, threshold=self.threshold)
+            assert other is not None  # kept ones keep their text
+            verdict = compare(
+                other, text, self._kept_features(position), own, threshold=self.threshold
+            )
             original = distinct.ids[position]
             if verdict.level is Level.COPY or (
                 verdict.level is Level.PASSAGE and self._in_passage(original)
@@ -360,12 +367,19 @@ class Matcher:
         if best is None:
             return
         position = kept[best[2]]
-        other, other_features = distinct.keys[position], distinct.features[position]
+        other = distinct.keys[position]
         assert other is not None
-        assert other_features is not None
-        verdict = compare(other, text, other_features, own, threshold=self.threshold)
+        verdict = compare(other, text, self._kept_features(position), own, threshold=self.threshold)
         original = distinct.ids[position]
         self._near_misses.append(Match(ident, original, float(best[1]), verdict.reason))
+
+    def _kept_features(self, position: int) -> Features:
+        known = self._distinct.features[position]
+        if known is not None:
+            return known
+        text = self._distinct.keys[position]
+        assert text is not None  # kept keys keep their text
+        return features(text)
 
     def _in_passage(self, original: int) -> bool:
         """Whether the paragraph being decided follows what ``original`` followed."""
@@ -416,7 +430,9 @@ class Matcher:
         found = (self._features(t).fingerprint for t in texts)
         return np.fromiter(found, dtype=np.uint32, count=len(texts))
 
-    def _candidates(self, keys: list[str]) -> dict[int, list[tuple[int, float]]]:
+    def _candidates(
+        self, keys: list[str], digests: list[str | bytes | None]
+    ) -> dict[int, list[tuple[int, float]]]:
         """Candidates from the bounded index for this batch's new keys past ``SMALL_INPUT``.
 
         Returns, per id, ``(position, ratio)`` of the candidates whose ratio reaches the
@@ -427,12 +443,12 @@ class Matcher:
             return {}
         new: dict[str, int] = {}  # first occurrences of fuzzy-eligible keys: key -> id
         seen = self._seen
-        for offset, text in enumerate(keys):
+        for offset, (text, known) in enumerate(zip(keys, digests, strict=True)):
             if (
-                is_substantive(text, self.min_chars)
+                known is not None  # substantive
                 and len(text) <= MAX_FUZZY_CHARS
                 and text not in new
-                and digest(text) not in seen
+                and known not in seen
             ):
                 new[text] = self.next_id + offset
         start = len(self._distinct.ids)
