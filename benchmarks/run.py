@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -48,19 +49,25 @@ def _documents(folder: Path) -> list[Path]:
 
 def run_dedup(folder: Path, out: Path, threshold: int) -> None:
     """What ``dedup clean --split line --threshold T --across`` does, through the API."""
-    from dedup.decoding import decode, encode
-    from dedup.pipeline import Options, clean_document
+    from dedup import Options, clean_documents
+    from dedup.decoding import decode
 
     options = Options(threshold=threshold, split="line", keep_recurring=False)
-    matcher = options.matcher()
     removed: list[int] = []
-    with (out / "output.txt").open("wb") as sink:
+    first = 0  # the number of the document's first paragraph in the whole corpus
+    boms: list[bytes] = []
+
+    def texts() -> Iterator[str]:  # one document in memory at a time, as the CLI reads them
         for path in _documents(folder):
-            first = matcher.next_id
             decoded = decode(path.read_bytes())
-            result = clean_document(decoded.text, options, matcher, bom=decoded.bom)
-            sink.write(encode(result.text, result.bom))
+            boms.append(decoded.bom)
+            yield decoded.text
+
+    with (out / "output.txt").open("wb") as sink:
+        for number, result in enumerate(clean_documents(texts(), options, across=True)):
+            sink.write(boms[number] + result.text.encode("utf-8", "surrogateescape"))
             removed += [first + m.index for m in result.removed]
+            first += len(result.paragraphs)
     (out / "removed.json").write_text(json.dumps(removed))
 
 

@@ -5,6 +5,7 @@
 'A line that repeats itself.\\n'
 """
 
+from dedup.corpus import clean_documents
 from dedup.errors import DedupError, InputError, OutputError
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match
 from dedup.pipeline import Options, Result, clean, clean_bytes
@@ -23,4 +24,5 @@ __all__ = [
     "__version__",
     "clean",
     "clean_bytes",
+    "clean_documents",
 ]

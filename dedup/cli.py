@@ -1,54 +1,49 @@
-"""The ``dedup`` command: a thin shell over :mod:`dedup.pipeline`.
+"""The ``dedup`` command: flags become a :class:`~dedup.batch.Job`, which runs; then an exit code.
 
-Only this module knows about argv, streams, signals and exit codes. Standard output carries
-the cleaned bytes (or the diff) and nothing else; every message goes to stderr through
+Only this module knows about argv, signals and exit codes; :mod:`dedup.batch` opens, cleans
+and writes, and says what happened to a listener defined here. Standard output carries the
+cleaned bytes (or the diff) and nothing else; every message goes to stderr through
 :mod:`dedup.console`, which is imported only when there is something to show.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import signal
-import stat
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import TYPE_CHECKING, BinaryIO, NoReturn, TypeGuard
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from dedup import __version__
-from dedup.compression import decompress_bytes, detect, format_for, reader
-from dedup.decoding import looks_binary
-from dedup.errors import DedupError, InputError, OutputError
-from dedup.files import (
-    STDIN,
-    PipeClosed,
-    atomic_writer,
-    check_editable,
-    display_name,
-    open_input,
-    read_chunks,
-    read_input,
-    reason,
-    refuse_binary,
-    replace_file,
-    same_file,
-    write_all,
+from dedup.batch import (
+    DEFAULT_FIELD,
+    DEFAULT_ID_FIELD,
+    Destination,
+    InPlace,
+    Job,
+    Listener,
+    Nowhere,
+    OutputDir,
+    OutputFile,
+    Records,
+    Stdout,
+    run,
 )
+from dedup.errors import DedupError
+from dedup.files import STDIN, PipeClosed, reason
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
-from dedup.paragraphs import SPLIT_MODES
-from dedup.pipeline import Options, Result, clean
-from dedup.records import DEFAULT_FIELD, DEFAULT_ID_FIELD
-from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
+from dedup.paragraphs import SPLIT_MODES, SplitMode
+from dedup.pipeline import Options
 
 if TYPE_CHECKING:
-    # Corpus mode is imported only when asked for: start-up time matters to scripts that
-    # call dedup once per file.
-    from dedup.corpus import CorpusSettings, Observer
+    from dedup.console import ByteBar, ProgressBar, StatsRow
+    from dedup.corpus import Document, Tally
+    from dedup.pipeline import Result
+    from dedup.streaming import Summary
 
 EXIT_OK = 0
 EXIT_REPEATS_FOUND = 1  # only with --check
@@ -65,24 +60,6 @@ head); 143 terminated.
 """
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What the command line asked for, beyond the cleaning :class:`Options`."""
-
-    options: Options
-    output: str | None
-    in_place: bool
-    check: bool
-    diff: bool
-    binary_ok: bool
-    force: bool
-    verbose: bool
-    quiet: bool
-    stats: bool
-    corpus: CorpusSettings | None = None
-    """Set when any corpus option is given (or ``-o`` names a compressed file)."""
-
-
 class Terminated(SystemExit):
     """Raised from the SIGTERM handler so that ``finally`` blocks remove temporary files."""
 
@@ -94,6 +71,7 @@ def cli() -> None:
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, "-V", "--version", prog_name="dedup")
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
 @click.option(
     "-o",
@@ -128,10 +106,9 @@ def cli() -> None:
 )
 @click.option(
     "--keep-recurring/--remove-recurring",
-    default=None,
+    default=Options().keep_recurring,  # one default for the CLI and the API: the Options field
     help="Keep a paragraph that recurs 3+ times with new text around each time "
-    "(an interview's questions): structure, not a copy.  [default: keep; with "
-    "--across, remove]",
+    "(an interview's questions): structure, not a copy.  [default: remove]",
 )
 @click.option(
     "-a", "--text", "binary_ok", is_flag=True, help="Clean input even if it looks binary (not -i)."
@@ -173,7 +150,29 @@ def cli() -> None:
     metavar="FILE",
     help="Write every removal as a JSON line to FILE (- for stderr).",
 )
-def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool | None, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
+def clean_command(
+    files: tuple[str, ...],
+    output: str | None,
+    in_place: bool,
+    check: bool,
+    diff: bool,
+    threshold: int,
+    min_chars: int,
+    split_mode: SplitMode,
+    keep_recurring: bool,
+    binary_ok: bool,
+    force: bool,
+    stats: bool,
+    verbose: bool,
+    quiet: bool,
+    jsonl: bool,
+    field: str | None,
+    id_field: str,
+    across: bool,
+    skip_bad_records: bool,
+    output_dir: str | None,
+    report: str | None,
+) -> None:
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
@@ -190,289 +189,205 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
       dedup clean --check --threshold 95 a.txt || echo "a.txt has repeats"
       dedup clean --jsonl --across --report removed.jsonl docs.jsonl.zst -o clean.jsonl.zst
     """
-    corpus: CorpusSettings | None = None
-    if (
-        jsonl or field is not None or across or skip_bad_records or output_dir is not None
-        or report is not None or (output is not None and format_for(output) is not None)
-    ):  # fmt: skip
-        from dedup.corpus import CorpusSettings
-
-        corpus = CorpusSettings(
-            jsonl, field or DEFAULT_FIELD, id_field, across, skip_bad_records, output_dir,
-            report, binary_ok,
-        )  # fmt: skip
-    settings = Settings(
-        Options(threshold, min_chars, split_mode, _keep_recurring(keep_recurring, across)),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
-        output, in_place, check, diff, binary_ok, force, verbose, quiet, stats, corpus,
-    )  # fmt: skip
-    _check_usage(files, settings)
     if field is not None and not jsonl:
         raise click.UsageError("--field needs --jsonl")
-    run = _run if settings.corpus is None else _run_corpus
-    click.get_current_context().exit(run(files or (STDIN,), settings))
-
-
-def _keep_recurring(asked: bool | None, across: bool) -> bool:
-    # A reader wants an article's structure kept; a corpus built for search or training
-    # (--across) wants every repeat out, boilerplate that recurs in one document included.
-    return Options().keep_recurring if asked is None else asked
-
-
-def _check_usage(files: Sequence[str], settings: Settings) -> None:
-    if settings.in_place and (not files or STDIN in files):
-        raise click.UsageError("-i/--in-place needs FILE arguments; it cannot edit stdin")
-    if settings.in_place and (settings.output or settings.check or settings.diff):
-        raise click.UsageError("-i/--in-place cannot be combined with -o, --check or --diff")
-    if settings.check and settings.output:
-        raise click.UsageError("--check writes nothing; drop -o")
-    if settings.corpus is not None:
-        _check_corpus_usage(files, settings, settings.corpus)
-
-
-def _check_corpus_usage(files: Sequence[str], settings: Settings, corpus: CorpusSettings) -> None:
-    if settings.in_place or settings.diff or settings.verbose:
+    corpus = jsonl or across or skip_bad_records or output_dir is not None or report is not None
+    if corpus and (in_place or diff or verbose):
         raise click.UsageError(
             "-i, --diff and -v work on text files one by one; with corpus options "
-            "(--jsonl, --across, --report, --output-dir, -o *.gz/*.zst) use --output-dir "
-            "and --report"
+            "(--jsonl, --across, --report, --output-dir) use --output-dir and --report"
         )
-    if corpus.output_dir is not None and (settings.output or settings.check):
-        raise click.UsageError("--output-dir cannot be combined with -o or --check")
-    if corpus.output_dir is not None and (not files or STDIN in files):
+    inputs = files or (STDIN,)
+    _check_inputs(inputs, in_place=in_place, output_dir=output_dir, report=report, output=output)
+    job = Job(
+        inputs=inputs,
+        options=Options(
+            threshold=threshold,
+            min_chars=min_chars,
+            split=split_mode,
+            keep_recurring=keep_recurring,
+            explain=verbose,
+        ),
+        across=across,
+        records=(
+            Records(field=field or DEFAULT_FIELD, id_field=id_field, skip_bad=skip_bad_records)
+            if jsonl
+            else None
+        ),
+        destination=_destination(
+            output=output,
+            in_place=in_place,
+            check=check,
+            diff=diff,
+            output_dir=output_dir,
+            force=force,
+        ),
+        diff=diff,
+        report=report,
+        binary_ok=binary_ok,
+        on_bad_input="stop" if corpus else "continue",
+        top=stats,
+    )
+    watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus)
+    with _progress(job, quiet=quiet, corpus=corpus) as watcher.bar:
+        tally = run(job, watcher)
+    watcher.finish(tally, stats=stats, corpus=corpus)
+    click.get_current_context().exit(_exit_code(tally, check=check))
+
+
+def _destination(
+    *,
+    output: str | None,
+    in_place: bool,
+    check: bool,
+    diff: bool,
+    output_dir: str | None,
+    force: bool,
+) -> Destination:
+    """Where the output goes; flags that contradict each other are a usage error."""
+    if in_place:
+        if output or check or diff:
+            raise click.UsageError("-i/--in-place cannot be combined with -o, --check or --diff")
+        return InPlace(force=force)
+    if output_dir is not None:
+        if output or check:
+            raise click.UsageError("--output-dir cannot be combined with -o or --check")
+        return OutputDir(output_dir)
+    if check and output:
+        raise click.UsageError("--check writes nothing; drop -o")
+    if check and not diff:
+        return Nowhere()
+    if output in (None, STDIN):
+        return Stdout()
+    return OutputFile(output)
+
+
+def _check_inputs(
+    inputs: Sequence[str],
+    *,
+    in_place: bool,
+    output_dir: str | None,
+    report: str | None,
+    output: str | None,
+) -> None:
+    if in_place and STDIN in inputs:
+        raise click.UsageError("-i/--in-place needs FILE arguments; it cannot edit stdin")
+    if output_dir is not None and STDIN in inputs:
         raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
-    if corpus.report is not None and corpus.report in (settings.output, *files):
+    if report is not None and report in (output, *inputs):
         raise click.UsageError("--report names an input or the -o file")
 
 
-def _run_corpus(files: Sequence[str], settings: Settings) -> int:
-    """Clean the inputs as one corpus (see :mod:`dedup.corpus`); any error stops the run."""
-    corpus = settings.corpus
-    assert corpus is not None  # the caller checked
-    from dedup.corpus import clean_corpus
-
-    with _sink(settings) as sink, _progress(files, settings, corpus) as observer:
-        tally = clean_corpus(
-            files, settings.options, corpus,
-            sink=sink, output=settings.output, warn=_warner(settings), observer=observer,
-            check_input=None if sink is None else lambda n, s: _refuse_same_file(n, s, sink),
-            top=settings.stats,
-        )  # fmt: skip
-    if settings.stats:
-        from dedup.console import show_corpus_stats
-
-        show_corpus_stats(tally)
-    return EXIT_REPEATS_FOUND if settings.check and tally.removed else EXIT_OK
+def _exit_code(tally: Tally, *, check: bool) -> int:
+    if tally.failed:
+        return EXIT_ERROR
+    if check and tally.removed:
+        return EXIT_REPEATS_FOUND
+    return EXIT_OK
 
 
-def _warner(settings: Settings) -> Callable[[str], None]:
-    if settings.quiet:
-        return lambda message: None
-    from dedup.console import show_warning
+class _Watcher(Listener):
+    """Shows what a run tells: removals (-v), "would clean" (--check), warnings, errors.
 
-    return show_warning
+    rich (through :mod:`dedup.console`) is imported only when there is something to show.
+    """
+
+    def __init__(self, *, verbose: bool, quiet: bool, check: bool, stats: bool) -> None:
+        self.verbose = verbose
+        self.quiet = quiet
+        self.check = check
+        self.rows: list[StatsRow] | None = [] if stats else None
+        self.bar: ProgressBar | ByteBar | None = None
+        self.exact_only = 0  # paragraphs too long for fuzzy comparison, over the whole run
+
+    def cleaned(self, document: Document, result: Result) -> None:
+        if result.exact_only:
+            self.exact_only += len(result.exact_only)
+            if self.verbose:
+                self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
+        if self.verbose and (result.removed or result.near_misses):
+            from dedup.console import show_removals
+
+            show_removals(document.name, result)
+        if self.check and result.changed and document.record is None and not self.quiet:
+            from dedup.console import show_would_clean
+
+            show_would_clean(document.name)
+        if self.rows is not None:
+            from dedup.console import stats_row
+
+            self.rows.append(stats_row(document.name, result))
+
+    def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
+        if self.bar is not None:
+            self.bar.update(tally, position)
+
+    def warn(self, message: str) -> None:
+        if not self.quiet:
+            from dedup.console import show_warning
+
+            show_warning(message)
+
+    def failed(self, error: DedupError) -> None:
+        _error(str(error))
+
+    def streamed(self, document: Document, summary: Summary) -> None:
+        # As cleaned() for a document cleaned as it was read (never with -v: that needs it whole).
+        self.exact_only += len(summary.exact_only)
+        if self.check and summary.changed and not self.quiet:
+            from dedup.console import show_would_clean
+
+            show_would_clean(document.name)
+        if self.rows is not None:
+            removed, exact = summary.removed, summary.exact
+            counts = [summary.paragraphs, summary.kept, removed, exact, removed - exact]
+            self.rows.append((document.name, counts))
+
+    def finish(self, tally: Tally, *, stats: bool, corpus: bool) -> None:
+        """After the run: the long-paragraph warning, once, and the --stats table."""
+        if self.exact_only and not self.verbose:
+            self.warn(f"{_exact_only(self.exact_only)} (-v names the files)")
+        if stats and corpus:
+            from dedup.console import show_corpus_stats
+
+            show_corpus_stats(tally)
+        elif stats:
+            from dedup.console import show_stats
+
+            show_stats(self.rows or [])
+
+
+def _exact_only(count: int) -> str:
+    return (
+        f"{count:,} paragraph(s) longer than {MAX_FUZZY_CHARS:,} characters checked for "
+        "exact repeats only"
+    )
 
 
 def _progress(
-    files: Sequence[str], settings: Settings, corpus: CorpusSettings
-) -> contextlib.AbstractContextManager[Observer | None]:
+    job: Job, *, quiet: bool, corpus: bool
+) -> contextlib.AbstractContextManager[ProgressBar | ByteBar | None]:
     """A progress bar on stderr, only for a person watching a terminal that stdout is not on."""
-    to_stdout = settings.output in (None, STDIN) and not settings.check and not corpus.output_dir
+    to_stdout = isinstance(job.destination, Stdout)
     if (
-        settings.quiet
-        or corpus.report == STDIN
+        quiet
+        or job.report == STDIN
         or not sys.stderr
         or not sys.stderr.isatty()
         or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
     ):
         return contextlib.nullcontext()
+    from dedup.files import input_size
+
+    if not corpus:  # plain: a bar of bytes, once the run passes a second
+        from dedup.console import plain_progress
+
+        return plain_progress(input_size(job.inputs))
     from dedup.console import corpus_progress
-    from dedup.corpus import input_size
 
-    if corpus.jsonl:
-        return corpus_progress(input_size(files), by_bytes=True)
-    return corpus_progress(len(files), by_bytes=False)
-
-
-def _run(files: Sequence[str], settings: Settings) -> int:
-    """Clean each input in turn; a bad one is reported and skipped, as ``cat`` does."""
-    results: list[tuple[str, Result | Summary]] = []
-    failed = False
-    with _sink(settings) as sink:
-        for name in files:
-            try:
-                result = _clean_one(name, settings, sink)
-            except (InputError, OutputError) as error:
-                _error(str(error))
-                failed = True
-                continue
-            results.append((display_name(name), result))
-            if result.exact_only:
-                _warner(settings)(
-                    f"{display_name(name)}: {len(result.exact_only)} paragraph(s) longer than "
-                    f"{MAX_FUZZY_CHARS:,} characters checked for exact repeats only"
-                )
-            if settings.verbose and isinstance(result, Result) and result.removed:
-                from dedup.console import show_removals
-
-                show_removals(display_name(name), result)
-        if failed and _is_output_file(settings.output):
-            # A partial result must not replace -o's file, as sort -o keeps it too; the
-            # atomic writer drops its temporary file on this exception.
-            raise OutputError(f"{display_name(settings.output)}: left as it was, an input failed")
-    if settings.stats:
-        from dedup.console import show_stats
-
-        show_stats(results)
-    if failed:
-        return EXIT_ERROR
-    if settings.check and any(result.changed for _, result in results):
-        return EXIT_REPEATS_FOUND
-    return EXIT_OK
-
-
-def _clean_one(name: str, settings: Settings, sink: BinaryIO | None) -> Result | Summary:
-    if streamable(settings.options) and not (
-        settings.in_place or settings.diff or settings.verbose
-    ):
-        return _stream_one(name, settings, sink)
-    path = check_editable(name, force=settings.force) if settings.in_place else name
-    source = read_input(path)
-    if sink is not None and source.status is not None:
-        _refuse_same_file(name, source.status, sink)
-    data = decompress_bytes(source.data, display_name(name))
-    if settings.in_place and data is not source.data:
-        raise InputError(f"{display_name(name)}: compressed; -i cannot rewrite it, use -o")
-    if looks_binary(data) and settings.in_place:
-        # Even with -a: removing "lines" from an image or an archive in place destroys it.
-        raise InputError(f"{display_name(name)}: binary file (NUL byte); not edited in place")
-    if not settings.binary_ok:
-        refuse_binary(data, name)
-    result = clean(data, settings.options)
-    if settings.in_place:
-        if result.changed:
-            replace_file(path, result.data, expected=source.status)
-    elif settings.diff:
-        assert sink is not None  # _sink gives one whenever there is output
-        write_all(sink, _diff_bytes(result, display_name(name)))
-    elif sink is not None:
-        write_all(sink, result.data)
-    return result
-
-
-def _streams(settings: Settings) -> bool:
-    # -i rewrites only a changed file, --diff and -v show text of the whole document: those
-    # read it whole, as does keeping recurring structure (see streaming.streamable).
-    return streamable(settings.options) and not (
-        settings.in_place or settings.diff or settings.verbose
-    )
-
-
-def _stream_one(name: str, settings: Settings, sink: BinaryIO | None) -> Summary:
-    """Clean one input as it is read (:mod:`dedup.streaming`): output starts at once."""
-    streamer = Streamer(settings.options)
-    with open_input(name) as (handle, status), _plain_progress(settings, status) as progress:
-        if sink is not None and status is not None:
-            _refuse_same_file(name, status, sink)
-        if status is None or not stat.S_ISREG(status.st_mode):
-            status = None  # a pipe or a FIFO: no size, no position; count the bytes read
-        done = 0
-        for chunk in read_chunks(_decompressed(handle, name, status), name, size=READ_SIZE):
-            if not done and not settings.binary_ok:
-                refuse_binary(chunk, name)
-            done += len(chunk)
-            out = streamer.feed(chunk)
-            if sink is not None and out:
-                write_all(sink, out)
-            progress(handle.tell() if status is not None else done)
-        out = streamer.close()
-        if sink is not None and out:
-            write_all(sink, out)
-    return streamer.summary
-
-
-def _decompressed(handle: BinaryIO, name: str, status: os.stat_result | None) -> BinaryIO:
-    """``handle`` itself when it is a plain file, else :func:`compression.reader` of it.
-
-    A plain file is read directly: the reader's layers cost a tenth of exact mode's time.
-    ``peek`` sniffs without consuming, and on a regular file it sees the first bytes.
-    """
-    if (
-        status is not None
-        and isinstance(handle, io.BufferedReader)
-        and detect(handle.peek(4)[:4]) is None
-    ):
-        return handle
-    return reader(handle, display_name(name))
-
-
-def _plain_progress(
-    settings: Settings, status: os.stat_result | None
-) -> contextlib.AbstractContextManager[Callable[[int], None]]:
-    """A progress bar on stderr, only for a person watching a terminal that stdout is not on."""
-    to_stdout = settings.output in (None, STDIN) and not settings.check
-    if (
-        settings.quiet
-        or not sys.stderr
-        or not sys.stderr.isatty()
-        or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
-    ):
-        return contextlib.nullcontext(lambda position: None)
-    from dedup.console import byte_progress
-
-    regular = status is not None and stat.S_ISREG(status.st_mode)
-    return byte_progress(status.st_size if status is not None and regular else None)
-
-
-def _diff_bytes(result: Result, name: str) -> bytes:
-    return result.diff(name).encode("utf-8", "surrogateescape")
-
-
-def _refuse_same_file(name: str, status: os.stat_result, sink: BinaryIO) -> None:
-    try:
-        output = os.fstat(sink.fileno())
-    except (OSError, ValueError):
-        return
-    # Only a regular file can be clobbered; /dev/null or a terminal is the same for everyone.
-    if stat.S_ISREG(output.st_mode) and same_file(status, output):
-        raise InputError(f"{display_name(name)}: input file is output file")
-
-
-@contextlib.contextmanager
-def _sink(settings: Settings) -> Iterator[BinaryIO | None]:
-    """Yield where the output goes: stdout, an atomically written ``-o`` file, or nowhere.
-
-    EPIPE from any write into it (corpus mode writes record by record) becomes
-    :class:`PipeClosed`, since click would turn the ``OSError`` into exit status 1.
-    """
-    try:
-        if settings.in_place or settings.check or (settings.corpus and settings.corpus.output_dir):
-            yield None
-        elif settings.output in (None, STDIN):
-            if sys.stdout is None:
-                raise OutputError("write error: standard output is closed")
-            yield sys.stdout.buffer
-            sys.stdout.buffer.flush()
-        elif _is_special(settings.output):
-            with open(settings.output, "wb") as handle:
-                yield handle
-        else:
-            # Written beside the target and renamed at the end, so `-o f f` reads f before f
-            # is replaced, and a failure never leaves a truncated f.
-            with atomic_writer(settings.output) as handle:
-                yield handle
-    except BrokenPipeError as error:
-        raise PipeClosed from error
-
-
-def _is_output_file(output: str | None) -> TypeGuard[str]:
-    return output is not None and output != STDIN and not _is_special(output)
-
-
-def _is_special(path: str) -> bool:
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return False
+    if job.records is not None:
+        return corpus_progress(input_size(job.inputs), by_bytes=True)
+    return corpus_progress(len(job.inputs), by_bytes=False)
 
 
 def _error(message: str) -> None:

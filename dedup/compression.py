@@ -69,6 +69,19 @@ def reader(source: BinaryIO, name: str) -> io.BufferedReader:
     back in front of the rest. Corrupt or truncated data becomes an :class:`InputError`
     naming ``name`` at the read that meets it.
     """
+    return open_stream(source, name)[0]
+
+
+def open_stream(
+    source: BinaryIO, name: str, *, as_is: bool = False
+) -> tuple[io.BufferedReader, Format | None]:
+    """:func:`reader`, and the compression it found (``None`` for plain bytes).
+
+    ``as_is``: ``source`` is a regular file whose reader maps its own read errors; when its
+    bytes are plain, it is returned itself, without the layers (``peek`` sniffs).
+    """
+    if as_is and isinstance(source, io.BufferedReader) and detect(source.peek(4)[:4]) is None:
+        return source, None
     head = _read_up_to(source, 4)
     raw = io.BufferedReader(_Prefixed(head, source))
     found = detect(head)
@@ -81,7 +94,7 @@ def reader(source: BinaryIO, name: str) -> io.BufferedReader:
         stream = _zstd_reader(raw, name)
     else:
         stream = raw
-    return io.BufferedReader(_Checked(stream, name, found))
+    return io.BufferedReader(_Checked(stream, name, found)), found
 
 
 @contextlib.contextmanager

@@ -1,9 +1,10 @@
-"""Everything a person reads: the stderr console, the summary table and the removal list.
+"""Everything a person reads: the stderr console, the summary tables and the removal list.
 
-rich decides about colour (a terminal, ``NO_COLOR``, ``TERM=dumb``); nothing here ever writes
-to stdout, which carries only the cleaned text. The module is imported only when something
-is to be shown, because importing rich costs more start-up time than the whole clean of a
-small file.
+Presentation only: values come in (results, counts), lines go out on stderr. The engine is
+imported for type checking only, so showing a warning never loads corpus mode. rich decides
+about colour (a terminal, ``NO_COLOR``, ``TERM=dumb``); nothing here ever writes to stdout,
+which carries only the cleaned text. The module is imported only when something is to be
+shown, because importing rich costs more start-up time than the whole clean of a small file.
 """
 
 from __future__ import annotations
@@ -17,14 +18,33 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dedup.corpus import Observer, Tally, preview
-from dedup.pipeline import Result
-from dedup.streaming import Summary
-
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from dedup.corpus import Tally
+    from dedup.pipeline import Result
+
 err_console = Console(stderr=True, highlight=False, soft_wrap=False)
+
+PREVIEW_CHARS = 70
+"""How much of a paragraph ``-v`` and the ``--stats`` top list show."""
+
+LOG_WIDTH = 10_000
+"""How wide a table may grow when stderr is a log, not a terminal: names are never cut there."""
+
+StatsRow = tuple[str, list[int]]
+"""One input of the plain ``--stats`` table: its name and its counts (see :func:`stats_row`)."""
+
+
+def preview(text: str) -> str:
+    """A paragraph flattened to one line and cut short; odd input bytes shown as ``\\xNN``.
+
+    >>> preview("Baca juga:\\n  Berita   lain caf\\udce9")
+    'Baca juga: Berita lain caf\\\\xe9'
+    """
+    flat = " ".join(text.split())
+    flat = flat.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
 
 
 def show_error(message: str) -> None:
@@ -38,45 +58,77 @@ def show_warning(message: str) -> None:
 
 
 def show_removals(name: str, result: Result) -> None:
-    """List every removed paragraph, what it repeats, and the score (``-v``)."""
+    """List every removed paragraph, what it repeats, the score and why (``-v``); then every
+    paragraph kept although it looked like a kept one, and why it is not a copy."""
     for match in result.removed:
         removed = result.paragraphs[match.index]
         where = f"{escape(name)}:{removed.line}"
-        if match.original >= 0:
-            original = f"line {result.paragraphs[match.original].line}"
-        else:
+        if match.earlier:
             original = "an earlier document"
-        kind = "exact" if match.score >= 100 else f"{match.score:.1f}"
+        else:
+            original = f"line {result.paragraphs[match.original].line}"
+        kind = "exact" if match.exact else f"{match.score:.1f}"
         err_console.print(
             f"[cyan]{where}[/] removed, repeats {original} ([bold]{kind}[/]): "
             f"[dim]{escape(preview(result.paragraph_text(match.index)))}[/]",
             soft_wrap=True,
         )
+        if match.reason and match.reason != "exact":
+            err_console.print(f"  why: {escape(match.reason)}", soft_wrap=True)
+    for miss in result.near_misses:
+        kept = result.paragraphs[miss.index]
+        like = "a paragraph of an earlier document"
+        if not miss.earlier:
+            like = f"line {result.paragraphs[miss.original].line}"
+        err_console.print(
+            f"[cyan]{escape(name)}:{kept.line}[/] kept, though like {like} "
+            f"([bold]{miss.score:.1f}[/]): {escape(miss.reason)}",
+            soft_wrap=True,
+        )
 
 
-def show_stats(rows: Sequence[tuple[str, Result | Summary]]) -> None:
+def show_would_clean(name: str) -> None:
+    """Say that ``--check`` found something to remove in ``name`` (as ``black --check`` does)."""
+    err_console.print(f"would clean {escape(name)}", soft_wrap=True)
+
+
+def stats_row(name: str, result: Result) -> StatsRow:
+    """The counts of one input for :func:`show_stats`: paragraphs, kept, removed, exact, near."""
+    total = len(result.paragraphs)
+    removed = len(result.removed)
+    exact = sum(1 for match in result.removed if match.exact)
+    return name, [total, total - removed, removed, exact, removed - exact]
+
+
+def show_stats(rows: Sequence[StatsRow]) -> None:
     """Print a table of paragraphs in, out and removed, per input and in total."""
     table = Table(title=None, box=None, header_style="bold", pad_edge=False)
     for column in ("input", "paragraphs", "kept", "removed", "exact", "near"):
         table.add_column(column, justify="left" if column == "input" else "right")
     totals = [0, 0, 0, 0, 0]
-    for name, result in rows:
-        counts = _counts(result)
+    for name, counts in rows:
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         table.add_row(escape(name), *(f"{n:,}" for n in counts))
     if len(rows) > 1:
         table.add_row("[bold]total[/]", *(f"[bold]{n:,}[/]" for n in totals))
-    err_console.print(table)
+    _print_table(table)
 
 
-def _counts(result: Result | Summary) -> list[int]:
-    if isinstance(result, Summary):  # a streamed input: counts only
-        total, removed, exact = result.paragraphs, result.removed, result.exact
-        return [total, total - removed, removed, exact, removed - exact]
-    total = len(result.paragraphs)
-    removed = len(result.removed)
-    exact = sum(1 for match in result.removed if match.score >= 100)
-    return [total, total - removed, removed, exact, removed - exact]
+def _print_table(table: Table) -> None:
+    """Print a table; into a log (not a terminal), as wide as it needs, so no name is cut."""
+    if err_console.is_terminal:
+        err_console.print(table)
+    else:
+        from rich.measure import Measurement
+
+        unbounded = err_console.options.update_width(LOG_WIDTH)
+        width = err_console.width
+        # print(width=...) can only narrow; the console itself must be widened for the table.
+        err_console.width = max(width, Measurement.get(err_console, unbounded, table).maximum)
+        try:
+            err_console.print(table)
+        finally:
+            err_console.width = width
 
 
 def show_corpus_stats(tally: Tally) -> None:
@@ -105,15 +157,15 @@ def show_corpus_stats(tally: Tally) -> None:
         repeats.add_column("removed", justify="right")
         repeats.add_column("most repeated paragraphs")
         for text, count in top:
-            repeats.add_row(f"{count:,}", escape(text))
-        err_console.print(repeats)
+            repeats.add_row(f"{count:,}", escape(preview(text)))
+        _print_table(repeats)
 
 
 REFRESH_SECONDS = 0.1
 """How often the progress bar takes new numbers; more often only costs time in the loop."""
 
 
-class _CorpusProgress:
+class ProgressBar:
     """Feeds a rich progress bar from the corpus loop, at most every ``REFRESH_SECONDS``."""
 
     def __init__(self, progress: Progress, task: TaskID, *, by_bytes: bool) -> None:
@@ -138,7 +190,7 @@ class _CorpusProgress:
 
 
 @contextlib.contextmanager
-def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[Observer]:
+def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[ProgressBar]:
     """Show a transient progress bar on stderr while the corpus is cleaned.
 
     ``total`` is the number of input files, or with ``by_bytes`` their size; ``None`` shows
@@ -160,22 +212,26 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[Observer]:
     )
     with progress:
         task = progress.add_task("clean", total=total, documents="", paragraphs="")
-        yield _CorpusProgress(progress, task, by_bytes=by_bytes)
+        yield ProgressBar(progress, task, by_bytes=by_bytes)
 
 
 PROGRESS_DELAY = 1.0
 """Seconds a plain clean runs before its progress bar appears: a quick run never flickers."""
 
 
-class _ByteProgress:
-    """Feeds a rich bar of bytes read, started once the run passes ``PROGRESS_DELAY``."""
+class ByteBar:
+    """A bar of input bytes read, with rate and ETA, for a plain clean (one text at a time).
+
+    It appears only once the run has lasted ``PROGRESS_DELAY`` and takes new numbers at most
+    every ``REFRESH_SECONDS``. Without a position (stdin), the bytes counted so far stand in.
+    """
 
     def __init__(self, total: int | None) -> None:
         self._total = total
         self._started = self._last = time.monotonic()
         self._bar: tuple[Progress, TaskID] | None = None
 
-    def __call__(self, position: int) -> None:
+    def update(self, tally: Tally, position: Callable[[], int | None]) -> None:
         now = time.monotonic()
         if now - self._last < REFRESH_SECONDS:
             return
@@ -185,7 +241,8 @@ class _ByteProgress:
                 return
             self._bar = self._start()
         progress, task = self._bar
-        progress.update(task, completed=position, refresh=True)  # throttled above
+        done = position()
+        progress.update(task, completed=tally.bytes_in if done is None else done, refresh=True)
 
     def _start(self) -> tuple[Progress, TaskID]:
         # Imported here: only a long run on a terminal needs it, and it costs start-up time.
@@ -218,14 +275,14 @@ class _ByteProgress:
 
 
 @contextlib.contextmanager
-def byte_progress(total: int | None) -> Iterator[Callable[[int], None]]:
-    """Yield a callback taking the input bytes read so far; it draws a transient bar on stderr.
+def plain_progress(total: int | None) -> Iterator[ByteBar]:
+    """Show a transient bar of bytes read on stderr once a plain clean passes a second.
 
-    The bar (bytes read, rate, ETA when ``total`` is known) appears only once the run has
-    lasted ``PROGRESS_DELAY``, and is erased at the end. Stdout is never touched.
+    ``total`` is the inputs' size in bytes, when known (regular files), for the ETA. Stdout is
+    never redirected or touched.
     """
-    progress = _ByteProgress(total)
+    bar = ByteBar(total)
     try:
-        yield progress
+        yield bar
     finally:
-        progress.stop()
+        bar.stop()

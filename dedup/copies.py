@@ -12,10 +12,11 @@ character ratio cannot tell these apart, so the rule looks at *what* changed:
 * operators and symbols (``< > & | # % + = * / \\ ~ ^ $ @ { } [ ]``, and a leading minus or option
   dash) must be the same sequence;
 * negations (not, never, tidak, nicht, pas, …) must be the same set;
-* words are aligned in order: a word may be replaced only by a misspelling of itself (one edit
-  inside a word of five letters or more, first and last letter kept; not in an identifier such
-  as ``http_proxy`` or ``libs/coroutine``); a word may be added or dropped only when it repeats
-  its neighbour, or — :data:`PASSAGE` — inside a repeated passage, where the neighbours show the
+* words are aligned in order: a word may be replaced only by a misspelling of itself (one
+  letter added or dropped, or two swapped, inside a word of five letters or more, first and
+  last letter kept; not in an identifier such as ``http_proxy`` or ``libs/coroutine``); a word
+  may be added or dropped only when it repeats its neighbour, or — :data:`Level.PASSAGE`, one
+  ordinary word, never a negation — inside a repeated passage, where the neighbours show the
   paragraph was copied together with its original's neighbours.
 
 Numbers, symbols and negations must match exactly, so they make a :attr:`Features.fingerprint`:
@@ -48,6 +49,10 @@ _SYMBOL = re.compile(r"[<>&|#%+=*/\\~^$@{}\[\]]|(?<![\w-])-+(?=\w)")
 # one letter changed there changes what it names (``http_proxy``, ``libs/coroutine``, ``-uid``).
 _IDENTIFIER = re.compile(r"[_/\\$@{}=<>]|\w[.:]\w|^-+[^\W\d_]")
 _LETTER = re.compile(r"[^\W\d_]")
+_INNER_MARK = re.compile(r"[^\w\s]")
+_EDGE_PUNCTUATION = ".,;:!?\"'()"
+# A truncated copy ends in one of these (after normalization "…" is "...").
+_TRUNCATION = re.compile(r"\s*(?:\.\.\.|\[\.\.\.\]|\(\.\.\.\))$")
 
 MIN_TYPO_WORD = 5
 """Words shorter than this are never a misspelling of another: ``uid``/``gid``, ``form``/``from``,
@@ -129,21 +134,26 @@ def features(key: str) -> Features:
     text = _APOSTROPHE.sub("", key)
     words: list[str] = []
     numbers: list[str] = []
+    symbols: list[str] = []
     for chunk in text.split(" "):
-        mark = "\0" if _IDENTIFIER.search(chunk) and _LETTER.search(chunk) else ""
+        identifier = bool(_IDENTIFIER.search(chunk) and _LETTER.search(chunk))
+        mark = "\0" if identifier else ""
         for number, ideograph, word in _TOKEN.findall(chunk):
             if number:
                 numbers.append(number)
             else:
                 words.append(mark + (ideograph or _fold_accents(word)))
-    symbols = tuple(_SYMBOL.findall(text))
+        if identifier:  # every mark inside a name counts: vmlinuz and vmlinuz- differ
+            symbols += _INNER_MARK.findall(chunk.strip(_EDGE_PUNCTUATION))
+        else:
+            symbols += ("-" if s[0] == "-" else s for s in _SYMBOL.findall(chunk))
     negations = frozenset(w for w in words if w in NEGATIONS)
     return Features(
         tuple(words),
         tuple(numbers),
-        tuple(s if s[0] != "-" else "-" for s in symbols),
+        tuple(symbols),
         negations,
-        _fingerprint(numbers, symbols, negations),
+        _fingerprint(numbers, tuple(symbols), negations),
     )
 
 
@@ -183,6 +193,11 @@ def compare(earlier: str, later: str, a: Features, b: Features, *, threshold: fl
     """
     if earlier == later:
         return Verdict(Level.COPY, 100.0, "exact")
+    truncated = _truncated(earlier, later, a, b)
+    if truncated is not None:
+        ratio = fuzz.ratio(earlier, later)
+        if ratio >= threshold and truncated:
+            return Verdict(Level.COPY, ratio, "copy noise: truncated, with a truncation marker")
     if a.numbers != b.numbers:
         return Verdict(Level.DIFFERENT, 0.0, _differs("a number", a.numbers, b.numbers))
     if a.symbols != b.symbols:
@@ -192,6 +207,30 @@ def compare(earlier: str, later: str, a: Features, b: Features, *, threshold: fl
         return Verdict(Level.DIFFERENT, ratio, f"not alike enough ({ratio:.1f} < {threshold:g})")
     level, reason = _compare_words(a.words, b.words)
     return Verdict(level, ratio, reason)
+
+
+def _truncated(earlier: str, later: str, a: Features, b: Features) -> bool | None:
+    """Whether ``later`` is ``earlier`` cut short at a word, with a marker; None if unmarked.
+
+    The cut may fall inside the last word ("… for the wor..."); what remains must be the
+    original's words, numbers and symbols in order, with nothing changed.
+    """
+    marker = _TRUNCATION.search(later)
+    if marker is None or _TRUNCATION.search(earlier):
+        return None
+    kept = features(later[: marker.start()])
+    words = kept.words
+    if not words or len(words) > len(a.words):
+        return False
+    head_ok = a.words[: len(words) - 1] == words[:-1]
+    last_ok = a.words[len(words) - 1].startswith(words[-1])
+    return (
+        head_ok
+        and last_ok
+        and a.numbers[: len(kept.numbers)] == kept.numbers
+        and a.symbols[: len(kept.symbols)] == kept.symbols
+        and a.negations >= kept.negations
+    )
 
 
 def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
@@ -216,6 +255,10 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
             notes.append(f"a duplicated word {verb} ({_shown(word)})")
         elif word in NEGATIONS:
             return Level.DIFFERENT, f"a negation {verb}: {word}"
+        elif level is Level.PASSAGE:
+            # Two words more or less is a rewording ("in both source and binary form"
+            # added to a licence), not a copy, even inside a repeated passage.
+            return Level.DIFFERENT, f"words added or dropped: {_shown(word)} and more"
         else:
             level = Level.PASSAGE
             notes.append(f"a word {verb} ({_shown(word)})")
@@ -226,10 +269,19 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
 
 
 def _misspelling(x: str, y: str) -> bool:
-    """One edit (a letter added, dropped, changed or two swapped) inside a long plain word."""
+    """One edit inside a long plain word: a letter added or dropped, two letters swapped.
+
+    Not a letter changed for another: that is how one real word becomes another (Polish
+    wyjście/wejście, output/input; house/horse), except s/z, the -ise/-ize spelling.
+    """
     if x[0] == "\0" or y[0] == "\0" or min(len(x), len(y)) < MIN_TYPO_WORD:
         return False
-    return x[0] == y[0] and x[-1] == y[-1] and OSA.distance(x, y, score_cutoff=1) <= 1
+    if x[0] != y[0] or x[-1] != y[-1] or OSA.distance(x, y, score_cutoff=1) > 1:
+        return False
+    if len(x) != len(y):
+        return True
+    changed = {(a, b) for a, b in zip(x, y, strict=True) if a != b}
+    return len(changed) == 2 or changed in ({("s", "z")}, {("z", "s")})
 
 
 def _repeats_neighbour(words: tuple[str, ...], position: int) -> bool:

@@ -49,3 +49,28 @@ def looks_binary(data: bytes) -> bool:
     (True, False)
     """
     return b"\0" in data[:SNIFF_BYTES]
+
+
+# Longest first: the UTF-32LE BOM begins with the UTF-16LE one.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """Return ``"UTF-16"`` or ``"UTF-32"`` when ``data`` starts with that encoding's BOM.
+
+    Such text is not UTF-8 with odd bytes: its line breaks are two or four bytes wide, so
+    cutting it at ``\\n`` bytes would cut characters in half. UTF-8 never has the bytes
+    ``ff`` or ``fe``, so these BOMs cannot start UTF-8 text.
+
+    >>> wide_encoding("text".encode("utf-16")), wide_encoding(b"text")
+    ('UTF-16', None)
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    return None

@@ -12,11 +12,11 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from dedup.decoding import SNIFF_BYTES, looks_binary
+from dedup.decoding import SNIFF_BYTES, looks_binary, wide_encoding
 from dedup.errors import InputError, OutputError
 
 STDIN = "-"
@@ -59,9 +59,19 @@ class Source:
     status: os.stat_result | None
 
 
-def refuse_binary(data: bytes, name: str) -> None:
-    """Raise :class:`InputError` when ``data`` looks binary (see ``decoding.looks_binary``)."""
-    if looks_binary(data):
+def refuse_binary(data: bytes, name: str, *, binary_ok: bool = False) -> None:
+    """Raise :class:`InputError` when ``data`` is not text that dedup can cut into lines.
+
+    UTF-16 and UTF-32 text (a BOM says so) is refused even with ``binary_ok``: its line
+    breaks are several bytes wide, so removing "lines" would cut characters in half. Other
+    input that looks binary (see ``decoding.looks_binary``) is refused unless ``binary_ok``.
+    """
+    wide = wide_encoding(data)
+    if wide is not None:
+        raise InputError(
+            f"{display_name(name)}: {wide} text; convert it first: iconv -f {wide} -t UTF-8"
+        )
+    if not binary_ok and looks_binary(data):
         raise InputError(f"{display_name(name)}: binary file (NUL byte); use -a/--text to clean it")
 
 
@@ -77,7 +87,7 @@ def read_input(name: str) -> Source:
     if name == STDIN:
         stdin = stdin_buffer()
         try:
-            return Source(name, stdin.read(), _regular_file_status(stdin))
+            return Source(name, stdin.read(), regular_file_status(stdin))
         except OSError as error:
             raise InputError(f"<stdin>: {reason(error)}") from error
     try:
@@ -90,7 +100,7 @@ def read_input(name: str) -> Source:
         raise InputError(f"{display_name(name)}: {reason(error)}") from error
 
 
-def _regular_file_status(stream: BinaryIO) -> os.stat_result | None:
+def regular_file_status(stream: BinaryIO) -> os.stat_result | None:
     """The stat of a stream that is a regular file (``< f``), so ``< f >> f`` can be caught."""
     try:
         status = os.fstat(stream.fileno())
@@ -211,6 +221,46 @@ def atomic_writer(path: str, *, expected: os.stat_result | None = None) -> Itera
         raise
 
 
+STALE_SECONDS = 3600
+"""A temporary file of ours untouched this long was left by a killed run (SIGKILL, power loss).
+
+A live run writes its temporary file as it goes and renames it within moments of the last
+write, so an hour without a write is no run's file any more.
+"""
+
+
+def remove_stale_temporaries(targets: Iterable[str]) -> None:
+    """Remove the temporary files that a killed run left beside ``targets``.
+
+    Only names of our ``mkstemp`` pattern, ``.NAME.XXXXXXXX.tmp`` for a NAME among the
+    targets, untouched for ``STALE_SECONDS``; anything else is none of dedup's business.
+    One listing per directory, however many targets it holds. Best effort: a file that
+    cannot be removed is left.
+    """
+    import re
+    import time
+
+    pattern = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+    bases: dict[str, set[str]] = {}
+    for target in targets:
+        directory, base = os.path.split(os.path.realpath(target))
+        bases.setdefault(directory, set()).add(base)
+    for directory, names in bases.items():
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            continue
+        for entry in entries:
+            found = pattern.fullmatch(entry)
+            if found is None or found.group(1) not in names:
+                continue
+            path = os.path.join(directory, entry)
+            with contextlib.suppress(OSError):
+                status = os.lstat(path)
+                if stat.S_ISREG(status.st_mode) and time.time() - status.st_mtime > STALE_SECONDS:
+                    os.unlink(path)
+
+
 def _copy_owner_and_mode(source: str, descriptor: int) -> None:
     try:
         status = os.stat(source)
@@ -246,25 +296,45 @@ def _unlink_quietly(path: str) -> None:
         os.unlink(path)
 
 
-@contextlib.contextmanager
-def open_input(name: str) -> Iterator[tuple[BinaryIO, os.stat_result | None]]:
-    """Open ``name`` (``-`` for stdin) to be read in chunks; also yield its stat if a file.
+def is_special(path: str) -> bool:
+    """Whether ``path`` exists and is not a regular file (a FIFO, a device, ``/dev/stdout``)."""
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False
 
-    The streaming counterpart of :func:`read_input`, with the same one-line errors.
+
+def output_path(output_dir: str, name: str) -> str:
+    """Where ``--output-dir`` writes the cleaned copy of input ``name``: the same relative name.
+
+    An absolute name, or one that climbs out with ``..``, has no place under the directory.
+
+    >>> output_path("clean", "news/2024/a.jsonl.gz")
+    'clean/news/2024/a.jsonl.gz'
     """
     if name == STDIN:
-        stdin = stdin_buffer()
-        yield stdin, _regular_file_status(stdin)
-        return
-    try:
-        handle = open(os.fsencode(name), "rb")  # noqa: SIM115 (closed by the with below)
-    except OSError as error:
-        raise InputError(f"{display_name(name)}: {reason(error)}") from error
-    with handle:
-        status = os.fstat(handle.fileno())
-        if stat.S_ISDIR(status.st_mode):
-            raise InputError(f"{display_name(name)}: Is a directory")
-        yield handle, status
+        raise InputError("<stdin>: --output-dir needs file arguments, not stdin")
+    relative = os.path.normpath(name)
+    if os.path.isabs(relative) or relative.split(os.sep)[0] == os.pardir:
+        raise InputError(
+            f"{display_name(name)}: --output-dir needs a relative path inside the current "
+            "directory; cd to the corpus and name its files from there"
+        )
+    return os.path.join(output_dir, relative)
+
+
+def input_size(files: tuple[str, ...] | list[str]) -> int | None:
+    """The total size of the inputs in bytes, when they are all regular files (for an ETA)."""
+    total = 0
+    for name in files:
+        try:
+            status = os.stat(os.fsencode(name)) if name != STDIN else None
+        except OSError:
+            return None
+        if status is None or not stat.S_ISREG(status.st_mode):
+            return None
+        total += status.st_size
+    return total
 
 
 def read_chunks(stream: BinaryIO, name: str, *, size: int) -> Iterator[bytes]:

@@ -236,6 +236,19 @@ def _search_by_band(
     return out
 
 
+CANDIDATES = 32
+"""Candidates a key is compared with, at most: those sharing the most bands with it.
+
+A copy shares most of the 32 bands with its original; template siblings share a few. When
+more than 32 earlier keys share a band with a key (a link list, a log), the 32 that share the
+most bands (the earliest among equals) are the ones verified. What this costs in recall is
+measured by ``benchmarks/bucket_bound.py``.
+"""
+
+AGREEMENT_BLOCK = 1 << 18
+"""Pairs whose signature bytes are compared at once: 32 MiB of bytes per side, not gigabytes."""
+
+
 def _low_bytes(sig: Signatures) -> NDArray[np.uint8]:
     return (sig & np.uint32(0xFF)).astype(np.uint8)
 
@@ -297,11 +310,14 @@ class BandIndex:
         entries = queries[member] | positions[order[member] // BANDS]
         if len(entries):
             self._append(np.sort(entries))
-        row, position = _unique_pairs(
+        row, position = _best_pairs(
             np.concatenate([rows_old, rows_new]), np.concatenate([positions_old, positions_new])
         )
-        same = np.count_nonzero(low[row] == self.stored_bytes(position), axis=1)
-        passed = same >= agreement
+        passed = np.empty(len(row), dtype=bool)
+        for start in range(0, len(row), AGREEMENT_BLOCK):
+            part = slice(start, start + AGREEMENT_BLOCK)
+            same = np.count_nonzero(low[row[part]] == self.stored_bytes(position[part]), axis=1)
+            passed[part] = same >= agreement
         return row[passed], position[passed]
 
     def _look_up(
@@ -385,9 +401,24 @@ def _within(
     return rows, positions.astype(np.intp), member
 
 
-def _unique_pairs(
-    a: NDArray[np.intp], b: NDArray[np.intp]
+def _best_pairs(
+    rows: NDArray[np.intp], positions: NDArray[np.intp]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Return the distinct pairs (a[i], b[i]), sorted by a then b."""
-    code = np.unique((a.astype(np.uint64) << np.uint64(32)) | b.astype(np.uint64))
-    return (code >> np.uint64(32)).astype(np.intp), (code & np.uint64(0xFFFFFFFF)).astype(np.intp)
+    """The distinct pairs, at most :data:`CANDIDATES` per row: those found in the most bands,
+    the earliest position first among equals; sorted by row, then position."""
+    code, bands = np.unique(
+        (rows.astype(np.uint64) << np.uint64(32)) | positions.astype(np.uint64),
+        return_counts=True,
+    )
+    row = (code >> np.uint64(32)).astype(np.intp)
+    position = (code & np.uint64(0xFFFFFFFF)).astype(np.intp)
+    order = np.lexsort((position, -bands, row))
+    row, position = row[order], position[order]
+    first = np.ones(len(row), dtype=bool)
+    first[1:] = row[1:] != row[:-1]
+    index = np.arange(len(row), dtype=np.intp)
+    rank = index - np.maximum.accumulate(np.where(first, index, 0))
+    keep = rank < CANDIDATES
+    row, position = row[keep], position[keep]
+    order = np.lexsort((position, row))
+    return row[order], position[order]

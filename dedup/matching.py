@@ -26,7 +26,7 @@ lets them be computed ahead, in batches, or on other machines, with the same res
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
@@ -68,10 +68,14 @@ DIGEST_OVER = 32
 """Keys longer than this are remembered by a 16-byte digest, not by their text."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Match:
     """Paragraph ``index`` was removed because it repeats the kept paragraph ``original``.
 
+    ``original`` is a paragraph of the same document, unless ``earlier`` is set: then the
+    original was kept in an earlier document of a corpus (``--across``) and ``original`` is
+    its id in the matcher that saw every document, which :mod:`dedup.corpus` maps back to a
+    document. ``score`` is 100.0 for an exact repeat (equal keys), see :attr:`exact`.
     ``reason`` says how the two differ, for people (``-v``); it takes no part in equality.
     """
 
@@ -79,6 +83,24 @@ class Match:
     original: int
     score: float
     reason: str = field(default="", compare=False, repr=False)
+    # Keyword-only, so that fields added later can follow positionally.
+    earlier: bool = field(default=False, kw_only=True)
+
+    @property
+    def exact(self) -> bool:
+        """Whether the keys were equal: an exact repeat after normalization, not a near one."""
+        return self.score >= 100
+
+    def __repr__(self) -> str:
+        # The positional fields always; the others only when they say something (and ask to
+        # be shown), so a one-document match stays ``Match(index=.., original=.., score=..)``.
+        shown = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+            and (f.name in ("index", "original", "score") or getattr(self, f.name) != f.default)
+        ]
+        return f"Match({', '.join(shown)})"
 
 
 def is_substantive(key: str, min_chars: int) -> bool:
@@ -161,7 +183,7 @@ class _Distinct:
     """What is remembered of the distinct keys that may be fuzzy-matched, by position."""
 
     keys: list[str | None] = field(default_factory=list)  # None once removed: never needed
-    features: list[Features | None] = field(default_factory=list)
+    features: list[Features | None] = field(default_factory=list)  # exhaustive part only
     ids: list[int] = field(default_factory=list)
     kept: list[bool] = field(default_factory=list)
     groups: dict[int, list[int]] = field(default_factory=dict)  # fingerprint -> kept positions
@@ -181,10 +203,18 @@ class Matcher:
     """
 
     def __init__(
-        self, *, threshold: float = DEFAULT_THRESHOLD, min_chars: int = DEFAULT_MIN_CHARS
+        self,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        min_chars: int = DEFAULT_MIN_CHARS,
+        explain: bool = False,
     ) -> None:
         self.threshold = threshold
         self.min_chars = min_chars
+        self.explain = explain
+        """Also look for near misses across fingerprints (another number, symbol or
+        negation), to say why a look-alike was kept; costs a scan of the kept keys per key,
+        so it is done only in the exhaustive part (the first ``SMALL_INPUT`` keys)."""
         self.next_id = 0
         """The id the next key fed will get."""
         self._seen: dict[str | bytes, int] = {}  # digest -> original (the kept first, or its)
@@ -220,16 +250,17 @@ class Matcher:
         """:meth:`feed` of a batch whose per-paragraph work is done (see :func:`prepare`)."""
         keys = prepared.keys
         self._prepared = prepared
-        candidates = self._candidates(keys)
+        digests = [digest(k) if is_substantive(k, self.min_chars) else None for k in keys]
+        candidates = self._candidates(keys, digests)
         matches: list[Match] = []
         first_id = self.next_id
         self.next_id += len(keys)
-        for offset, text in enumerate(keys):
+        for offset, (text, seen) in enumerate(zip(keys, digests, strict=True)):
             ident = first_id + offset
-            if not is_substantive(text, self.min_chars):
+            if seen is None:
                 self._shorts.append((ident, text))
                 continue
-            found = self._decide(ident, text, candidates)
+            found = self._decide(ident, text, seen, candidates)
             if found is not None:
                 matches.append(found)
             matches += self._after_substantive(ident, found)
@@ -240,9 +271,12 @@ class Matcher:
         return sorted(matches, key=lambda m: m.index) if len(matches) > 1 else matches
 
     def _decide(
-        self, ident: int, text: str, candidates: dict[int, list[tuple[int, float]]]
+        self,
+        ident: int,
+        text: str,
+        seen: str | bytes,
+        candidates: dict[int, list[tuple[int, float]]],
     ) -> Match | None:
-        seen = digest(text)
         original = self._seen.get(seen)
         if original is not None:
             return Match(ident, original, 100.0, "exact")
@@ -262,11 +296,16 @@ class Matcher:
         exhaustive = position < SMALL_INPUT
         found = self._exhaustive(text, own) if exhaustive else candidates.get(ident, [])
         match = self._first_copy(ident, text, own, found)
+        if match is None and exhaustive and self.explain:
+            self._explain(ident, text, own)
         distinct.ids.append(ident)
         distinct.kept.append(match is None)
         if match is None:
             distinct.keys.append(text)
-            distinct.features.append(own)
+            # Features are kept for the exhaustive part, where every key is compared with
+            # its group; past it a kept key is verified rarely, and recomputing is cheaper
+            # than holding a million word tuples.
+            distinct.features.append(own if exhaustive else None)
             if position < SMALL_INPUT:
                 distinct.groups.setdefault(own.fingerprint, []).append(position)
         else:
@@ -297,10 +336,10 @@ class Matcher:
             if not distinct.kept[position]:
                 continue
             other = distinct.keys[position]
-            other_features = distinct.features[position]
-            assert other is not None  # kept ones keep their text and features
-            assert other_features is not None
-            verdict = compare(other, text, other_features, own, threshold=self.threshold)
+            assert other is not None  # kept ones keep their text
+            verdict = compare(
+                other, text, self._kept_features(position), own, threshold=self.threshold
+            )
             original = distinct.ids[position]
             if verdict.level is Level.COPY or (
                 verdict.level is Level.PASSAGE and self._in_passage(original)
@@ -315,6 +354,32 @@ class Matcher:
                 reason = "added or dropped a word outside a repeated passage"
             self._near_misses.append(Match(ident, original, verdict.score, reason))
         return None
+
+    def _explain(self, ident: int, text: str, own: Features) -> None:
+        """Record why ``text`` was kept though a kept key of another fingerprint is alike."""
+        if self._near_misses and self._near_misses[-1].index == ident:
+            return  # its own fingerprint's look-alike already says why
+        distinct = self._distinct
+        kept = [p for p, k in enumerate(distinct.kept) if k]
+        best = process.extractOne(
+            text, [distinct.keys[p] for p in kept], scorer=fuzz.ratio, score_cutoff=self.threshold
+        )
+        if best is None:
+            return
+        position = kept[best[2]]
+        other = distinct.keys[position]
+        assert other is not None
+        verdict = compare(other, text, self._kept_features(position), own, threshold=self.threshold)
+        original = distinct.ids[position]
+        self._near_misses.append(Match(ident, original, float(best[1]), verdict.reason))
+
+    def _kept_features(self, position: int) -> Features:
+        known = self._distinct.features[position]
+        if known is not None:
+            return known
+        text = self._distinct.keys[position]
+        assert text is not None  # kept keys keep their text
+        return features(text)
 
     def _in_passage(self, original: int) -> bool:
         """Whether the paragraph being decided follows what ``original`` followed."""
@@ -365,7 +430,9 @@ class Matcher:
         found = (self._features(t).fingerprint for t in texts)
         return np.fromiter(found, dtype=np.uint32, count=len(texts))
 
-    def _candidates(self, keys: list[str]) -> dict[int, list[tuple[int, float]]]:
+    def _candidates(
+        self, keys: list[str], digests: list[str | bytes | None]
+    ) -> dict[int, list[tuple[int, float]]]:
         """Candidates from the bounded index for this batch's new keys past ``SMALL_INPUT``.
 
         Returns, per id, ``(position, ratio)`` of the candidates whose ratio reaches the
@@ -376,12 +443,12 @@ class Matcher:
             return {}
         new: dict[str, int] = {}  # first occurrences of fuzzy-eligible keys: key -> id
         seen = self._seen
-        for offset, text in enumerate(keys):
+        for offset, (text, known) in enumerate(zip(keys, digests, strict=True)):
             if (
-                is_substantive(text, self.min_chars)
+                known is not None  # substantive
                 and len(text) <= MAX_FUZZY_CHARS
                 and text not in new
-                and digest(text) not in seen
+                and known not in seen
             ):
                 new[text] = self.next_id + offset
         start = len(self._distinct.ids)

@@ -6,6 +6,7 @@ the same result in any order and in any process, which corpus users running many
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from dedup.decoding import decode, encode
@@ -34,12 +35,17 @@ class Options:
     blank-line-separated block a paragraph); see the README for how ``auto`` reads text.
     ``keep_recurring``: keep a paragraph that occurs three or more times with new text
     around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
+    Off by default, in plain and corpus mode alike: keep-first then removes every later
+    repeat, which is what a user can predict (issue 11). The CLI takes its default from here.
+    ``explain``: also find, for ``Result.near_misses``, look-alikes that differ in a number, a
+    symbol or a negation (``-v``); it changes no decision, and costs time on long documents.
     """
 
     threshold: int = DEFAULT_THRESHOLD
     min_chars: int = DEFAULT_MIN_CHARS
     split: SplitMode = "auto"
     keep_recurring: bool = False
+    explain: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
@@ -49,7 +55,7 @@ class Options:
 
     def matcher(self) -> Matcher:
         """Return a fresh matcher with these settings (one per document, or one per corpus)."""
-        return Matcher(threshold=self.threshold, min_chars=self.min_chars)
+        return Matcher(threshold=self.threshold, min_chars=self.min_chars, explain=self.explain)
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,8 @@ class Result:
     """A cleaned document and why each paragraph went.
 
     ``removed[i].index`` and ``.original`` index ``paragraphs``, offsets into ``source``
-    (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed.
+    (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed;
+    an ``original`` marked ``earlier`` lies in an earlier document instead (see :class:`Match`).
     One wrinkle: when every block repeated the first and the first was then read line by line
     (see ``_read_first_block_by_line``), those blocks' ``original`` is 0, the first line of
     the block they repeated, and their score is against that whole block.
@@ -139,8 +146,8 @@ def clean_document(source: str, options: Options, matcher: Matcher, *, bom: byte
     """Clean one document against ``matcher``, which may remember earlier documents.
 
     The matcher numbers every paragraph it is fed; here those ids become this document's
-    paragraph indices. An original that lies in an earlier document gets a negative index
-    (its id minus this document's first id), so it is never mistaken for one of these.
+    paragraph indices. A match whose original lies in an earlier document keeps the matcher's
+    id of that original and is marked ``earlier`` (see :class:`Match`).
     """
     paragraphs = split(source, options.split)
     keys = [key(source[p.start : p.end]) for p in paragraphs]
@@ -168,7 +175,8 @@ def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
     structure: set[int] = set()
     if options.keep_recurring:
         substantive = [is_substantive(k, options.min_chars) for k in keys]
-        structure = recurring([m for m in removed if substantive[m.index]], substantive)
+        repeats = [m for m in removed if substantive[m.index]]
+        structure = recurring(repeats, substantive)
         removed = _with_their_passage([m for m in removed if m.index not in structure], substantive)
     long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
     return _Decisions(
@@ -211,7 +219,13 @@ def _result(source: str, paragraphs: list[Paragraph], decided: _Decisions, bom: 
 
 
 def _local(match: Match, first_id: int) -> Match:
-    return Match(match.index - first_id, match.original - first_id, match.score, match.reason)
+    """Number a match of a matcher that has seen earlier documents as this document does."""
+    # replace() carries every other field (a reason, say) along unchanged.
+    if match.original < first_id:
+        return dataclasses.replace(match, index=match.index - first_id, earlier=True)
+    return dataclasses.replace(
+        match, index=match.index - first_id, original=match.original - first_id
+    )
 
 
 def _read_first_block_by_line(result: Result, options: Options) -> Result:
@@ -232,8 +246,7 @@ def _read_first_block_by_line(result: Result, options: Options) -> Result:
     # removed as repeats of it, so their original stays 0. (None is kept as structure.)
     shift = len(lines) - 1
     decided = _Decisions(
-        in_lines.removed
-        + [Match(m.index + shift, m.original, m.score, m.reason) for m in result.removed],
+        in_lines.removed + [dataclasses.replace(m, index=m.index + shift) for m in result.removed],
         in_lines.structure,
         in_lines.exact_only + [i + shift for i in result.exact_only if i > 0],
         in_lines.near_misses,

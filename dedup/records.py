@@ -15,11 +15,6 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-DEFAULT_FIELD = "text"
-"""The record field that holds a document, as in most corpora (Dolma, RedPajama, C4)."""
-DEFAULT_ID_FIELD = "id"
-"""The record field that names a document in the report, when a record has it."""
-
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 # One escape, one decoded character. An escaped surrogate pair is one character, as

@@ -29,7 +29,7 @@ isolated ones are a pattern.
 def recurring(matches: Sequence[Match], substantive: Sequence[bool]) -> set[int]:
     """Return the indices of removed paragraphs that should stay as structure.
 
-    ``matches`` are the matcher's removals (originals in this document have index >= 0);
+    ``matches`` are the matcher's removals (``earlier`` ones repeat another document);
     ``substantive[i]`` says whether paragraph ``i`` is long enough to be matched at all: the
     neighbours that count are the nearest substantive ones, so an image caption or a lone
     ``***`` between two copied paragraphs does not hide that they were copied together.
@@ -42,7 +42,7 @@ def recurring(matches: Sequence[Match], substantive: Sequence[bool]) -> set[int]
     >>> sorted(recurring([Match(i, i % 2, 100) for i in range(2, 6)], [True] * 6))
     []
     """
-    original_of = {m.index: m.original for m in matches if m.original >= 0}
+    original_of = {m.index: m.original for m in matches if not m.earlier}
     removed = {m.index for m in matches}
     # Every repeat starts as a candidate, so the first look at neighbours sees the document as
     # it came: a copied answer next to a copied question shows they were copied together.

@@ -59,3 +59,20 @@ def test_paragraphs_too_long_for_fuzzy_work_are_listed_also_after_the_first_bloc
     assert [m.index for m in result.removed] == [2]
     assert result.exact_only == (0, 2)
     assert clean(text, Options(threshold=100)).exact_only == ()
+
+
+def test_match_says_whether_it_is_exact_and_whether_its_original_is_earlier():
+    exact, near = Match(3, 1, 100.0), Match(4, 1, 96.5)
+    assert (exact.exact, near.exact) == (True, False)
+    assert not exact.earlier
+    assert repr(exact) == "Match(index=3, original=1, score=100.0)"
+    assert repr(Match(0, 7, 100.0, earlier=True)) == (
+        "Match(index=0, original=7, score=100.0, earlier=True)"
+    )
+
+
+def test_clean_documents_is_public():
+    assert "clean_documents" in dedup.__all__
+    results = list(dedup.clean_documents(["Same line in both documents.\n"] * 2, across=True))
+    assert [r.text for r in results] == ["Same line in both documents.\n", ""]
+    assert results[1].removed == (Match(0, 0, 100.0, earlier=True),)

@@ -120,8 +120,8 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
     def boom(*_args, **_kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("dedup.cli.clean", boom)
-    monkeypatch.setattr("dedup.cli.Streamer", boom)  # the road a plain file takes by default
+    monkeypatch.setattr("dedup.corpus.clean", boom)
+    monkeypatch.setattr("dedup.batch.Streamer", boom)  # the road a plain file takes by default
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 70
@@ -158,3 +158,30 @@ def test_every_repeat_goes_by_default_and_structure_is_kept_on_request(tmp_path)
         run("--across", "--keep-recurring", str(interview)).stdout_bytes == interview.read_bytes()
     )
     assert run("--remove-recurring", str(interview)).stdout_bytes == removed
+
+
+def test_verbose_says_why_a_near_repeat_went_and_why_a_look_alike_stayed(tmp_path):
+    path = tmp_path / "rules.txt"
+    path.write_text(
+        "Passwords need at least 8 characters, one digit and a symbol.\n"
+        "Passwords need at least 12 characters, one digit and a symbol.\n"
+        "The quick brown fox jumps over the lazy dog today.\n"
+        "The quick brwon fox jumps over the lazy dog today!\n"
+    )
+    result = run("-v", str(path))
+    assert result.exit_code == 0
+    assert result.stdout.count("\n") == 3
+    lines = result.stderr.splitlines()
+    assert any(
+        line.endswith(
+            ":4 removed, repeats line 3 (96.0): The quick brwon fox jumps over the lazy dog today!"
+        )
+        for line in lines
+    )
+    assert "  why: copy noise: a misspelling (brown → brwon)" in lines
+    assert any(
+        line.endswith(":2 kept, though like line 1 (97.6): differs in a number: 8 → 12")
+        for line in lines
+    )
+    quiet = run(str(path))
+    assert quiet.stderr == ""

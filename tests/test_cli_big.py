@@ -28,8 +28,8 @@ def test_a_50_mb_single_line_passes_through():
     done = dedup("clean", input=line)
     assert done.returncode == 0
     assert done.stderr == (
-        b"dedup: warning: <stdin>: 1 paragraph(s) longer than 10,000 characters "
-        b"checked for exact repeats only\n"
+        b"dedup: warning: 1 paragraph(s) longer than 10,000 characters "
+        b"checked for exact repeats only (-v names the files)\n"
     )
     assert done.stdout == line
     assert dedup("clean", "-q", input=line).stderr == b""

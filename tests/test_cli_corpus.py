@@ -103,7 +103,7 @@ def test_report_names_each_removal_and_what_it_repeats(corpus):
     Path("c.jsonl").write_text(jsonl(FIRST, SECOND + BOILERPLATE, lang="id"))
     assert run(["--jsonl", "--across", "--report", "removed.jsonl", "c.jsonl"])[0] == 0
     entries = [json.loads(line) for line in Path("removed.jsonl").read_text().splitlines()]
-    original = {"document": "c.jsonl:1", "id": "d0", "paragraph": 1}
+    original = {"document": "c.jsonl:1", "id": "d0", "paragraph": 1, "line": 2, "text": BOILERPLATE}
     assert entries == [
         {"document": "c.jsonl:2", "id": "d1", "paragraph": 0, "line": 1, "repeats": original,
          "score": 100.0, "text": BOILERPLATE},
@@ -117,7 +117,7 @@ def test_report_of_files_and_near_repeats(corpus):
     assert run(["--across", "--report", "r.jsonl", "a.txt", "b.txt"])[0] == 0
     [entry] = [json.loads(line) for line in Path("r.jsonl").read_text().splitlines()]
     assert entry["document"] == "b.txt"
-    assert entry["repeats"] == {"document": "a.txt", "paragraph": 1}
+    assert entry["repeats"] == {"document": "a.txt", "paragraph": 1, "line": 2, "text": BOILERPLATE}
     assert 90 <= entry["score"] < 100
     assert "id" not in entry
 
@@ -288,3 +288,14 @@ def test_the_real_command_keeps_its_exit_codes(corpus):
     assert status("--check", "a.txt") == 0
     assert status("missing.txt") == 2
     assert status("--jsonl", "--across", "--check", "docs.jsonl") == 1
+
+
+def test_report_shows_a_long_original_as_a_bounded_sample(corpus):
+    long = "Kalimat panjang yang diulang di beberapa dokumen berita. " * 10 + "\n"
+    Path("long.jsonl").write_text(jsonl("Awal cerita pertama.\n" + long, long))
+    assert run(["--jsonl", "--across", "--report", "r.jsonl", "long.jsonl"])[0] == 0
+    [entry] = [json.loads(line) for line in Path("r.jsonl").read_text().splitlines()]
+    assert entry["text"] == long
+    assert len(entry["repeats"]["text"]) == 200
+    assert entry["repeats"]["text"] == long[:199] + "…"
+    assert entry["repeats"]["line"] == 2

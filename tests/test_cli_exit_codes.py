@@ -46,9 +46,14 @@ CASES = {
     "clean a file": Case(("clean", "repeated.txt"), 0, A + B, ""),
     "clean stdin": Case(("clean",), 0, A + B, "", stdin=A + B + A),
     "clean '-'": Case(("clean", "-"), 0, A + B, "", stdin=A + B + A),
-    "check finds repeats": Case(("clean", "--check", "repeated.txt"), 1, b"", ""),
+    "check finds repeats": Case(
+        ("clean", "--check", "repeated.txt"), 1, b"", "would clean repeated.txt\n"
+    ),
+    "check finds repeats, quietly": Case(("clean", "--check", "-q", "repeated.txt"), 1, b"", ""),
     "check finds none": Case(("clean", "--check", "clean.txt"), 0, b"", ""),
-    "check needs no stdout": Case(("clean", "--check", "repeated.txt"), 1, b"", "", to="closed"),
+    "check needs no stdout": Case(
+        ("clean", "--check", "-q", "repeated.txt"), 1, b"", "", to="closed"
+    ),
     "diff": Case(("clean", "--diff", "clean.txt"), 0, b"", ""),
     "missing file, run goes on": Case(
         ("clean", "missing.txt", "clean.txt"),

@@ -143,7 +143,7 @@ def test_file_changed_while_working_is_left_alone(repeated, monkeypatch):
             handle.write(b"A line someone added meanwhile.\n")
         return clean(data, options)
 
-    monkeypatch.setattr("dedup.cli.clean", clean_while_someone_edits)
+    monkeypatch.setattr("dedup.corpus.clean", clean_while_someone_edits)
     result = run("-i", repeated)
     assert result.exit_code == 2
     assert result.stderr == (

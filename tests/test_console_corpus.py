@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 
 from dedup import console
-from dedup.corpus import Tally
+from dedup.corpus import Tally, fingerprint
 
 
 def test_progress_shows_documents_and_paragraphs_per_second_on_stderr_only(monkeypatch, capsys):
@@ -29,10 +29,26 @@ def test_corpus_stats_table(monkeypatch):
     screen = io.StringIO()
     monkeypatch.setattr(console, "err_console", Console(file=screen, width=100))
     tally = Tally(documents=2, paragraphs=10, removed=4, exact=3, bytes_in=900, bytes_out=700)
-    tally.repeats.update({"Baca juga: lainnya": 3, "Ikuti kami": 1})
+    for text, count in (("Baca juga: lainnya", 3), ("Ikuti kami", 1)):
+        for _ in range(count):
+            tally.count_repeat(fingerprint(text))
     console.show_corpus_stats(tally)
     lines = [line.rstrip() for line in screen.getvalue().splitlines()]
     assert "paragraphs out    6" in lines
     assert "removed, near     1" in lines
     assert "bytes saved     200" in lines
     assert "      3  Baca juga: lainnya" in lines
+
+
+def test_console_imports_no_part_of_the_engine_at_run_time():
+    # Presentation only: values come in, lines go out. Engine types are for mypy alone.
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(console.__file__).read_text())
+    runtime = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dedup")
+    ]
+    assert runtime == []

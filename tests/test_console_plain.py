@@ -9,6 +9,7 @@ from rich.console import Console
 
 from dedup import console
 from dedup.cli import cli
+from dedup.corpus import Tally
 
 
 class Clock:
@@ -26,12 +27,12 @@ def test_bar_appears_after_the_delay_with_bytes_and_rate(monkeypatch, capsys):
     )
     clock = Clock()
     monkeypatch.setattr(console.time, "monotonic", clock)
-    with console.byte_progress(4_000_000) as progress:
+    with console.plain_progress(4_000_000) as bar:
         clock.now += 0.5
-        progress(1_000_000)
+        bar.update(Tally(), lambda: 1_000_000)
         assert screen.getvalue() == ""  # a quick run never shows a bar
         clock.now += 1.0
-        progress(2_000_000)
+        bar.update(Tally(), lambda: 2_000_000)
         console.err_console.file.flush()
         shown = screen.getvalue()
     assert "dedup" in shown
@@ -48,3 +49,16 @@ def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch, tmp_path):
     assert result.exit_code == 0
     assert result.stdout_bytes == b"The same line, long enough to be a paragraph.\n"
     assert result.stderr_bytes == b""
+
+
+def test_without_a_position_the_bytes_counted_stand_in(monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        console, "err_console", Console(file=screen, force_terminal=True, width=120)
+    )
+    monkeypatch.setattr(console, "PROGRESS_DELAY", 0.0)
+    monkeypatch.setattr(console, "REFRESH_SECONDS", 0.0)
+    with console.plain_progress(None) as bar:
+        bar.update(Tally(bytes_in=3_000_000), lambda: None)
+        shown = screen.getvalue()
+    assert "3.0/? MB" in shown

@@ -1,17 +1,28 @@
-"""The corpus loop without the command line: order, memory shape and streaming."""
+"""Corpus mode without the command line: order, memory shape and streaming."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import Options, clean
-from dedup.corpus import Cleaner, CorpusSettings, Document, Ledger, Run, output_path
+from dedup import Options, clean, clean_documents
+from dedup.batch import (
+    InPlace,
+    Job,
+    Listener,
+    Nowhere,
+    OutputDir,
+    Records,
+    _Road,
+    _Sink,
+    run,
+)
+from dedup.corpus import Cleaner, Document, Ledger
 from dedup.errors import InputError
+from dedup.files import output_path
 
 LINES = st.sampled_from(
     [
@@ -63,9 +74,10 @@ def test_report_entries_point_at_the_earliest_kept_copy():
     cleaner.clean(Document("a.txt"), "Only in a, nothing else here.\n" + boiler)
     cleaner.clean(Document("b.txt"), boiler)  # keeps nothing: not an original for anyone
     cleaner.clean(Document("c.jsonl", 3, "x"), "A line of c that is its own.\n" + boiler)
+    kept = {"document": "a.txt", "paragraph": 1, "line": 2, "text": boiler}
     assert [(e["document"], e["paragraph"], e["repeats"]) for e in entries] == [
-        ("b.txt", 0, {"document": "a.txt", "paragraph": 1}),
-        ("c.jsonl:3", 1, {"document": "a.txt", "paragraph": 1}),
+        ("b.txt", 0, kept),
+        ("c.jsonl:3", 1, kept),
     ]
     assert entries[1]["id"] == "x"
     assert cleaner.tally.documents == 3
@@ -104,8 +116,11 @@ def test_records_stream_one_at_a_time():
         b'{"text": "Line %d of a streamed corpus, repeated.\\n"}\n' % (n % 3) for n in range(9)
     ]
     sink = io.BytesIO()
-    run = Run(Cleaner(Options(), across=True, report=None), CorpusSettings(jsonl=True), warn=print)
-    run._clean_records("s.jsonl", Watched(lines, sink), sink, lambda: None)
+    road = _Road(Job(records=Records(), across=True), Listener())
+    road.cleaner = Cleaner(Options(), across=True)
+    road._clean_records(
+        "s.jsonl", Watched(lines, sink), _Sink(sink, packed=True), Records(), lambda: None
+    )
     assert sink.getvalue() == b"".join(lines[:3]) + b'{"text": ""}\n' * 6
 
 
@@ -125,19 +140,38 @@ def test_top_repeats_count_copies_against_the_kept_original():
     cleaner.clean(Document("a"), "A story of its own, first.\n" + boiler)
     cleaner.clean(Document("b"), boiler.replace("mudik", "mudik!"))  # a near copy
     cleaner.clean(Document("c"), "Another story, second.\n" + boiler + boiler)
-    assert cleaner.tally.top() == [("Baca juga: Jalan tol baru dibuka untuk mudik", 3)]
+    assert cleaner.tally.top() == [(boiler, 3)]
     alone = Cleaner(Options(), across=False, report=None, top=True)
     alone.clean(Document("c"), "Another story, second.\n" + boiler + boiler)
-    assert alone.tally.top() == [("Baca juga: Jalan tol baru dibuka untuk mudik", 1)]
+    assert alone.tally.top() == [(boiler, 1)]
 
 
-class Positions:
-    """An observer that records the input position it is shown after each document."""
+def test_top_repeats_tell_apart_paragraphs_that_start_alike():
+    # Keyed by the whole paragraph: two with the same first 70 (or 200) characters are two.
+    start = "Berita terkini dari redaksi kami, dibaca oleh banyak orang setiap hari " * 3
+    one, other = start + "tentang ekonomi.\n", start + "tentang olahraga.\n"
+    cleaner = Cleaner(Options(threshold=100), across=True, top=True)
+    cleaner.clean(Document("a"), one + other)
+    cleaner.clean(Document("b"), one + other + one)
+    assert sorted(count for _, count in cleaner.tally.top()) == [1, 2]
+
+
+def test_clean_documents_is_the_public_corpus_api():
+    boiler = "Ikuti kami di media sosial untuk kabar terbaru\n"
+    texts = ["Only in a, nothing else here.\n" + boiler, boiler + "New in b, its own line.\n"]
+    across = list(clean_documents(texts, Options(), across=True))
+    assert [r.text for r in across] == [texts[0], "New in b, its own line.\n"]
+    assert across[1].removed[0].earlier
+    assert [r.text for r in clean_documents(texts)] == texts
+
+
+class Positions(Listener):
+    """A listener that records the input position it is shown after each document."""
 
     def __init__(self):
         self.seen = []
 
-    def update(self, tally, position):
+    def progress(self, tally, position):
         self.seen.append((tally.documents, position()))
 
 
@@ -147,12 +181,47 @@ def test_progress_position_runs_on_across_files(tmp_path):
     for name in ("a.jsonl", "b.jsonl"):
         (tmp_path / name).write_bytes(record * 3)
     observer = Positions()
-    run = Run(Cleaner(Options(), across=False, report=None), CorpusSettings(jsonl=True),
-              warn=print, observer=observer)  # fmt: skip
-    files = [str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")]
-    run.run(files, lambda name: contextlib.nullcontext(None))
+    files = (str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"))
+    run(Job(inputs=files, records=Records(), destination=Nowhere()), observer)
     documents = [documents for documents, _ in observer.seen]
     positions = [position for _, position in observer.seen]
     assert documents == [1, 2, 3, 4, 5, 6]
     assert positions == sorted(positions)
     assert len(record) * 3 < positions[-1] <= len(record) * 6
+
+
+def test_output_dir_refuses_an_input_named_twice(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("One line of text, long enough.\n")
+    with pytest.raises(InputError, match="named twice"):
+        run(Job(inputs=("a.txt", "./a.txt"), destination=OutputDir("out")))
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        {"records": Records(), "diff": True},
+        {"records": Records(), "destination": InPlace()},
+        {"destination": InPlace()},  # the default input is stdin
+        {"inputs": ()},
+    ],
+)
+def test_a_job_that_cannot_run_is_refused_when_made(job):
+    with pytest.raises(ValueError):  # noqa: PT011 (the messages are for people; the type is the contract)
+        Job(**job)
+
+
+def test_keep_recurring_across_documents_keeps_only_structure_within_a_document():
+    # A question that recurs within a document with new answers is its structure; one that
+    # repeats a paragraph kept in an earlier document is a copy of that, and goes.
+    question = "What did you think when you first heard the news?\n"
+    answers = [f"Answer number {n}, in the guest's own words.\n" for n in range(3)]
+    interview = "".join(question + answer for answer in answers)
+    cleaner = Cleaner(Options(keep_recurring=True), across=True)
+    first = cleaner.clean(Document("a"), interview)
+    assert first.text == interview
+    assert first.recurring == (2, 4)
+    second = cleaner.clean(Document("b"), "A new opening line for this one.\n" + question)
+    assert second.text == "A new opening line for this one.\n"
+    assert second.removed[0].earlier

@@ -46,3 +46,16 @@ if __name__ == "__main__":  # python tests/test_docs.py: rewrite the README's he
         flags=re.DOTALL,
     )
     path.write_text(fresh)
+
+
+def test_ci_pins_the_linters():
+    # An unpinned ruff or mypy release can fail an unchanged tree; CI installs pinned ones.
+    ci = Path(__file__).parents[1] / ".ci"
+    pins = dict(
+        line.split("==")
+        for line in (ci / "constraints.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert set(pins) >= {"ruff", "mypy"}
+    assert all(re.fullmatch(r"\d+(\.\d+)+", version) for version in pins.values())
+    assert "-c .ci/constraints.txt" in (ci / "run").read_text()

@@ -1,10 +1,9 @@
 """Invariants, checked by hypothesis on text built to contain repeats, near repeats and traps."""
 
-import re
-
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from invariants import is_input_minus_whole_lines
 
 from dedup import Options, clean, clean_bytes
 from dedup.cli import cli
@@ -75,23 +74,6 @@ OPTIONS = st.builds(
 )
 
 
-def lines_of(data: bytes) -> list[bytes]:
-    return re.findall(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+", data)
-
-
-def is_input_minus_lines(out: bytes, data: bytes) -> bool:
-    """Whether deleting some of ``data``'s lines (as ``data`` reads them) gives ``out``.
-
-    Tracks every output position that some choice of kept lines can reach, so it is exact.
-    Re-reading ``out`` on its own could differ: deleting the lines between "A\\r" and "\\n"
-    leaves "A\\r\\n", one line, and that is still whole lines deleted.
-    """
-    reachable = {0}
-    for line in lines_of(data):
-        reachable |= {p + len(line) for p in reachable if out.startswith(line, p)}
-    return len(out) in reachable
-
-
 @given(documents(), OPTIONS)
 def test_idempotent(data, options):
     once = clean_bytes(data, options)
@@ -100,18 +82,12 @@ def test_idempotent(data, options):
 
 @given(documents(), OPTIONS)
 def test_output_is_input_minus_whole_lines_in_order(data, options):
-    out = clean_bytes(data, options)
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    assert out.startswith(bom)
-    assert is_input_minus_lines(out[len(bom) :], data[len(bom) :])
+    assert is_input_minus_whole_lines(data, clean_bytes(data, options))
 
 
 @given(st.binary(max_size=300), OPTIONS)
 def test_any_bytes_come_out_as_input_minus_lines(data, options):
-    out = clean_bytes(data, options)
-    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
-    assert out.startswith(bom)
-    assert is_input_minus_lines(out[len(bom) :], data[len(bom) :])
+    assert is_input_minus_whole_lines(data, clean_bytes(data, options))
 
 
 @given(documents(), OPTIONS)
@@ -180,8 +156,7 @@ def test_cli_output_equals_api_output(data, options):
         options.split,
         "--text",
     ]
-    if not options.keep_recurring:
-        args.append("--remove-recurring")
+    args.append("--keep-recurring" if options.keep_recurring else "--remove-recurring")
     result = CliRunner().invoke(cli, args, input=data)
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes == clean_bytes(data, options)

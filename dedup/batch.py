@@ -1,0 +1,520 @@
+"""One road for every document: a :class:`Job` describes a run, :func:`run` carries it out.
+
+Between the command line and the pipeline. A job names its inputs, the cleaning
+:class:`Options`, whether documents are cleaned ``across`` each other, how a document is
+found in an input (a whole text file, or each record of a JSON Lines file), where the output
+goes, and what a bad input does. :func:`run` then opens every input the same way, plain or
+record, and decides each of these once: where output goes, refusing binary input,
+decompression, and "input file is output file". No click and no rich: what a person should
+see is handed to a :class:`Listener`.
+
+The work on one document is :meth:`dedup.corpus.Cleaner.clean`, a pure function of the
+document, the options and the matcher; everything around it here is reading and writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, BinaryIO, Literal
+
+from dedup.compression import format_for, open_stream, writer
+from dedup.corpus import Cleaner, Document, Tally
+from dedup.decoding import decode, looks_binary
+from dedup.errors import DedupError, InputError, OutputError
+from dedup.files import (
+    STDIN,
+    PipeClosed,
+    atomic_writer,
+    check_editable,
+    display_name,
+    is_special,
+    output_path,
+    read_chunks,
+    reason,
+    refuse_binary,
+    regular_file_status,
+    remove_stale_temporaries,
+    replace_file,
+    same_file,
+    stdin_buffer,
+    write_all,
+)
+from dedup.pipeline import Options, Result
+from dedup.report import open_report
+from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
+
+if TYPE_CHECKING:
+    from dedup.records import Record
+
+
+@dataclass(frozen=True)
+class Stdout:
+    """Write every document, in order, to standard output."""
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """Write every document, in order, to ``path``: atomically, compressed if its name says."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class InPlace:
+    """Replace each input file with its cleaned copy (``force``: also read-only, hard-linked)."""
+
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class OutputDir:
+    """Write each input's cleaned copy under ``path``, with the input's relative name."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Nowhere:
+    """Write nothing (``--check``): only the counts matter."""
+
+
+Destination = Stdout | OutputFile | InPlace | OutputDir | Nowhere
+
+
+DEFAULT_FIELD = "text"
+"""The record field that holds a document, as in most corpora (Dolma, RedPajama, C4)."""
+DEFAULT_ID_FIELD = "id"
+"""The record field that names a document in the report, when a record has it."""
+
+
+@dataclass(frozen=True)
+class Records:
+    """Inputs are JSON Lines: the string in ``field`` of each record is one document.
+
+    ``id_field`` names a record in the report; ``skip_bad`` passes a bad line through with a
+    warning instead of stopping the run.
+    """
+
+    field: str = DEFAULT_FIELD
+    id_field: str | None = DEFAULT_ID_FIELD
+    skip_bad: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything one run needs, in one value; the CLI builds it from its flags.
+
+    ``inputs``: file names, ``-`` for stdin. ``records``: ``None`` when each input is one text
+    document. ``across``: one matcher for all documents, in input order. ``diff``: write a
+    unified diff instead of the cleaned text (text documents only). ``report``: a file that
+    gets a JSON line per removal (``-``: stderr). ``binary_ok``: clean input that looks binary.
+    ``on_bad_input``: ``"continue"`` reports an input that cannot be read and goes on with the
+    next, as ``cat`` does; ``"stop"`` ends the run there (a corpus with a hole is usually a
+    mistake). ``top``: count the most repeated paragraphs, for ``--stats``.
+    """
+
+    inputs: tuple[str, ...] = (STDIN,)
+    options: Options = field(default_factory=Options)
+    across: bool = False
+    records: Records | None = None
+    destination: Destination = field(default_factory=Stdout)
+    diff: bool = False
+    report: str | None = None
+    binary_ok: bool = False
+    on_bad_input: Literal["continue", "stop"] = "continue"
+    top: bool = False
+
+    def __post_init__(self) -> None:
+        # The CLI says these as usage errors first; a library caller gets a ValueError.
+        if self.records is not None and (self.diff or isinstance(self.destination, InPlace)):
+            raise ValueError("records are written back whole: no diff, no in-place edit")
+        if isinstance(self.destination, InPlace | OutputDir) and STDIN in self.inputs:
+            raise ValueError("in-place editing and an output directory need named files")
+        if not self.inputs:
+            raise ValueError("a job needs at least one input (- for stdin)")
+
+
+class Listener:
+    """What a run tells whoever watches it; every method here ignores it (subclass to show)."""
+
+    def cleaned(self, document: Document, result: Result) -> None:
+        """A document was cleaned (before its output is written)."""
+
+    def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
+        """Another document is done; ``position()`` gives the input bytes read so far, if known."""
+
+    def warn(self, message: str) -> None:
+        """Something a person may want to know that does not stop the run."""
+
+    def failed(self, error: DedupError) -> None:
+        """An input could not be cleaned and the run goes on (``on_bad_input="continue"``)."""
+
+    def streamed(self, document: Document, summary: Summary) -> None:
+        """A document was cleaned as it was read (its output is written already): the counts
+        of what went, since no whole :class:`Result` ever existed."""
+
+
+def run(job: Job, listener: Listener | None = None) -> Tally:
+    """Clean every input of ``job`` in order, write the results, and return the counts.
+
+    With ``on_bad_input="stop"`` the first bad input raises; otherwise it is counted in
+    ``tally.failed``, passed to ``listener.failed``, and an ``-o`` file is then left as it
+    was (as ``sort -o`` leaves it), since it would hold only part of the result.
+    """
+    road = _Road(job, listener or Listener())
+    remove_stale_temporaries(road.targets())
+    with contextlib.ExitStack() as stack:
+        road.cleaner = Cleaner(
+            job.options, across=job.across, report=open_report(stack, job.report), top=job.top
+        )
+        with _shared_output(job.destination) as shared:
+            for name in job.inputs:
+                road.clean_input(name, shared)
+            _keep_a_partial_result_out(job, road.cleaner.tally)
+    return road.cleaner.tally
+
+
+_Opened = tuple[BinaryIO, bool, "os.stat_result | None", Callable[[], "int | None"]]
+
+
+class _Sink:
+    """Where one input's output goes; compressed streams get ``write``, files ``write_all``.
+
+    ``write_all`` writes past Python's buffer and completes short writes (see ``files``); a
+    compressor must see every byte, so it gets them through its own ``write``.
+    """
+
+    def __init__(self, stream: BinaryIO, *, packed: bool) -> None:
+        self.stream = stream
+        self.packed = packed
+
+    def write(self, data: bytes) -> None:
+        if self.packed:
+            self.stream.write(data)
+        else:
+            write_all(self.stream, data)
+
+
+class _Road:
+    """One run in progress: the job, the cleaner, and the input bytes done (for progress)."""
+
+    cleaner: Cleaner  # set by run(), inside the report's context
+
+    def __init__(self, job: Job, listener: Listener) -> None:
+        self.job = job
+        self.listener = listener
+        self.bytes_done = 0
+        self._outputs: dict[str, str] = {}  # --output-dir: input name -> its copy
+        destination = job.destination
+        if isinstance(destination, OutputDir):
+            # Every name is checked before anything is cleaned, not halfway through a corpus.
+            taken: set[str] = set()
+            for name in self.job.inputs:
+                target = output_path(destination.path, name)
+                if target in taken:
+                    raise InputError(
+                        f"{display_name(name)}: named twice; --output-dir would write its "
+                        "copy twice"
+                    )
+                taken.add(target)
+                self._outputs[name] = target
+
+    def targets(self) -> list[str]:
+        """Every file this run may replace, for the clean-up of a killed run's leftovers."""
+        destination = self.job.destination
+        targets = list(self._outputs.values())
+        if isinstance(destination, OutputFile):
+            targets.append(destination.path)
+        elif isinstance(destination, InPlace):
+            targets += [name for name in self.job.inputs if name != STDIN]
+        if self.job.report not in (None, STDIN):
+            targets.append(self.job.report)
+        return targets
+
+    def clean_input(self, name: str, shared: _Sink | None) -> None:
+        """Clean one input into its output; a bad input stops the run or is reported."""
+        destination = self.job.destination
+        try:
+            # In place, the file is checked before it is opened (a FIFO would block the open)
+            # and a symlink's target is what is read and replaced.
+            path = (
+                check_editable(name, force=destination.force)
+                if isinstance(destination, InPlace)
+                else name
+            )
+            with self._opened(path, name, shared) as (stream, compressed, status, position):
+                if self.job.records is not None:
+                    with self._output_for(name, shared) as sink:
+                        self._clean_records(name, stream, sink, self.job.records, position)
+                else:
+                    self._clean_text(name, path, stream, compressed, status, shared, position)
+                    self.listener.progress(self.cleaner.tally, position)
+        except (InputError, OutputError) as error:
+            if self.job.on_bad_input == "stop":
+                raise
+            self.cleaner.tally.failed += 1
+            self.listener.failed(error)
+
+    # -- one text document: the one place where a plain file is cleaned -------------------
+
+    def _clean_text(
+        self,
+        name: str,
+        path: str,
+        stream: BinaryIO,
+        compressed: bool,
+        status: os.stat_result | None,
+        shared: _Sink | None,
+        position: Callable[[], int | None],
+    ) -> None:
+        """Clean one text file: read it whole, refuse what is not text, clean, write.
+
+        The one place a plain file is cleaned; when it need not be whole (see
+        :meth:`streams`), it is cleaned as it is read instead.
+        """
+        if self.streams():
+            self._stream_text(name, stream, shared, position)
+            return
+        data = stream.read()
+        shown = display_name(name)
+        in_place = isinstance(self.job.destination, InPlace)
+        if in_place:
+            _refuse_in_place(data, shown, compressed=compressed)
+        refuse_binary(data, name, binary_ok=self.job.binary_ok)
+        decoded = decode(data)
+        document = Document(shown)
+        result = self.cleaner.clean(document, decoded.text, bom=decoded.bom)
+        self.listener.cleaned(document, result)
+        out = result.data
+        self._count_bytes(data, out)
+        if in_place:
+            if result.changed:
+                replace_file(path, out, expected=status)
+            return
+        if self.job.diff:
+            out = result.diff(shown).encode("utf-8", "surrogateescape")
+        with self._output_for(name, shared) as sink:
+            if sink is not None:
+                sink.write(out)
+
+    def streams(self) -> bool:
+        """Whether a text input is cleaned as it is read (:mod:`dedup.streaming`).
+
+        Not when the whole document is needed: ``-i`` rewrites only a changed file, ``--diff``
+        and ``explain`` (``-v``) show its text, keeping recurring structure judges every
+        occurrence at once (``streaming.streamable``); nor across documents, or with a report
+        or the top list, which account for each removal of a whole :class:`Result`.
+        """
+        job = self.job
+        return (
+            streamable(job.options)
+            and not (job.options.explain or job.diff or job.across)
+            and job.records is None
+            and job.report is None
+            and not isinstance(job.destination, InPlace)
+            and not (job.top and isinstance(job.destination, OutputDir))
+        )
+
+    def _stream_text(
+        self, name: str, stream: BinaryIO, shared: _Sink | None, position: Callable[[], int | None]
+    ) -> None:
+        """Clean one text file chunk by chunk, writing each piece of output as it is final."""
+        streamer = Streamer(self.job.options)
+        tally = self.cleaner.tally
+        with self._output_for(name, shared) as sink:
+            first = True
+            for chunk in read_chunks(stream, name, size=READ_SIZE):
+                if first:
+                    refuse_binary(chunk, name, binary_ok=self.job.binary_ok)
+                    first = False
+                out = streamer.feed(chunk)
+                self._count_bytes(chunk, out)
+                if sink is not None and out:
+                    sink.write(out)
+                self.listener.progress(tally, position)
+            out = streamer.close()
+            self._count_bytes(b"", out)
+            if sink is not None and out:
+                sink.write(out)
+        summary = streamer.summary
+        tally.documents += 1
+        tally.paragraphs += summary.paragraphs
+        tally.removed += summary.removed
+        tally.exact += summary.exact
+        self.listener.streamed(Document(display_name(name)), summary)
+
+    # -- JSON Lines records: each one a document, written back as soon as it is cleaned ----
+
+    def _clean_records(
+        self,
+        name: str,
+        stream: BinaryIO,
+        sink: _Sink | None,
+        records: Records,
+        position: Callable[[], int | None],
+    ) -> None:
+        shown = display_name(name)
+        for number, raw in enumerate(stream, start=1):
+            out = raw
+            if raw.strip():  # a blank line is no record; it passes through like any other byte
+                record = self._record(raw, shown, number, records)
+                if record is not None:
+                    out = self._cleaned_record(record, Document(shown, number, record.ident))
+                    self.listener.progress(self.cleaner.tally, position)
+            self._count_bytes(raw, out)
+            if sink is not None:
+                sink.write(out)
+
+    def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
+        from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
+
+        try:
+            return parse(raw, field=records.field, id_field=records.id_field)
+        except BadRecord as error:
+            if not records.skip_bad:
+                raise InputError(
+                    f"{shown}:{number}: {error} (--skip-bad-records passes such records through)"
+                ) from None
+            self.cleaner.tally.skipped_records += 1
+            self.listener.warn(f"{shown}:{number}: {error}; passed through unchanged")
+            return None
+
+    def _cleaned_record(self, record: Record, document: Document) -> bytes:
+        result = self.cleaner.clean(document, record.text)
+        self.listener.cleaned(document, result)
+        if not result.removed:
+            return record.line.encode("utf-8", "surrogateescape") + record.terminator
+        return record.with_spans_removed(result.spans())
+
+    # -- reading and writing --------------------------------------------------------------
+
+    def _count_bytes(self, data: bytes, out: bytes) -> None:
+        self.cleaner.tally.bytes_in += len(data)
+        self.cleaner.tally.bytes_out += len(out)
+
+    @contextlib.contextmanager
+    def _opened(self, path: str, name: str, shared: _Sink | None) -> Iterator[_Opened]:
+        """Open an input, decompressed: the stream, whether it was compressed, its stat, and
+        how far into the inputs reading has got (for a progress bar's ETA).
+
+        A directory is refused, and so is the file that the shared output writes to.
+        """
+        shown = display_name(name)
+        if path == STDIN:
+            stdin = stdin_buffer()
+            status = regular_file_status(stdin)
+            if status is not None and shared is not None:
+                _refuse_same_file(shown, status, shared.stream)
+            stream, found = open_stream(stdin, shown)
+            yield stream, found is not None, status, lambda: None
+            return
+        try:
+            handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
+        except OSError as error:
+            raise InputError(f"{shown}: {reason(error)}") from error
+        with handle:
+            status = os.fstat(handle.fileno())
+            if stat.S_ISDIR(status.st_mode):
+                raise InputError(f"{shown}: Is a directory")
+            if shared is not None:
+                _refuse_same_file(shown, status, shared.stream)
+            # A plain file to be streamed is read as it is: the decompression layers cost a
+            # tenth of exact mode's time, and read_chunks says what a failed read was.
+            as_is = self.streams() and stat.S_ISREG(status.st_mode)
+            stream, found = open_stream(handle, shown, as_is=as_is)
+            done = self.bytes_done
+            yield stream, found is not None, status, lambda: done + handle.tell()
+            self.bytes_done += status.st_size
+
+    @contextlib.contextmanager
+    def _output_for(self, name: str, shared: _Sink | None) -> Iterator[_Sink | None]:
+        """The shared output, or with ``--output-dir`` this input's own copy."""
+        target = self._outputs.get(name)
+        if target is None:
+            yield shared
+            return
+        with _output_file(target, name) as copy:
+            yield copy
+
+
+def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
+    if compressed:
+        raise InputError(f"{shown}: compressed; -i cannot rewrite it, use -o")
+    if looks_binary(data):
+        # Even with -a: removing "lines" from an image or an archive in place destroys it.
+        raise InputError(f"{shown}: binary file (NUL byte); not edited in place")
+
+
+def _refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> None:
+    try:
+        output = os.fstat(sink.fileno())
+    except (OSError, ValueError):
+        return
+    # Only a regular file can be clobbered; /dev/null or a terminal is the same for everyone.
+    if stat.S_ISREG(output.st_mode) and same_file(status, output):
+        raise InputError(f"{shown}: input file is output file")
+
+
+@contextlib.contextmanager
+def _shared_output(destination: Destination) -> Iterator[_Sink | None]:
+    """Yield where every document goes in turn: stdout, an ``-o`` file, or nowhere (``None``).
+
+    EPIPE from any write into it becomes :class:`PipeClosed`, since click would turn the
+    ``OSError`` into exit status 1.
+    """
+    try:
+        if isinstance(destination, Stdout):
+            if sys.stdout is None:
+                raise OutputError("write error: standard output is closed")
+            yield _Sink(sys.stdout.buffer, packed=False)
+            sys.stdout.buffer.flush()
+        elif isinstance(destination, OutputFile):
+            with _output_stream(destination.path) as sink:
+                yield sink
+        else:
+            yield None
+    except BrokenPipeError as error:
+        raise PipeClosed from error
+
+
+@contextlib.contextmanager
+def _output_stream(path: str) -> Iterator[_Sink]:
+    """``-o``: a FIFO or device is written directly; a file atomically (beside it, renamed)."""
+    shown = display_name(path)
+    compression = format_for(path)
+    with contextlib.ExitStack() as stack:
+        if is_special(path):
+            handle: BinaryIO = stack.enter_context(open(path, "wb"))
+        else:
+            # Written beside the target and renamed at the end, so `-o f f` reads f before f
+            # is replaced, and a failure never leaves a truncated f.
+            handle = stack.enter_context(atomic_writer(path))
+        packed = stack.enter_context(writer(handle, compression, shown))
+        yield _Sink(packed, packed=compression is not None)
+
+
+def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
+    destination = job.destination
+    if tally.failed and isinstance(destination, OutputFile) and not is_special(destination.path):
+        # The atomic writer drops its temporary file on this exception.
+        raise OutputError(f"{display_name(destination.path)}: left as it was, an input failed")
+
+
+@contextlib.contextmanager
+def _output_file(path: str, source: str) -> Iterator[_Sink]:
+    """Write one ``--output-dir`` copy atomically, compressed if its name says so."""
+    shown = display_name(path)
+    if os.path.exists(path) and os.path.samefile(path, source):
+        raise InputError(f"{display_name(source)}: input file is output file")
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{shown}: {reason(error)}") from error
+    compression = format_for(path)
+    with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
+        yield _Sink(packed, packed=compression is not None)

@@ -1,0 +1,134 @@
+"""What a new user tripped over (issue 9, item 5): each case as they met it, and the fix."""
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.console import Console
+
+from dedup import console
+from dedup.cli import cli
+
+A = "The council approved the harbour budget on Monday evening.\n"
+B = "Residents asked for more money for the ferry service today.\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, ["clean", *args], input=input)
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("twice.txt").write_text(A + B + A)
+    Path("once.txt").write_text(A + B)
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", ["twice.txt", "once.txt"])
+def test_check_with_diff_writes_the_diff_and_exits_as_check(files, name):
+    # It crashed with "internal error: AssertionError", exit 70, even on a file to keep.
+    result = run("--check", "--diff", name)
+    expected = run("--diff", name).stdout_bytes
+    assert result.stdout_bytes == expected
+    assert result.exit_code == (1 if name == "twice.txt" else 0)
+    assert (expected != b"") == (name == "twice.txt")
+
+
+def test_check_names_each_file_that_would_change(files):
+    result = run("--check", "twice.txt", "once.txt", "twice.txt")
+    assert (result.exit_code, result.stdout_bytes) == (1, b"")
+    assert result.stderr == "would clean twice.txt\nwould clean twice.txt\n"
+    quiet = run("--check", "-q", "twice.txt", "once.txt")
+    assert (quiet.exit_code, quiet.stderr) == (1, "")
+
+
+def test_stats_prints_names_in_full_into_a_log(files):
+    deep = Path("a" * 30, "b" * 30, "c" * 30)
+    deep.mkdir(parents=True)
+    (deep / "twice.txt").write_text(A + B + A)
+    result = run("--stats", str(deep / "twice.txt"))  # CliRunner's stderr is no terminal
+    assert str(deep / "twice.txt") in result.stderr
+    assert "…" not in result.stderr
+
+
+def test_stats_on_a_terminal_still_fits_it(monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        console,
+        "err_console",
+        Console(file=screen, force_terminal=True, color_system=None, width=60),
+    )
+    console.show_stats([("x" * 120, [3, 2, 1, 1, 0])])
+    assert all(len(line) <= 60 for line in screen.getvalue().splitlines())
+
+
+def test_version_is_accepted_after_clean():
+    for flag in ("-V", "--version"):
+        result = run(flag)
+        assert result.exit_code == 0
+        assert result.stdout.startswith("dedup, version ")
+
+
+def test_verbose_shows_odd_bytes_as_hex_escapes():
+    line = b"caf\xe9 au lait, twice over in this text\n"
+    result = run("-v", input=line + line)
+    assert "caf\\xe9 au lait" in result.stderr
+    assert "\\udce9" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")],
+)
+@pytest.mark.parametrize("flags", [[], ["-a"]])
+def test_utf16_and_utf32_are_named_with_the_remedy(files, encoding, name, flags):
+    data = ("\ufeff" if encoding == "utf-16-be" else "") + A + A
+    Path("wide.txt").write_bytes(data.encode(encoding))
+    result = run(*flags, "wide.txt")
+    assert (result.exit_code, result.stdout_bytes) == (2, b"")
+    assert result.stderr == (
+        f"dedup: wide.txt: {name} text; convert it first: iconv -f {name} -t UTF-8\n"
+    )
+
+
+def test_long_paragraph_warning_is_one_line_per_run(files):
+    long = "word " * 2100 + "\n"
+    for name in ("one.txt", "two.txt", "three.txt"):
+        Path(name).write_text(long + long + "x")
+    result = run("one.txt", "two.txt", "three.txt")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "dedup: warning: 6 paragraph(s) longer than 10,000 characters checked for exact "
+        "repeats only (-v names the files)\n"
+    )
+    verbose = run("-v", "one.txt", "two.txt")
+    assert verbose.stderr.count("paragraph(s) longer than") == 2
+    assert "one.txt: 2 paragraph(s) longer than" in verbose.stderr
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed_on_the_next(files):
+    stale = Path(".out.txt.abcd1234.tmp")
+    fresh = Path(".out.txt.wxyz5678.tmp")  # maybe another run's, still being written
+    other = Path(".notes.txt.abcd1234.tmp")  # not a target of this run
+    for path in (stale, fresh, other):
+        path.write_text("partial")
+    hour_ago = time.time() - 2 * 3600
+    for path in (stale, other):
+        os.utime(path, (hour_ago, hour_ago))
+    assert run("-o", "out.txt", "twice.txt").exit_code == 0
+    assert Path("out.txt").read_text() == A + B
+    assert not stale.exists()
+    assert fresh.exists()
+    assert other.exists()
+
+
+def test_the_cli_and_the_api_share_one_recurring_default():
+    # Issue 11, item 2: one default, the Options field; --across no longer changes it.
+    from dedup import Options
+
+    option = next(p for p in cli.commands["clean"].params if p.name == "keep_recurring")
+    assert option.default is Options().keep_recurring is False
