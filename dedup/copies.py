@@ -44,11 +44,22 @@ _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"(\d+)|([{_CJK}])|([^\W\d_{_CJK}]+)")
 # Apostrophes inside a word are spelling, not punctuation: "don't" and "dont" are one word.
 _APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
-_SYMBOL = re.compile(r"[<>&|#%+=*/\\~^$@{}\[\]]|(?<![\w-])-+(?=\w)")
+# Operators and symbols; a dash counts when it opens a word ("-uid", "-1"), not inside one.
+# One character class, then context by hand: a regex alternation with look-arounds tries
+# every position of the text and costs several times more.
+_SYMBOL = re.compile(r"[<>&|#%+=*/\\~^$@{}\[\]-]")
 # A chunk (between spaces) with a letter and an identifier mark is code, a path or an option:
 # one letter changed there changes what it names (``http_proxy``, ``libs/coroutine``, ``-uid``).
 _IDENTIFIER = re.compile(r"[_/\\$@{}=<>]|\w[.:]\w|^-+[^\W\d_]")
 _LETTER = re.compile(r"[^\W\d_]")
+# Whether any chunk may be a name: then the slow, chunk-by-chunk reading (a superset test,
+# in cheap steps: one character class over the text is several times faster than the
+# alternation, which tries every position).
+_NAME_MARK = re.compile(r"[_/\\$@{}=<>]")
+_DOTTED = re.compile(r"[.:](?=\w)")
+_OPTION = re.compile(r"(?:^| )-+[^\W\d_]")
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+")
 _INNER_MARK = re.compile(r"[^\w\s]")
 _EDGE_PUNCTUATION = ".,;:!?\"'()"
 # A truncated copy ends in one of these (after normalization "…" is "...").
@@ -131,7 +142,60 @@ def features(key: str) -> Features:
     >>> features("set it to not true").negations
     frozenset({'not'})
     """
-    text = _APOSTROPHE.sub("", key)
+    text = _fold_accents(_APOSTROPHE.sub("", key) if "'" in key else key)
+    if not _may_hold_names(text):  # prose, in one pass (most keys)
+        numbers = _NUMBER.findall(text)
+        words = _WORD.findall(text)
+        symbols = _symbols(text)
+    else:
+        words, numbers, symbols = _chunk_by_chunk(text)
+    negations = frozenset(w for w in words if w in NEGATIONS)
+    return Features(
+        tuple(words),
+        tuple(numbers),
+        tuple(symbols),
+        negations,
+        _fingerprint(numbers, tuple(symbols), negations),
+    )
+
+
+def _may_hold_names(text: str) -> bool:
+    return bool(
+        _NAME_MARK.search(text)
+        or (("." in text or ":" in text) and _dotted(text))
+        or ("-" in text and _OPTION.search(text))
+    )
+
+
+def _dotted(text: str) -> bool:
+    """Whether a dot or colon joins two word characters (``foo.bar``, ``a:b``)."""
+    return any(m.start() and _is_word(text[m.start() - 1]) for m in _DOTTED.finditer(text))
+
+
+def _symbols(text: str) -> list[str]:
+    """The operators and symbols of ``text`` in order; a run of dashes opening a word is one."""
+    found: list[str] = []
+    for match in _SYMBOL.finditer(text):
+        char, at = match.group(), match.start()
+        if char != "-":
+            found.append(char)
+            continue
+        if at and (text[at - 1] == "-" or _is_word(text[at - 1])):
+            continue  # inside a word or a run of dashes
+        end = at
+        while end < len(text) and text[end] == "-":
+            end += 1
+        if end < len(text) and _is_word(text[end]):
+            found.append("-")
+    return found
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what the regular expression \w matches
+
+
+def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Words, numbers and symbols of text that holds names: they are read chunk by chunk."""
     words: list[str] = []
     numbers: list[str] = []
     symbols: list[str] = []
@@ -142,19 +206,12 @@ def features(key: str) -> Features:
             if number:
                 numbers.append(number)
             else:
-                words.append(mark + (ideograph or _fold_accents(word)))
+                words.append(mark + (ideograph or word))
         if identifier:  # every mark inside a name counts: vmlinuz and vmlinuz- differ
             symbols += _INNER_MARK.findall(chunk.strip(_EDGE_PUNCTUATION))
         else:
-            symbols += ("-" if s[0] == "-" else s for s in _SYMBOL.findall(chunk))
-    negations = frozenset(w for w in words if w in NEGATIONS)
-    return Features(
-        tuple(words),
-        tuple(numbers),
-        tuple(symbols),
-        negations,
-        _fingerprint(numbers, tuple(symbols), negations),
-    )
+            symbols += _symbols(chunk)
+    return words, numbers, symbols
 
 
 def _fold_accents(word: str) -> str:
