@@ -337,10 +337,11 @@ class _Road:
                 if sink is not None and out:
                     sink.write(out)
                 self.listener.progress(tally, position)
-            out = streamer.close()
-            self._count_bytes(b"", out)
-            if sink is not None and out:
-                sink.write(out)
+            for out in streamer.finish():
+                self._count_bytes(b"", out)
+                if sink is not None and out:
+                    sink.write(out)
+                self.listener.progress(tally, position)
         summary = streamer.summary
         tally.documents += 1
         tally.paragraphs += summary.paragraphs

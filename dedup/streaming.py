@@ -181,6 +181,14 @@ class Streamer:
 
     def close(self) -> bytes:
         """Take the end of the document; return the rest of the output."""
+        return b"".join(self.finish())
+
+    def finish(self) -> Iterator[bytes]:
+        """Take the end of the document; yield the rest of the output, piece by piece.
+
+        A one-block text read with ``auto`` is decided only now, chunk by chunk: each piece
+        can be written, and each chunk of input let go, before the next is decided.
+        """
         if not self._started:
             self._tail = self._start(self._tail)
         if self._tail:
@@ -192,18 +200,19 @@ class Streamer:
             if _exact_lines_apply(dataclasses.replace(self.options, split="line")):
                 self._fast = _ExactLines(self.options)
             held.reverse()
-            while held:  # chunk by chunk, each let go once decided: memory stays ~1x input
+            while held:  # chunk by chunk, each let go once decided
                 self._take_lines(held.pop())
                 if self._fast is None:
                     self._out += self._decider.decide(self.summary, end=False)
-                self._out[:] = [b"".join(self._out)]
+                yield self._joined()
         if self._fast is not None:
             self._out += self._fast.close()
             self._fast.count(self.summary)
-            return self._joined()
+            yield self._joined()
+            return
         if self._lines is not None:
             self._end_block()
-        return self._flush(end=True)
+        yield self._flush(end=True)
 
     def _start(self, data: bytes) -> bytes:
         self._started = True
