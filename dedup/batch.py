@@ -278,7 +278,7 @@ class _Road:
         :meth:`streams`), it is cleaned as it is read instead.
         """
         if self.streams():
-            self._stream_text(name, stream, shared, position)
+            self._stream_text(name, stream, shared, position, compressed=compressed)
             return
         data = stream.read()
         shown = display_name(name)
@@ -321,11 +321,29 @@ class _Road:
         )
 
     def _stream_text(
-        self, name: str, stream: BinaryIO, shared: _Sink | None, position: Callable[[], int | None]
+        self,
+        name: str,
+        stream: BinaryIO,
+        shared: _Sink | None,
+        position: Callable[[], int | None],
+        *,
+        compressed: bool,
     ) -> None:
-        """Clean one text file chunk by chunk, writing each piece of output as it is final."""
+        """Clean one text file chunk by chunk, writing each piece of output as it is final.
+
+        Progress is told in input bytes decided, which ``auto`` reading a one-block text
+        reaches only while it finishes (for compressed input, whose file offsets count
+        other bytes, in bytes read).
+        """
         streamer = Streamer(self.job.options)
         tally = self.cleaner.tally
+
+        def decided() -> int | None:
+            done = position()
+            if done is None or compressed:
+                return done
+            return max(0, done - streamer.pending)
+
         with self._output_for(name, shared) as sink:
             first = True
             for chunk in read_chunks(stream, name, size=READ_SIZE):
@@ -336,12 +354,12 @@ class _Road:
                 self._count_bytes(chunk, out)
                 if sink is not None and out:
                     sink.write(out)
-                self.listener.progress(tally, position)
+                self.listener.progress(tally, decided)
             for out in streamer.finish():
                 self._count_bytes(b"", out)
                 if sink is not None and out:
                     sink.write(out)
-                self.listener.progress(tally, position)
+                self.listener.progress(tally, decided)
         summary = streamer.summary
         tally.documents += 1
         tally.paragraphs += summary.paragraphs

@@ -160,6 +160,8 @@ class Streamer:
         # auto: the input, kept as it came until a second block begins (then blocks are read
         # as blocks) or the input ends (then it is one block, and read line by line).
         self._held: list[bytes] | None = [] if options.split == "auto" else None
+        self.pending = 0
+        """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
         self._gap = False  # ... and a blank line after it
         self._fast = _ExactLines(options) if _exact_lines_apply(options) else None
@@ -201,7 +203,9 @@ class Streamer:
                 self._fast = _ExactLines(self.options)
             held.reverse()
             while held:  # chunk by chunk, each let go once decided
-                self._take_lines(held.pop())
+                data = held.pop()
+                self._take_lines(data)
+                self.pending -= len(data)
                 if self._fast is None:
                     self._out += self._decider.decide(self.summary, end=False)
                 yield self._joined()
@@ -226,8 +230,10 @@ class Streamer:
         if self._held is not None:
             if not self._second_block(data):
                 self._held.append(data)
+                self.pending += len(data)
                 return
             held, self._held = self._held, None
+            self.pending = 0
             for earlier in held:
                 self._take_lines(earlier)
         self._take_lines(data)
