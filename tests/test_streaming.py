@@ -184,3 +184,13 @@ def test_short_lines_go_with_their_passage_after_a_short_first_line(split, thres
     for size in (1, 7, len(data)):
         chunks = [data[i : i + size] for i in range(0, len(data), size)]
         assert b"".join(clean_chunks(chunks, options)) == expected
+
+
+def test_auto_counts_the_one_block_it_holds_as_pending_until_it_is_decided():
+    streamer = Streamer(Options(keep_recurring=False))
+    text = b"A line long enough to be a paragraph.\n" * 3
+    assert streamer.feed(text) == b""  # one block so far: auto cannot say how to read it
+    assert streamer.pending == len(text)
+    pieces = list(streamer.finish())
+    assert b"".join(pieces) == b"A line long enough to be a paragraph.\n"
+    assert streamer.pending == 0
