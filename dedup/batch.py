@@ -307,13 +307,14 @@ class _Road:
 
         Not when the whole document is needed: ``-i`` rewrites only a changed file, ``--diff``
         and ``explain`` (``-v``) show its text, keeping recurring structure judges every
-        occurrence at once (``streaming.streamable``); nor across documents, or with a report
-        or the top list, which account for each removal of a whole :class:`Result`.
+        occurrence at once (``streaming.streamable``); nor with a report or the top list,
+        which account for each removal of a whole :class:`Result`. Across documents, the
+        stream feeds the shared matcher.
         """
         job = self.job
         return (
             streamable(job.options)
-            and not (job.options.explain or job.diff or job.across)
+            and not (job.options.explain or job.diff)
             and job.records is None
             and job.report is None
             and not isinstance(job.destination, InPlace)
@@ -335,7 +336,7 @@ class _Road:
         reaches only while it finishes (for compressed input, whose file offsets count
         other bytes, in bytes read).
         """
-        streamer = Streamer(self.job.options)
+        streamer = Streamer(self.job.options, matcher=self.cleaner.matcher)
         tally = self.cleaner.tally
 
         def decided() -> int | None:

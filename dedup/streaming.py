@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
 from dedup.decoding import BOM
-from dedup.matching import MAX_FUZZY_CHARS, Match
+from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher
 from dedup.normalize import key
 from dedup.paragraphs import LONG_LINE_CHARS, SplitMode
 from dedup.pipeline import Options
@@ -145,10 +145,15 @@ class Streamer:
     1
     """
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, *, matcher: Matcher | None = None) -> None:
+        """``matcher``: one that remembers earlier documents (``--across``), as
+        :func:`dedup.pipeline.clean_document` takes; by default, a fresh one."""
         if not streamable(options):
             raise ValueError("keep_recurring needs the whole document; see streamable()")
         self.options = options
+        # Alone, a document is cleaned as clean() does, first-block fix and exact fast path
+        # included; against a shared matcher, as clean_document() does, and by that matcher.
+        self._alone = matcher is None
         self.summary = Summary()
         self._mode: SplitMode = options.split
         self._tail = b""  # an incomplete last line (or the first bytes, until the BOM is known)
@@ -164,8 +169,8 @@ class Streamer:
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
         self._gap = False  # ... and a blank line after it
-        self._fast = _ExactLines(options) if _exact_lines_apply(options) else None
-        self._decider = _Decider(options)
+        self._fast = _ExactLines(options) if self._alone and _exact_lines_apply(options) else None
+        self._decider = _Decider(options, matcher)
 
     def feed(self, data: bytes) -> bytes:
         """Take the next bytes of the document; return the output that is now final."""
@@ -199,7 +204,8 @@ class Streamer:
         if self._held is not None:  # auto, and one block: read line by line
             held, self._held = self._held, None
             self._mode = "line"
-            if _exact_lines_apply(dataclasses.replace(self.options, split="line")):
+            line_options = dataclasses.replace(self.options, split="line")
+            if self._alone and _exact_lines_apply(line_options):
                 self._fast = _ExactLines(self.options)
             held.reverse()
             while held:  # chunk by chunk, each let go once decided
@@ -304,7 +310,7 @@ class Streamer:
         self._block += 1
         self._decider.add(
             _Paragraph(lead, b"".join(lines), self._block),
-            holds=self._mode == "auto" and self._block == 0 and len(lines) > 1,
+            holds=self._alone and self._mode == "auto" and self._block == 0 and len(lines) > 1,
         )
 
     def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
@@ -332,15 +338,15 @@ class Streamer:
 class _Decider:
     """Feeds paragraphs' keys to the matcher and turns its decisions into output bytes.
 
-    Works with a matcher that decides every key at once, and with one that may leave the
-    last keys of a feed undecided until it has seen more (``feed(keys, end=False)`` and
-    ``decided``, the number of final ids): those paragraphs wait here.
+    The matcher may leave the last keys of a feed undecided until it has seen more
+    (``feed(keys, end=False)``; ``decided`` is the number of final ids): those paragraphs
+    wait here. Ids are the matcher's; this document's are counted from ``_base``.
     """
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, matcher: Matcher | None) -> None:
         self._options = options
-        self._matcher = options.matcher()
-        self._lookahead = hasattr(self._matcher, "decided")
+        self._matcher = options.matcher() if matcher is None else matcher
+        self._base = self._matcher.next_id  # the matcher's id of this document's first paragraph
         self._new: list[_Paragraph] = []  # not yet fed to the matcher
         self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
         self._next = 0  # id of the first waiting paragraph
@@ -364,19 +370,15 @@ class _Decider:
         first = self._next + len(self._waiting)
         self._waiting.extend(self._new)
         self._new = []
-        if self._lookahead:
-            matches = self._matcher.feed(keys, end=end)
-            decided = int(self._matcher.decided)
-            self._matcher.take_near_misses()  # only -v wants them, and -v is not streamed
-        else:
-            matches = self._matcher.feed(keys)
-            decided = first + len(keys)
+        matches = self._matcher.feed(keys, end=end)
+        decided = self._matcher.decided - self._base
+        self._matcher.take_near_misses()  # only -v wants them, and -v is not streamed
         if self._options.threshold < 100:
             summary.exact_only += [
                 first + i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS
             ]
         summary.paragraphs += len(keys)
-        removed = {m.index: m for m in matches}
+        removed = {m.index - self._base: m for m in matches}
         out: list[bytes] = []
         while self._next < decided:
             self._apply(self._waiting.popleft(), removed.get(self._next), summary, out)

@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup import Options, clean, clean_bytes, streaming
+from dedup.corpus import Cleaner, Document
+from dedup.decoding import decode
 from dedup.streaming import Streamer, Summary, clean_chunks, streamable
 
 LINES = [
@@ -194,3 +196,25 @@ def test_auto_counts_the_one_block_it_holds_as_pending_until_it_is_decided():
     pieces = list(streamer.finish())
     assert b"".join(pieces) == b"A line long enough to be a paragraph.\n"
     assert streamer.pending == 0
+
+
+@given(
+    st.lists(documents(), min_size=1, max_size=3),
+    OPTIONS,
+    st.lists(st.integers(0, 40), max_size=30),
+)
+def test_streamed_across_documents_equal_the_cleaner(docs, options, sizes):
+    # --across: one matcher remembers every earlier document; streamed, each document gives
+    # the bytes the whole-document Cleaner gives it, and the same counts.
+    cleaner = Cleaner(options, across=True)
+    expected = []
+    for data in docs:
+        decoded = decode(data)
+        expected.append(cleaner.clean(Document("d"), decoded.text, bom=decoded.bom))
+    shared = Cleaner(options, across=True).matcher
+    for data, result in zip(docs, expected, strict=True):
+        streamer = Streamer(options, matcher=shared)
+        out = b"".join([streamer.feed(c) for c in chunked(data, sizes)]) + streamer.close()
+        assert out == result.data
+        assert streamer.summary.removed == len(result.removed)
+        assert streamer.summary.paragraphs == len(result.paragraphs)
