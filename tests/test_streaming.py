@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import Options, clean, clean_bytes, streaming
+from dedup import Options, clean, clean_bytes, exact
 from dedup.corpus import Cleaner, Document
 from dedup.decoding import decode
 from dedup.streaming import Streamer, Summary, clean_chunks, streamable
@@ -166,7 +166,7 @@ def test_exact_lines_forgetting_copies_changes_nothing(data, min_chars, sizes):
     # it is cleared all the time, and the result stays the matcher's.
     options = Options(threshold=100, min_chars=min_chars, split="line", keep_recurring=False)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(streaming, "RAW_CACHE_BYTES", 200)
+        patch.setattr(exact, "RAW_CACHE_BYTES", 200)
         streamed = b"".join(clean_chunks(chunked(data, sizes), options))
     assert streamed == clean_bytes(data, options)
 
