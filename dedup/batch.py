@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
+from dedup import exact
 from dedup.compression import format_for, open_stream, writer
 from dedup.corpus import Cleaner, Document, Tally
 from dedup.decoding import decode, looks_binary
@@ -209,6 +210,7 @@ class _Road:
         self.job = job
         self.listener = listener
         self.bytes_done = 0
+        self._exact_lines: exact.ExactLines | None = None  # --across, exact, line by line
         self._outputs: dict[str, str] = {}  # --output-dir: input name -> its copy
         destination = job.destination
         if isinstance(destination, OutputDir):
@@ -336,7 +338,14 @@ class _Road:
         reaches only while it finishes (for compressed input, whose file offsets count
         other bytes, in bytes read).
         """
-        streamer = Streamer(self.job.options, matcher=self.cleaner.matcher)
+        options = self.job.options
+        lines = None
+        if self.job.across and exact.applies(options):
+            # The exact line path stands for the corpus matcher: every document goes there.
+            if self._exact_lines is None:
+                self._exact_lines = exact.ExactLines(options)
+            lines = self._exact_lines
+        streamer = Streamer(options, matcher=self.cleaner.matcher, lines=lines)
         tally = self.cleaner.tally
 
         def decided() -> int | None:

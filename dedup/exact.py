@@ -232,6 +232,8 @@ class ExactLines:
             self._lead = []
             out += (line, sep)
         blanks, self._blanks = self._blanks, []
+        # Ready for the next document (--across): what was seen stays, the context goes.
+        self._lead, self._in_block = [], False
         return out + blanks
 
 

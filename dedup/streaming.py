@@ -124,9 +124,17 @@ class Streamer:
     1
     """
 
-    def __init__(self, options: Options, *, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self,
+        options: Options,
+        *,
+        matcher: Matcher | None = None,
+        lines: exact.ExactLines | None = None,
+    ) -> None:
         """``matcher``: one that remembers earlier documents (``--across``), as
-        :func:`dedup.pipeline.clean_document` takes; by default, a fresh one."""
+        :func:`dedup.pipeline.clean_document` takes; by default, a fresh one. ``lines``: with
+        ``--across`` at ``--split line`` and ``--threshold 100``, the exact line path that
+        stands for that matcher, shared by the documents in its place."""
         if not streamable(options):
             raise ValueError("keep_recurring needs the whole document; see streamable()")
         self.options = options
@@ -148,7 +156,11 @@ class Streamer:
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
         self._gap = False  # ... and a blank line after it
-        self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else None
+        self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
+        # Counted per document, though a shared exact line path counts a whole corpus.
+        self._counted = (
+            (0, 0) if self._fast is None else (self._fast.paragraphs, self._fast.removed)
+        )
         self._decider = _Decider(options, matcher)
 
     def feed(self, data: bytes) -> bytes:
@@ -196,8 +208,8 @@ class Streamer:
                 yield self._joined()
         if self._fast is not None:
             self._out += self._fast.close()
-            self.summary.paragraphs = self._fast.paragraphs
-            self.summary.removed = self.summary.exact = self._fast.removed
+            self.summary.paragraphs = self._fast.paragraphs - self._counted[0]
+            self.summary.removed = self.summary.exact = self._fast.removed - self._counted[1]
             yield self._joined()
             return
         if self._lines is not None:
