@@ -119,3 +119,12 @@ def test_family_is_cleaned_in_bounded_time_and_right(family):
         assert exact == data
     else:
         assert len(exact) < len(data)  # the family's exact repeats went
+    # The command streams its input (dedup.streaming): the same bytes, in bounded time too.
+    done = subprocess.run(
+        [sys.executable, "-m", "dedup", "clean", "-"],
+        input=data,
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=True,
+    )
+    assert done.stdout == exact
