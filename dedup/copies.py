@@ -195,22 +195,32 @@ def _is_word(char: str) -> bool:
 
 
 def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
-    """Words, numbers and symbols of text that holds names: they are read chunk by chunk."""
+    """Words, numbers and symbols of text that holds names: the names are read one by one,
+    the runs of plain chunks between them in one pass each."""
     words: list[str] = []
     numbers: list[str] = []
     symbols: list[str] = []
-    for chunk in text.split(" "):
-        identifier = bool(_IDENTIFIER.search(chunk) and _LETTER.search(chunk))
-        mark = "\0" if identifier else ""
+    plain: list[str] = []
+    chunks: list[str | None] = [*text.split(" "), None]  # None flushes the last run
+    for chunk in chunks:
+        if chunk is not None and not (_IDENTIFIER.search(chunk) and _LETTER.search(chunk)):
+            plain.append(chunk)
+            continue
+        if plain:
+            run = " ".join(plain)
+            numbers += _NUMBER.findall(run)
+            words += _WORD.findall(run)
+            symbols += _symbols(run)
+            plain = []
+        if chunk is None:
+            break
         for number, ideograph, word in _TOKEN.findall(chunk):
             if number:
                 numbers.append(number)
             else:
-                words.append(mark + (ideograph or word))
-        if identifier:  # every mark inside a name counts: vmlinuz and vmlinuz- differ
-            symbols += _INNER_MARK.findall(chunk.strip(_EDGE_PUNCTUATION))
-        else:
-            symbols += _symbols(chunk)
+                words.append("\0" + (ideograph or word))
+        # Every mark inside a name counts: vmlinuz and vmlinuz- differ.
+        symbols += _INNER_MARK.findall(chunk.strip(_EDGE_PUNCTUATION))
     return words, numbers, symbols
 
 

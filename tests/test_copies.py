@@ -1,6 +1,8 @@
 """The copy-vs-statement rule on the pairs issue 11 names, and on its edges."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.copies import Level, compare, features
 from dedup.normalize import key
@@ -165,3 +167,38 @@ def test_the_fingerprint_is_equal_for_copies_and_differs_for_statements():
         )
     )
     assert features(a).fingerprint == features(b).fingerprint != features(c).fingerprint
+
+
+def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
+    """The reading of features() chunk by chunk, with nothing skipped: its fast paths'
+    reference."""
+    import re
+
+    from dedup import copies
+
+    text = copies._fold_accents(copies._APOSTROPHE.sub("", key_text))
+    words, numbers, symbols = [], [], []
+    for chunk in text.split(" "):
+        identifier = bool(copies._IDENTIFIER.search(chunk) and copies._LETTER.search(chunk))
+        for number, ideograph, word in copies._TOKEN.findall(chunk):
+            if number:
+                numbers.append(number)
+            else:
+                words.append(("\0" if identifier else "") + (ideograph or word))
+        if identifier:
+            symbols += re.findall(r"[^\w\s]", chunk.strip(copies._EDGE_PUNCTUATION))
+        else:
+            symbols += [
+                "-" if s[0] == "-" else s
+                for s in re.findall(r"[<>&|#%+=*/\\~^$@{}\[\]]|(?<![\w-])-+(?=\w)", chunk)
+            ]
+    return words, numbers, symbols
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab é1 2_-./:=<>&|#%'{}()[],x文", max_size=40))
+def test_features_reads_as_the_plain_chunk_by_chunk_reading(text):
+    found = features(" ".join(text.split()))
+    assert (list(found.words), list(found.numbers), list(found.symbols)) == _plain_features(
+        " ".join(text.split())
+    )
