@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from dedup.copies import Features, Level, Verdict, compare, features
+from dedup.copies import Features, Level, Verdict, compare, features, fingerprint
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
     import numpy as np
@@ -137,14 +137,16 @@ def digest(key: str) -> str | bytes:
 class Prepared:
     """A batch of keys with the per-paragraph work done: what a worker process can compute.
 
-    :func:`prepare` fills in the features of every key that may be fuzzy-matched and their
-    MinHash signatures; :meth:`Matcher.feed_prepared` then only decides. A Prepared with
+    :func:`prepare` fills in the fingerprint of every key that may be fuzzy-matched and its
+    MinHash signature; :meth:`Matcher.feed_prepared` then only decides. A Prepared with
     nothing filled in (``Prepared(keys)``) is computed as needed. Either way, the decisions
     are the same: this only moves where the work happens.
     """
 
     keys: list[str]
+    fingerprints: dict[str, int] = field(default_factory=dict)
     features: dict[str, Features] = field(default_factory=dict)
+    """Filled as keys are compared (features are needed only then)."""
     signatures: dict[str, int] = field(default_factory=dict)
     """Row of each key in :attr:`signature_rows`."""
     signature_rows: NDArray[np.uint32] | None = None
@@ -160,7 +162,7 @@ def prepare(
     """Do the per-paragraph work for a batch of keys, in any process (a pure function).
 
     >>> p = prepare(["a paragraph long enough", "short"], with_signatures=False)
-    >>> sorted(p.features)
+    >>> sorted(p.fingerprints)
     ['a paragraph long enough']
     """
     keys = list(keys)
@@ -169,13 +171,13 @@ def prepare(
     eligible = list(
         dict.fromkeys(k for k in keys if is_substantive(k, min_chars) and len(k) <= MAX_FUZZY_CHARS)
     )
-    found = {k: features(k) for k in eligible}
+    found = {k: fingerprint(k) for k in eligible}
     if not with_signatures or not eligible:
         return Prepared(keys, found)
     from dedup.index import signatures  # lazy: numpy
 
     rows = {k: i for i, k in enumerate(eligible)}
-    return Prepared(keys, found, rows, signatures(eligible))
+    return Prepared(keys, found, {}, rows, signatures(eligible))
 
 
 @dataclass
@@ -292,32 +294,31 @@ class Matcher:
             return None
         distinct = self._distinct
         position = len(distinct.ids)
-        own = self._features(text)
         exhaustive = position < SMALL_INPUT
-        found = self._exhaustive(text, own) if exhaustive else candidates.get(ident, [])
-        match = self._first_copy(ident, text, own, found)
+        group = self._fingerprint(text) if exhaustive else 0
+        found = self._exhaustive(text, group) if exhaustive else candidates.get(ident, [])
+        match = self._first_copy(ident, text, found)
         if match is None and exhaustive and self.explain:
-            self._explain(ident, text, own)
+            self._explain(ident, text)
         distinct.ids.append(ident)
         distinct.kept.append(match is None)
+        # Features are computed when a key is first compared, and kept for the exhaustive
+        # part, where a kept key may be compared often; past it, verification is rare, and
+        # recomputing is cheaper than holding a million word tuples.
+        distinct.features.append(self._prepared.features.get(text) if exhaustive else None)
         if match is None:
             distinct.keys.append(text)
-            # Features are kept for the exhaustive part, where every key is compared with
-            # its group; past it a kept key is verified rarely, and recomputing is cheaper
-            # than holding a million word tuples.
-            distinct.features.append(own if exhaustive else None)
-            if position < SMALL_INPUT:
-                distinct.groups.setdefault(own.fingerprint, []).append(position)
+            if exhaustive:
+                distinct.groups.setdefault(group, []).append(position)
         else:
             # A removed key is never a candidate again; its text is needed only to build the
             # index from the exhaustive part, which is small.
             distinct.keys.append(text if position < SMALL_INPUT else None)
-            distinct.features.append(None)
         return match
 
-    def _exhaustive(self, text: str, own: Features) -> list[tuple[int, float]]:
+    def _exhaustive(self, text: str, fingerprint: int) -> list[tuple[int, float]]:
         """Every kept key of the same fingerprint whose ratio reaches the threshold."""
-        group = self._distinct.groups.get(own.fingerprint)
+        group = self._distinct.groups.get(fingerprint)
         if not group:
             return []
         keys = [self._distinct.keys[p] for p in group]
@@ -326,9 +327,7 @@ class Matcher:
         )
         return sorted((group[i], float(s)) for _, s, i in hits)
 
-    def _first_copy(
-        self, ident: int, text: str, own: Features, found: list[tuple[int, float]]
-    ) -> Match | None:
+    def _first_copy(self, ident: int, text: str, found: list[tuple[int, float]]) -> Match | None:
         """The earliest kept candidate that ``text`` is a copy of, given its context."""
         distinct = self._distinct
         miss: tuple[int, Verdict] | None = None
@@ -337,6 +336,7 @@ class Matcher:
                 continue
             other = distinct.keys[position]
             assert other is not None  # kept ones keep their text
+            own = self._features(text)
             verdict = compare(
                 other, text, self._kept_features(position), own, threshold=self.threshold
             )
@@ -355,7 +355,7 @@ class Matcher:
             self._near_misses.append(Match(ident, original, verdict.score, reason))
         return None
 
-    def _explain(self, ident: int, text: str, own: Features) -> None:
+    def _explain(self, ident: int, text: str) -> None:
         """Record why ``text`` was kept though a kept key of another fingerprint is alike."""
         if self._near_misses and self._near_misses[-1].index == ident:
             return  # its own fingerprint's look-alike already says why
@@ -369,6 +369,7 @@ class Matcher:
         position = kept[best[2]]
         other = distinct.keys[position]
         assert other is not None
+        own = self._features(text)
         verdict = compare(other, text, self._kept_features(position), own, threshold=self.threshold)
         original = distinct.ids[position]
         self._near_misses.append(Match(ident, original, float(best[1]), verdict.reason))
@@ -379,7 +380,10 @@ class Matcher:
             return known
         text = self._distinct.keys[position]
         assert text is not None  # kept keys keep their text
-        return features(text)
+        found = features(text)
+        if position < SMALL_INPUT:
+            self._distinct.features[position] = found
+        return found
 
     def _in_passage(self, original: int) -> bool:
         """Whether the paragraph being decided follows what ``original`` followed."""
@@ -424,10 +428,17 @@ class Matcher:
             return signatures(texts)
         return prepared.signature_rows[[prepared.signatures[t] for t in texts]]
 
+    def _fingerprint(self, text: str) -> int:
+        found = self._prepared.fingerprints.get(text)
+        if found is None:
+            found = fingerprint(text)
+            self._prepared.fingerprints[text] = found
+        return found
+
     def _fingerprints(self, texts: list[str]) -> NDArray[np.uint32]:
         import numpy as np  # lazy: large inputs only
 
-        found = (self._features(t).fingerprint for t in texts)
+        found = (self._fingerprint(t) for t in texts)
         return np.fromiter(found, dtype=np.uint32, count=len(texts))
 
     def _candidates(
@@ -473,7 +484,7 @@ class Matcher:
             if early:
                 self._index.add_batch(
                     signatures(early),
-                    np.fromiter((features(t).fingerprint for t in early), dtype=np.uint32),
+                    np.fromiter((fingerprint(t) for t in early), dtype=np.uint32),
                     agreement=agreement,
                 )
         index = self._index

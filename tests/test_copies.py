@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.copies import Level, compare, features
+from dedup.copies import Level, compare, features, fingerprint
 from dedup.normalize import key
 
 
@@ -202,3 +202,17 @@ def test_features_reads_as_the_plain_chunk_by_chunk_reading(text):
     assert (list(found.words), list(found.numbers), list(found.symbols)) == _plain_features(
         " ".join(text.split())
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="ab é1 2_-./:=<>&|#%'{}x", max_size=30),
+    st.sampled_from([" not", " 7", " <", ".", "", " the", "x", " -v"]),
+    st.integers(0, 30),
+)
+def test_a_copy_always_has_the_fingerprint_of_its_original(base, edit, at):
+    a = " ".join(("words enough for a key " + base).split())
+    b = " ".join((a[:at] + edit + a[at:]).split())
+    verdict = compare(a, b, features(a), features(b), threshold=0)
+    if verdict.level is not Level.DIFFERENT and "truncat" not in verdict.reason:
+        assert fingerprint(a) == fingerprint(b)

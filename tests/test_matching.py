@@ -63,3 +63,17 @@ def test_very_long_keys_are_compared_exactly_only():
     long = "x" * (MAX_FUZZY_CHARS + 1)
     assert score(long, long + "y", threshold=50) == 0.0
     assert find_repeats([long, long]) == [Match(1, 0, 100.0)]
+
+
+def test_a_removed_near_repeat_does_not_shift_what_is_remembered_of_later_keys():
+    # Each distinct key's text and features are remembered by position; a removed one must
+    # take exactly one place, or later comparisons judge one key by another's features.
+    keys = [
+        "the council approved the harbour budget on monday",
+        "the council approved the harbour budget on monday!",  # removed: a copy of 0
+        "we met in the northern part of the city today",
+        "we met in the southern part of the city today",  # compared with 2, kept
+        "the meeting is on monday in the main office downstairs",
+        "the meeting is on monday in the main office downstairs.",  # removed: a copy of 4
+    ]
+    assert [(m.index, m.original) for m in find_repeats(keys)] == [(1, 0), (5, 4)]
