@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     # Corpus mode is imported only when asked for: start-up time matters to scripts that
     # call dedup once per file.
     from dedup.corpus import CorpusSettings, Observer
+    from dedup.executors import Engine
 
 EXIT_OK = 0
 EXIT_REPEATS_FOUND = 1  # only with --check
@@ -77,6 +78,8 @@ class Settings:
     stats: bool
     corpus: CorpusSettings | None = None
     """Set when any corpus option is given (or ``-o`` names a compressed file)."""
+    engine: Engine | None = None
+    """Set when the corpus runs as stages over shards (see :mod:`dedup.stages`)."""
 
 
 class Terminated(SystemExit):
@@ -169,7 +172,27 @@ def cli() -> None:
     metavar="FILE",
     help="Write every removal as a JSON line to FILE (- for stderr).",
 )
-def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool | None, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Clean a corpus on N local processes (0: one per core); the output is the same.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run a corpus's stages here (--jobs) or on Ray (pip install 'paradedup[ray]').",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDR",
+    help="With --engine ray, the cluster to join.  [default: $RAY_ADDRESS, else a local Ray]",
+)
+def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, check: bool, diff: bool, threshold: int, min_chars: int, split_mode: str, keep_recurring: bool | None, binary_ok: bool, force: bool, stats: bool, verbose: bool, quiet: bool, jsonl: bool, field: str | None, id_field: str, across: bool, skip_bad_records: bool, output_dir: str | None, report: str | None, jobs: int, engine: str, ray_address: str | None) -> None:  # fmt: skip  # noqa: E501 (click options read best one per line)
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
@@ -187,9 +210,11 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
       dedup clean --jsonl --across --report removed.jsonl docs.jsonl.zst -o clean.jsonl.zst
     """
     corpus: CorpusSettings | None = None
+    sharded = jobs != 1 or engine == "ray" or _shards_named(files)
     if (
         jsonl or field is not None or across or skip_bad_records or output_dir is not None
         or report is not None or (output is not None and format_for(output) is not None)
+        or sharded
     ):  # fmt: skip
         from dedup.corpus import CorpusSettings
 
@@ -200,12 +225,34 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
     settings = Settings(
         Options(threshold, min_chars, split_mode, _keep_recurring(keep_recurring, across)),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
         output, in_place, check, diff, binary_ok, force, verbose, quiet, stats, corpus,
+        _engine(engine, jobs, ray_address) if sharded else None,
     )  # fmt: skip
     _check_usage(files, settings)
-    if field is not None and not jsonl:
-        raise click.UsageError("--field needs --jsonl")
+    if field is not None and not jsonl and not any(f.lower().endswith(".parquet") for f in files):
+        raise click.UsageError("--field needs --jsonl (or Parquet input)")
     run = _run if settings.corpus is None else _run_corpus
     click.get_current_context().exit(run(files or (STDIN,), settings))
+
+
+def _shards_named(files: Sequence[str]) -> bool:
+    """Whether an input is a Parquet file, a directory or a pattern: read as shards."""
+    import glob  # only to recognise a pattern; cheap
+
+    return any(
+        name != STDIN
+        and (
+            name.lower().endswith(".parquet")
+            or os.path.isdir(name)
+            or (not os.path.lexists(name) and glob.has_magic(name))
+        )
+        for name in files
+    )
+
+
+def _engine(name: str, jobs: int, address: str | None) -> Engine:
+    from dedup.executors import Engine
+
+    return Engine(name, jobs, address)  # type: ignore[arg-type]  # click.Choice guarantees it
 
 
 def _keep_recurring(asked: bool | None, across: bool) -> bool:
@@ -247,12 +294,21 @@ def _run_corpus(files: Sequence[str], settings: Settings) -> int:
     from dedup.corpus import clean_corpus
 
     with _sink(settings) as sink, _progress(files, settings, corpus) as observer:
-        tally = clean_corpus(
-            files, settings.options, corpus,
-            sink=sink, output=settings.output, warn=_warner(settings), observer=observer,
-            check_input=None if sink is None else lambda n, s: _refuse_same_file(n, s, sink),
-            top=settings.stats,
-        )  # fmt: skip
+        check = None if sink is None else lambda n, s: _refuse_same_file(n, s, sink)
+        if settings.engine is not None:
+            from dedup.stages import clean_sharded
+
+            tally = clean_sharded(
+                files, settings.options, corpus, settings.engine,
+                sink=sink, output=settings.output, warn=_warner(settings), observer=observer,
+                check_input=check, top=settings.stats,
+            )  # fmt: skip
+        else:
+            tally = clean_corpus(
+                files, settings.options, corpus,
+                sink=sink, output=settings.output, warn=_warner(settings), observer=observer,
+                check_input=check, top=settings.stats,
+            )  # fmt: skip
     if settings.stats:
         from dedup.console import show_corpus_stats
 

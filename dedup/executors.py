@@ -1,0 +1,213 @@
+"""Where the stages of a sharded corpus run: this process, N local processes, or a Ray cluster.
+
+Every executor has one operation, :meth:`Executor.map`: call a stage function on each item and
+yield the results *in the order of the items*, whatever order they finished in. The stage
+functions (:mod:`dedup.stages`) are pure over their shard, so the same items give the same
+results on any executor, and the driver that consumes them in order decides the same things:
+the output never depends on the number of workers or machines.
+
+A :class:`~dedup.errors.DedupError` raised in a worker (a bad record, an unreadable shard)
+comes back as a value and is raised again in the driver as the same class with the same
+message, so the CLI reports it in one line with its exit code, whichever executor ran it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, TypeVar
+
+from dedup.errors import DedupError
+
+Item = TypeVar("Item")
+Out = TypeVar("Out")
+
+EngineName = Literal["local", "ray"]
+ENGINES: tuple[EngineName, ...] = ("local", "ray")
+
+RAY_INSTALL = "pip install 'paradedup[ray]'"
+"""What to run when ``--engine ray`` or Parquet meets an installation without the extra."""
+
+RAY_MAX_RETRIES = 3
+"""How often Ray re-runs a stage whose worker process died (Ray's own default, made explicit).
+
+A stage is pure over its shard and writes its output shard atomically, so running it again
+gives the same result and never a mixed file.
+"""
+
+LOCAL_RAY_OBJECT_STORE = 300 * 2**20
+"""The object store of a Ray started by dedup itself: bounded, so a laptop run does not reserve
+30% of the memory as Ray's default would. A shard's results pass through it once."""
+
+
+class MissingExtra(DedupError):
+    """An optional dependency (Ray, pyarrow) is not installed; the message says how to add it.
+
+    Exit code 2, as a usage error: the command asked for something this installation lacks.
+    """
+
+
+@dataclass(frozen=True)
+class Engine:
+    """How to run the stages: ``local`` with ``jobs`` processes (0: one per core), or ``ray``.
+
+    ``address`` is the Ray cluster to join (``None``: ``RAY_ADDRESS``, or a local Ray started
+    for this run). ``jobs`` bounds a local Ray's CPUs; a cluster uses what it has.
+    """
+
+    name: EngineName = "local"
+    jobs: int = 1
+    address: str | None = None
+
+    @property
+    def parallel(self) -> bool:
+        """Whether the stages run anywhere but in this process."""
+        return self.name == "ray" or self.jobs != 1
+
+
+class Executor(Protocol):
+    """Runs a stage function over items, yielding results in item order."""
+
+    def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
+        """Yield ``stage(item)`` for each item, in order."""
+
+
+@dataclass(frozen=True)
+class _Raised:
+    """A :class:`DedupError` from a worker, carried back as a value (tracebacks stay there)."""
+
+    kind: type[DedupError]
+    message: str
+
+
+def _guarded(stage: Callable[[Item], Out], item: Item) -> Out | _Raised:
+    try:
+        return stage(item)
+    except DedupError as error:
+        return _Raised(type(error), str(error))
+
+
+def _unwrap(result: Out | _Raised) -> Out:
+    if isinstance(result, _Raised):
+        raise result.kind(result.message)
+    return result
+
+
+class InProcess:
+    """Runs every stage here, one item after the other: ``--jobs 1``."""
+
+    def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
+        """Yield ``stage(item)`` for each item, in order."""
+        for item in items:
+            yield stage(item)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class LocalProcesses:
+    """Runs stages on ``jobs`` local processes started with ``forkserver`` (``spawn`` elsewhere).
+
+    Not ``fork``: the driver may hold threads (the matcher's look-ahead, rich's progress
+    refresh), and forking a threaded process can deadlock. The pool lives until :meth:`close`.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self.jobs = jobs or os.cpu_count() or 1
+        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+
+    def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
+        """Yield ``stage(item)`` for each item, in order, computed on the pool."""
+        futures = [self._pool.submit(_guarded, stage, item) for item in items]
+        try:
+            for future in futures:
+                yield _unwrap(future.result())
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+class RayTasks:
+    """Runs each stage call as a Ray task; Ray retries a task whose worker died.
+
+    Joins the cluster at ``address`` (or ``RAY_ADDRESS``), or starts a local Ray with at most
+    ``jobs`` CPUs (0: all) when there is none, and stops only a Ray it started itself. An
+    already initialised Ray (a test's simulated cluster, a notebook) is used as it is.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        ray = _import_ray()
+        self._ray = ray
+        self._started = False
+        if not ray.is_initialized():
+            address = engine.address or os.environ.get("RAY_ADDRESS") or None
+            local: dict[str, Any] = {}
+            if address is None:
+                local = {
+                    "num_cpus": engine.jobs or None,
+                    "object_store_memory": LOCAL_RAY_OBJECT_STORE,
+                }
+            ray.init(
+                address=address,
+                include_dashboard=False,
+                log_to_driver=False,  # worker output must never reach our stdout
+                logging_level="ERROR",
+                configure_logging=True,
+                **local,
+            )
+            self._started = True
+
+    def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
+        """Yield ``stage(item)`` for each item, in order, each computed as a Ray task."""
+        task = self._ray.remote(_guarded).options(max_retries=RAY_MAX_RETRIES, num_cpus=1)
+        pending = [task.remote(stage, item) for item in items]
+        try:
+            for reference in pending:
+                yield _unwrap(self._ray.get(reference))
+        finally:
+            for reference in pending:
+                self._cancel(reference)
+
+    def _cancel(self, reference: object) -> None:
+        try:
+            self._ray.cancel(reference)
+        except Exception:  # best effort: a finished task cannot be cancelled
+            return
+
+    def close(self) -> None:
+        """Stop the local Ray this executor started, if any."""
+        if self._started:
+            self._ray.shutdown()
+
+
+class ClosableExecutor(Executor, Protocol):
+    """An executor that holds processes or a cluster connection until closed."""
+
+    def close(self) -> None:
+        """Release the workers."""
+
+
+def executor_for(engine: Engine) -> ClosableExecutor:
+    """The executor that ``engine`` asks for (``--jobs``, ``--engine``, ``--ray-address``)."""
+    if engine.name == "ray":
+        return RayTasks(engine)
+    if engine.jobs == 1:
+        return InProcess()
+    return LocalProcesses(engine.jobs)
+
+
+def _import_ray() -> Any:  # noqa: ANN401 (ray ships no type information mypy can use here)
+    try:
+        import ray
+    except ImportError:
+        raise MissingExtra(f"--engine ray needs Ray: {RAY_INSTALL}") from None
+    return ray

@@ -1,0 +1,641 @@
+"""A corpus run as stages over shards, the same bytes as one process by construction.
+
+A shard is one input file (text, JSON Lines or Parquet). The run has three steps:
+
+1. **prepare**, per shard, anywhere: read, decode, split and key every document
+   (:func:`prepare_shard`). This is the per-paragraph work and needs no other shard.
+2. **resolve**, in the driver, in global order (input order, then record, then paragraph):
+   one :class:`~dedup.matching.Matcher` is fed every document's keys exactly as
+   :class:`dedup.corpus.Cleaner` feeds them in one process, through the same
+   ``pipeline._decide``. Keep-first makes this step sequential: a paragraph is removed only
+   for a paragraph *kept* earlier, and whether that one was kept depends on everything before
+   it. What comes out per document is its removals and, for the report, whom each repeats.
+3. **write**, per shard, anywhere: read the shard again, cut the removed lines out byte for
+   byte (the same ``render`` and JSON Lines splice as one process) and produce the output
+   shard (written to a temporary name, then renamed) and the report lines
+   (:func:`write_shard`).
+
+Without ``--across`` every document is cleaned on its own, so there is nothing to resolve:
+step 3 cleans each document itself with :func:`dedup.clean`, exactly as one process does.
+
+Every stage function takes one picklable value and returns one, and depends on nothing but
+it and the shard's bytes: an executor (:mod:`dedup.executors`) may run it in any process, on
+any machine, twice after a crash, and the driver, which consumes results in shard order, sees
+the same thing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import glob
+import io
+import os
+import stat
+import sys
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import BinaryIO, Literal
+
+from dedup import parquet
+from dedup.compression import format_for, reader, writer
+from dedup.corpus import (
+    CheckInput,
+    CorpusSettings,
+    Document,
+    Observer,
+    Tally,
+    output_file,
+    output_path,
+    preview,
+    report_line,
+)
+from dedup.decoding import decode
+from dedup.errors import InputError, OutputError
+from dedup.executors import Engine, Executor, executor_for
+from dedup.files import STDIN, atomic_writer, display_name, reason, refuse_binary, stdin_buffer
+from dedup.matching import Match, Matcher
+from dedup.paragraphs import split
+from dedup.pipeline import Options, Result, _decide, clean
+from dedup.records import BadRecord, Record, parse
+from dedup.writing import render
+
+Kind = Literal["text", "jsonl", "parquet"]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One input file of a sharded run, and where its cleaned copy goes (``None``: the sink)."""
+
+    number: int
+    path: str
+    kind: Kind
+    output: str | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every stage needs to know about the run, beside the shard (picklable, small)."""
+
+    options: Options
+    across: bool
+    field: str
+    id_field: str | None
+    skip_bad_records: bool
+    binary_ok: bool
+    report: bool
+    top: bool
+    keep_output: bool
+    """Return the output bytes to the driver (one stream: stdout or ``-o``)."""
+
+
+@dataclass(frozen=True)
+class Original:
+    """The kept paragraph a removal repeats: its document, where that is, and its index."""
+
+    document: Document
+    shard: int
+    position: int  # the document's place among the shard's documents
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What resolution decided for one document: its removals (local indices) and originals."""
+
+    removed: tuple[Match, ...]
+    originals: tuple[Original, ...]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A shard after step 1: each document with its paragraph keys, in order.
+
+    This is what moves from the workers to the driver. When the matcher's ``prepare`` API
+    lands, ``keys`` becomes its prepared batch (digests and band keys computed here).
+    """
+
+    number: int
+    documents: list[tuple[Document, list[str]]]
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class WriteTask:
+    """Step 3's input: a shard, the run's plan, and (``--across``) its documents' decisions.
+
+    ``wanted`` lists the paragraphs of this shard, as (document position, paragraph index),
+    that other removals repeat; their previews come back for the ``--stats`` top list.
+    """
+
+    shard: Shard
+    plan: Plan
+    decisions: list[Decision] | None = None
+    wanted: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Written:
+    """Step 3's output for one shard: counts, report lines, and the bytes for one stream."""
+
+    number: int
+    tally: Tally
+    report: bytes = b""
+    output: bytes | None = None
+    previews: dict[tuple[int, int], str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- reading a shard ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A piece of a shard in order: a document (``text`` set) or bytes that pass through."""
+
+    raw: bytes
+    document: Document | None = None
+    text: str = ""
+    bom: bytes = b""
+    splice: Callable[[Result], bytes] | None = None
+
+
+def _units(shard: Shard, plan: Plan, warnings: list[str]) -> Iterator[_Unit]:
+    """Yield the shard's documents and pass-through pieces in order, as one process reads them."""
+    shown = display_name(shard.path)
+    if shard.kind == "parquet":
+        table = parquet.read(shard.path, field=plan.field, id_field=plan.id_field)
+        for row, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True), 1):
+            if text is None:
+                yield _Unit(b"")
+            else:
+                raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
+                yield _Unit(raw, Document(shown, row, ident), text)
+        return
+    with _opened(shard.path) as stream:
+        if shard.kind == "text":
+            data = stream.read()
+            if not plan.binary_ok:
+                refuse_binary(data, shard.path)
+            decoded = decode(data)
+            yield _Unit(data, Document(shown), decoded.text, decoded.bom)
+            return
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():  # a blank line is no record; it passes through
+                yield _Unit(raw)
+                continue
+            try:
+                record = parse(raw, field=plan.field, id_field=plan.id_field)
+            except BadRecord as error:
+                if not plan.skip_bad_records:
+                    raise InputError(
+                        f"{shown}:{number}: {error} (--skip-bad-records passes such records "
+                        "through)"
+                    ) from None
+                warnings.append(f"{shown}:{number}: {error}; passed through unchanged")
+                yield _Unit(raw)
+                continue
+            yield _Unit(
+                raw,
+                Document(shown, number, record.ident),
+                record.text,
+                splice=functools.partial(_splice, record),
+            )
+
+
+def _splice(record: Record, result: Result) -> bytes:
+    return record.with_spans_removed(result.spans())
+
+
+@contextlib.contextmanager
+def _opened(path: str) -> Iterator[BinaryIO]:
+    shown = display_name(path)
+    if path == STDIN:
+        yield reader(stdin_buffer(), shown)
+        return
+    try:
+        handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise InputError(f"{shown}: {reason(error)}") from error
+    with handle:
+        if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):
+            raise InputError(f"{shown}: Is a directory")
+        yield reader(handle, shown)
+
+
+# --- step 1: prepare ------------------------------------------------------------------------
+
+
+def prepare_shard(task: WriteTask) -> Prepared:
+    """Read a shard and key every document's paragraphs (step 1; runs in any process)."""
+    shard, options = task.shard, task.plan.options
+    warnings: list[str] = []
+    documents: list[tuple[Document, list[str]]] = []
+    from dedup.normalize import key
+
+    for unit in _units(shard, task.plan, warnings):
+        if unit.document is not None:
+            paragraphs = split(unit.text, options.split)
+            documents.append((unit.document, [key(unit.text[p.start : p.end]) for p in paragraphs]))
+    return Prepared(shard.number, documents, warnings)
+
+
+# --- step 2: resolve ------------------------------------------------------------------------
+
+
+class Resolver:
+    """Feeds prepared shards, in global order, to one matcher: the keep-first decisions.
+
+    The same calls as :meth:`dedup.corpus.Cleaner.clean` with ``across``: ``_decide`` on each
+    document's keys in turn, and a ledger of the documents that kept something, to name the
+    document an earlier original lies in.
+    """
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.matcher: Matcher = options.matcher()
+        self._first_ids = array("q")
+        self._owners: list[tuple[Document, int, int]] = []
+
+    def resolve(self, prepared: Prepared) -> list[Decision]:
+        """Decide every document of the next shard; shards must come in input order."""
+        decisions: list[Decision] = []
+        for position, (document, keys) in enumerate(prepared.documents):
+            first_id = self.matcher.next_id
+            removed = _decide(keys, self.matcher, self.options).removed
+            if len(removed) < len(keys):
+                self._first_ids.append(first_id)
+                self._owners.append((document, prepared.number, position))
+            here = (document, prepared.number, position)
+            originals = tuple(
+                Original(*here, m.original)
+                if m.original >= 0
+                else self._locate(first_id + m.original)
+                for m in removed
+            )
+            decisions.append(Decision(tuple(removed), originals))
+        return decisions
+
+    def _locate(self, ident: int) -> Original:
+        slot = bisect_right(self._first_ids, ident) - 1
+        document, shard, position = self._owners[slot]
+        return Original(document, shard, position, ident - self._first_ids[slot])
+
+
+# --- step 3: write --------------------------------------------------------------------------
+
+
+def write_shard(task: WriteTask) -> Written:
+    """Cut the removed lines out of a shard and write it (step 3; runs in any process)."""
+    shard, plan = task.shard, task.plan
+    written = Written(shard.number, Tally())
+    report = io.BytesIO()
+    texts: list[str | None] = []
+    position = 0
+    with _destination(shard, plan) as sink:
+        for unit in _units(shard, plan, written.warnings):
+            out = unit.raw
+            if unit.document is not None:
+                decision = None if task.decisions is None else task.decisions[position]
+                result = _result(unit, plan.options, decision)
+                if unit.splice is None:
+                    out = result.data
+                elif result.removed:  # a record with nothing removed is its line, as read
+                    out = unit.splice(result)
+                _account(written, unit.document, result, position, task, report)
+                position += 1
+                texts.append(result.text)
+            else:
+                texts.append(None)
+            written.tally.bytes_in += len(unit.raw)
+            written.tally.bytes_out += len(out)
+            if sink is not None:
+                sink.write(out)
+        if isinstance(sink, io.BytesIO):
+            written.output = sink.getvalue()
+    if shard.kind == "parquet":
+        _write_parquet(shard, plan, texts, changed=bool(written.tally.removed))
+    written.tally.skipped_records = len(written.warnings)
+    written.report = report.getvalue()
+    return written
+
+
+def _result(unit: _Unit, options: Options, decision: Decision | None) -> Result:
+    if decision is None:  # on its own: exactly what one process does for a document
+        return dataclasses.replace(clean(unit.text, options), bom=unit.bom)
+    paragraphs = split(unit.text, options.split)
+    gone = {match.index for match in decision.removed}
+    text = render(unit.text, paragraphs, gone)
+    return Result(text, decision.removed, tuple(paragraphs), unit.text, unit.bom)
+
+
+def _account(
+    written: Written,
+    document: Document,
+    result: Result,
+    position: int,
+    task: WriteTask,
+    report: io.BytesIO,
+) -> None:
+    """Count a document, note the previews asked for, and write its report lines."""
+    tally, plan = written.tally, task.plan
+    tally.documents += 1
+    tally.paragraphs += len(result.paragraphs)
+    tally.removed += len(result.removed)
+    tally.exact += sum(1 for match in result.removed if match.score >= 100)
+    for index in task.wanted.get(position, ()):
+        written.previews[(position, index)] = preview(result.paragraph_text(index))
+    decision = None if task.decisions is None else task.decisions[position]
+    for number, match in enumerate(result.removed):
+        if decision is None:  # on its own: the original is in this document
+            original = Original(document, task.shard.number, position, match.original)
+            if plan.top:
+                tally.repeats[preview(result.paragraph_text(match.original))] += 1
+        else:
+            original = decision.originals[number]
+        if plan.report:
+            report.write(report_line(_entry(document, result, match, original)))
+
+
+def _entry(
+    document: Document, result: Result, match: Match, original: Original
+) -> dict[str, object]:
+    """One report line, the same fields as one process writes (see ``Cleaner._entry``)."""
+    return {
+        **document.describe(),
+        "paragraph": match.index,
+        "line": result.paragraphs[match.index].line,
+        "repeats": {**original.document.describe(), "paragraph": original.paragraph},
+        "score": match.score,
+        "text": result.paragraph_text(match.index),
+    }
+
+
+@contextlib.contextmanager
+def _destination(shard: Shard, plan: Plan) -> Iterator[BinaryIO | None]:
+    """Where a JSON Lines or text shard's bytes go while it is read: its own file, or memory.
+
+    A file under ``--output-dir`` is written to a temporary name and renamed only once the
+    whole shard is through: an interrupted or failed stage leaves no half-written shard.
+    """
+    if shard.kind == "parquet":
+        yield None  # written whole, after reading (see _write_parquet)
+    elif shard.output is not None:
+        with output_file(shard.output, shard.path) as handle:
+            yield handle
+    elif plan.keep_output:
+        yield io.BytesIO()
+    else:
+        yield None
+
+
+def _write_parquet(shard: Shard, plan: Plan, texts: list[str | None], *, changed: bool) -> None:
+    if shard.output is None:
+        return
+    if os.path.exists(shard.output) and os.path.samefile(shard.output, shard.path):
+        raise InputError(f"{display_name(shard.path)}: input file is output file")
+    try:
+        os.makedirs(os.path.dirname(shard.output) or ".", exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{display_name(shard.output)}: {reason(error)}") from error
+    if changed:
+        parquet.write(shard.path, shard.output, field=plan.field, texts=texts)
+    else:
+        parquet.copy(shard.path, shard.output)
+
+
+# --- the driver -----------------------------------------------------------------------------
+
+
+def list_shards(files: Sequence[str], settings: CorpusSettings) -> list[Shard]:
+    """The shards of a run, in order: files as given, a directory's files, a glob's matches.
+
+    A directory is read recursively in sorted order, hidden files skipped (a ``.NAME.tmp``
+    left by a killed run included); under ``--output-dir`` its files keep their names relative
+    to it, as datatrove's output folders do. A pattern that is not an existing name is
+    expanded with :mod:`glob` (sorted), for corpora with more shards than a command line holds.
+    """
+    named: list[tuple[str, str]] = []
+    for name in files:
+        if name != STDIN and os.path.isdir(name):
+            found = _walk(name)
+            named += [(path, os.path.relpath(path, name)) for path in found]
+        elif name != STDIN and not os.path.lexists(name) and glob.has_magic(name):
+            found = sorted(p for p in glob.glob(name, recursive=True) if not os.path.isdir(p))
+            named += [(path, path) for path in found]
+        else:
+            named.append((name, name))
+            continue
+        if not found:
+            raise InputError(f"{display_name(name)}: no input files there")
+    shards: list[Shard] = []
+    targets: dict[str, str] = {}
+    for number, (path, relative) in enumerate(named):
+        target = None
+        if settings.output_dir is not None:
+            target = output_path(settings.output_dir, relative)
+            if target in targets:
+                raise InputError(
+                    f"{display_name(path)}: --output-dir would write {display_name(target)} "
+                    f"twice (also from {display_name(targets[target])})"
+                )
+            targets[target] = path
+        shards.append(Shard(number, path, _kind(path, settings), target))
+    return shards
+
+
+def _walk(directory: str) -> list[str]:
+    found: list[str] = []
+    for root, directories, names in os.walk(directory):
+        directories[:] = sorted(d for d in directories if not d.startswith("."))
+        found += [os.path.join(root, n) for n in names if not n.startswith(".")]
+    return sorted(found)
+
+
+def _kind(path: str, settings: CorpusSettings) -> Kind:
+    if parquet.is_parquet(path):
+        return "parquet"
+    return "jsonl" if settings.jsonl else "text"
+
+
+def needs_stages(files: Sequence[str], engine: Engine) -> bool:
+    """Whether a corpus run needs this module: several workers, Ray, Parquet, directories, globs."""
+    return engine.parallel or any(
+        name != STDIN
+        and (
+            parquet.is_parquet(name)
+            or os.path.isdir(name)
+            or (not os.path.lexists(name) and glob.has_magic(name))
+        )
+        for name in files
+    )
+
+
+def clean_sharded(
+    files: Sequence[str],
+    options: Options,
+    settings: CorpusSettings,
+    engine: Engine,
+    *,
+    sink: BinaryIO | None,
+    output: str | None = None,
+    warn: Callable[[str], None],
+    observer: Observer | None = None,
+    check_input: CheckInput | None = None,
+    top: bool = False,
+) -> Tally:
+    """Clean ``files`` as one corpus, shard by shard on ``engine``; the same bytes as one process.
+
+    ``sink``, ``output`` and the rest mean what they mean for :func:`dedup.corpus.clean_corpus`.
+    """
+    shards = list_shards(files, settings)
+    plan = Plan(
+        options=options,
+        across=settings.across,
+        field=settings.field,
+        id_field=settings.id_field,
+        skip_bad_records=settings.skip_bad_records,
+        binary_ok=settings.binary_ok,
+        report=settings.report is not None,
+        top=top,
+        keep_output=sink is not None and settings.output_dir is None,
+    )
+    _check_shards(shards, plan, engine, check_input)
+    with contextlib.ExitStack() as stack:
+        executor = executor_for(engine)
+        stack.callback(executor.close)
+        report = _open_report(stack, settings.report)
+        stream = sink
+        if sink is not None and output is not None:
+            stream = stack.enter_context(writer(sink, format_for(output), display_name(output)))
+        tasks = [WriteTask(shard, plan) for shard in shards]
+        if settings.across:
+            tasks = _resolved(executor, tasks, warn)
+        return _written(executor, tasks, stream, report, warn, observer)
+
+
+def _check_shards(
+    shards: Sequence[Shard], plan: Plan, engine: Engine, check_input: CheckInput | None
+) -> None:
+    for shard in shards:
+        if shard.path == STDIN:
+            if engine.parallel:
+                raise InputError("<stdin>: --jobs and --engine need file arguments, not stdin")
+            continue
+        if shard.kind == "parquet" and plan.keep_output:
+            raise InputError(
+                f"{display_name(shard.path)}: Parquet output needs --output-dir (or --check)"
+            )
+        if check_input is not None:
+            try:
+                status = os.stat(os.fsencode(shard.path))
+            except OSError:
+                continue  # the stage that reads it says why, in order
+            check_input(shard.path, status)
+
+
+def _resolved(
+    executor: Executor, tasks: list[WriteTask], warn: Callable[[str], None]
+) -> list[WriteTask]:
+    """Steps 1 and 2: prepare every shard in parallel, resolve them in order in this process."""
+    resolver = Resolver(tasks[0].plan.options if tasks else Options())
+    decided: list[list[Decision]] = []
+    for prepared in executor.map(prepare_shard, tasks):
+        for message in prepared.warnings:
+            warn(message)
+        decided.append(resolver.resolve(prepared))
+    wanted: dict[int, dict[int, set[int]]] = {}
+    if tasks and tasks[0].plan.top:
+        for decisions in decided:
+            for decision in decisions:
+                for original in decision.originals:
+                    shard = wanted.setdefault(original.shard, {})
+                    shard.setdefault(original.position, set()).add(original.paragraph)
+    return [
+        dataclasses.replace(
+            task,
+            decisions=decisions,
+            wanted={
+                position: tuple(sorted(indices))
+                for position, indices in wanted.get(task.shard.number, {}).items()
+            },
+        )
+        for task, decisions in zip(tasks, decided, strict=True)
+    ]
+
+
+def _written(
+    executor: Executor,
+    tasks: list[WriteTask],
+    stream: BinaryIO | None,
+    report: Callable[[bytes], object] | None,
+    warn: Callable[[str], None],
+    observer: Observer | None,
+) -> Tally:
+    """Step 3 on every shard; the results are taken in order into the stream, report and tally."""
+    tally = Tally()
+    previews: dict[tuple[int, int, int], str] = {}
+    done = 0
+    for task, written in zip(tasks, executor.map(write_shard, tasks), strict=True):
+        if task.decisions is None:  # --across warned in step 1 already
+            for message in written.warnings:
+                warn(message)
+        if stream is not None and written.output is not None:
+            stream.write(written.output)
+        if report is not None and written.report:
+            report(written.report)
+        _add(tally, written.tally)
+        for (position, index), text in written.previews.items():
+            previews[(written.number, position, index)] = text
+        done += _size(task.shard.path)
+        if observer is not None:
+            observer.update(tally, lambda done=done: done)  # type: ignore[misc]
+    if tasks and tasks[0].plan.top and tasks[0].plan.across:
+        for task in tasks:  # in global order, as one process counts them
+            for decision in task.decisions or ():
+                for original in decision.originals:
+                    key = (original.shard, original.position, original.paragraph)
+                    tally.repeats[previews[key]] += 1
+    return tally
+
+
+def _add(total: Tally, part: Tally) -> None:
+    total.documents += part.documents
+    total.paragraphs += part.paragraphs
+    total.removed += part.removed
+    total.exact += part.exact
+    total.bytes_in += part.bytes_in
+    total.bytes_out += part.bytes_out
+    total.skipped_records += part.skipped_records
+    total.repeats.update(part.repeats)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(os.fsencode(path)).st_size if path != STDIN else 0
+    except OSError:
+        return 0
+
+
+def _open_report(
+    stack: contextlib.ExitStack[bool | None], target: str | None
+) -> Callable[[bytes], object] | None:
+    """Where report lines go: stderr (``-``) or a file written atomically, compressed by name."""
+    if target is None:
+        return None
+    if target == STDIN:
+        if sys.stderr is None:
+            raise OutputError("--report -: standard error is closed")
+        errors = sys.stderr.buffer
+
+        def to_stderr(lines: bytes) -> None:
+            sys.stderr.flush()  # keep the order of warnings and report lines
+            errors.write(lines)
+            errors.flush()
+
+        return to_stderr
+    handle = stack.enter_context(atomic_writer(target))
+    return stack.enter_context(writer(handle, format_for(target), display_name(target))).write
