@@ -210,7 +210,7 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
       dedup clean --jsonl --across --report removed.jsonl docs.jsonl.zst -o clean.jsonl.zst
     """
     corpus: CorpusSettings | None = None
-    sharded = jobs != 1 or engine == "ray" or _shards_named(files)
+    sharded = jobs != 1 or engine == "ray" or any(_is_parquet(name) for name in files)
     if (
         jsonl or field is not None or across or skip_bad_records or output_dir is not None
         or report is not None or (output is not None and format_for(output) is not None)
@@ -225,31 +225,45 @@ def clean_command(files: tuple[str, ...], output: str | None, in_place: bool, ch
     settings = Settings(
         Options(threshold, min_chars, split_mode, _keep_recurring(keep_recurring, across)),  # type: ignore[arg-type]  # click.Choice guarantees a SplitMode
         output, in_place, check, diff, binary_ok, force, verbose, quiet, stats, corpus,
-        _engine(engine, jobs, ray_address) if sharded else None,
+        _engine(engine, jobs, ray_address, sharded=sharded, corpus=corpus, files=files),
     )  # fmt: skip
     _check_usage(files, settings)
-    if field is not None and not jsonl and not any(f.lower().endswith(".parquet") for f in files):
+    if field is not None and not jsonl and not any(_is_parquet(name) for name in files):
         raise click.UsageError("--field needs --jsonl (or Parquet input)")
     run = _run if settings.corpus is None else _run_corpus
     click.get_current_context().exit(run(files or (STDIN,), settings))
 
 
+def _is_parquet(name: str) -> bool:
+    return name.lower().endswith(".parquet")
+
+
 def _shards_named(files: Sequence[str]) -> bool:
-    """Whether an input is a Parquet file, a directory or a pattern: read as shards."""
+    """Whether a corpus input is a directory or a pattern, to be read as shards.
+
+    Only in corpus mode: ``dedup clean DIR`` alone still refuses a directory, as ``cat`` does.
+    """
     import glob  # only to recognise a pattern; cheap
 
     return any(
         name != STDIN
-        and (
-            name.lower().endswith(".parquet")
-            or os.path.isdir(name)
-            or (not os.path.lexists(name) and glob.has_magic(name))
-        )
+        and (os.path.isdir(name) or (not os.path.lexists(name) and glob.has_magic(name)))
         for name in files
     )
 
 
-def _engine(name: str, jobs: int, address: str | None) -> Engine:
+def _engine(
+    name: str,
+    jobs: int,
+    address: str | None,
+    *,
+    sharded: bool,
+    corpus: CorpusSettings | None,
+    files: Sequence[str],
+) -> Engine | None:
+    """How a corpus runs as stages over shards, or ``None`` for the one-process corpus loop."""
+    if not sharded and not (corpus and _shards_named(files)):
+        return None
     from dedup.executors import Engine
 
     return Engine(name, jobs, address)  # type: ignore[arg-type]  # click.Choice guarantees it

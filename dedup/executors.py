@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from dedup.errors import DedupError
 
 Item = TypeVar("Item")
+Handle = TypeVar("Handle")
 Out = TypeVar("Out")
 
 EngineName = Literal["local", "ray"]
@@ -41,6 +43,14 @@ gives the same result and never a mixed file.
 LOCAL_RAY_OBJECT_STORE = 300 * 2**20
 """The object store of a Ray started by dedup itself: bounded, so a laptop run does not reserve
 30% of the memory as Ray's default would. A shard's results pass through it once."""
+
+
+WINDOW_PER_WORKER = 2
+"""Items submitted ahead of the one the driver waits for, per worker.
+
+Enough to keep every worker busy while the driver consumes results in order; bounded so the
+driver never holds the results of the whole corpus at once (memory per shard, not per corpus).
+"""
 
 
 class MissingExtra(DedupError):
@@ -123,13 +133,13 @@ class LocalProcesses:
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
         """Yield ``stage(item)`` for each item, in order, computed on the pool."""
-        futures = [self._pool.submit(_guarded, stage, item) for item in items]
-        try:
-            for future in futures:
-                yield _unwrap(future.result())
-        finally:
-            for future in futures:
-                future.cancel()
+        return _windowed(
+            lambda item: self._pool.submit(_guarded, stage, item),
+            lambda future: _unwrap(future.result()),
+            items,
+            window=WINDOW_PER_WORKER * self.jobs,
+            cancel=lambda future: future.cancel(),
+        )
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -152,6 +162,8 @@ class RayTasks:
             address = engine.address or os.environ.get("RAY_ADDRESS") or None
             local: dict[str, Any] = {}
             if address is None:
+                # "local": a Ray of our own, never one some other program left running here.
+                address = "local"
                 local = {
                     "num_cpus": engine.jobs or None,
                     "object_store_memory": LOCAL_RAY_OBJECT_STORE,
@@ -167,21 +179,24 @@ class RayTasks:
             self._started = True
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
-        """Yield ``stage(item)`` for each item, in order, each computed as a Ray task."""
-        task = self._ray.remote(_guarded).options(max_retries=RAY_MAX_RETRIES, num_cpus=1)
-        pending = [task.remote(stage, item) for item in items]
-        try:
-            for reference in pending:
-                yield _unwrap(self._ray.get(reference))
-        finally:
-            for reference in pending:
-                self._cancel(reference)
+        """Yield ``stage(item)`` for each item, in order, each computed as a Ray task.
 
-    def _cancel(self, reference: object) -> None:
-        try:
-            self._ray.cancel(reference)
-        except Exception:  # best effort: a finished task cannot be cancelled
-            return
+        Tasks still running when the caller stops early are left to finish, not cancelled:
+        they are pure and write atomically, and cancelling a task that was completing at that
+        moment crashed Ray 2.60's core worker in our tests.
+        """
+        # SPREAD: shards go to every node from the start (each reads its share of the input),
+        # rather than filling the driver's node first as Ray's default placement does.
+        task = self._ray.remote(_guarded).options(
+            max_retries=RAY_MAX_RETRIES, num_cpus=1, scheduling_strategy="SPREAD"
+        )
+        workers = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+        return _windowed(
+            lambda item: task.remote(stage, item),
+            lambda reference: _unwrap(self._ray.get(reference)),
+            items,
+            window=WINDOW_PER_WORKER * workers,
+        )
 
     def close(self) -> None:
         """Stop the local Ray this executor started, if any."""
@@ -194,6 +209,29 @@ class ClosableExecutor(Executor, Protocol):
 
     def close(self) -> None:
         """Release the workers."""
+
+
+def _windowed(
+    submit: Callable[[Item], Handle],
+    result: Callable[[Handle], Out],
+    items: Iterable[Item],
+    *,
+    window: int,
+    cancel: Callable[[Handle], object] | None = None,
+) -> Iterator[Out]:
+    """Submit items at most ``window`` ahead and yield their results in item order."""
+    pending: deque[Handle] = deque()
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                yield result(pending.popleft())
+        while pending:
+            yield result(pending.popleft())
+    finally:
+        if cancel is not None:
+            for handle in pending:
+                cancel(handle)
 
 
 def executor_for(engine: Engine) -> ClosableExecutor:

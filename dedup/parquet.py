@@ -44,10 +44,13 @@ class Table:
     idents: list[object]
 
 
-def read(path: str, *, field: str, id_field: str | None) -> Table:
-    """Read the text column (and the id column, if there is one) of a Parquet shard."""
+def read(path: str, *, field: str, id_field: str | None, shown: str | None = None) -> Table:
+    """Read the text column (and the id column, if there is one) of a Parquet shard.
+
+    ``shown`` names the shard in messages (default: ``path``).
+    """
     pa, pq = _pyarrow()
-    shown = display_name(path)
+    shown = shown or display_name(path)
     try:
         table = pq.read_table(path)
     except (OSError, pa.ArrowException) as error:

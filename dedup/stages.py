@@ -71,9 +71,13 @@ class Shard:
     """One input file of a sharded run, and where its cleaned copy goes (``None``: the sink)."""
 
     number: int
+    name: str
+    """The input as named on the command line: what messages and the report show."""
     path: str
+    """Where it is read from: absolute, since a worker's current directory is not ours."""
     kind: Kind
     output: str | None = None
+    """Where ``--output-dir`` writes its cleaned copy (absolute too)."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +169,9 @@ class _Unit:
 
 def _units(shard: Shard, plan: Plan, warnings: list[str]) -> Iterator[_Unit]:
     """Yield the shard's documents and pass-through pieces in order, as one process reads them."""
-    shown = display_name(shard.path)
+    shown = display_name(shard.name)
     if shard.kind == "parquet":
-        table = parquet.read(shard.path, field=plan.field, id_field=plan.id_field)
+        table = parquet.read(shard.path, field=plan.field, id_field=plan.id_field, shown=shown)
         for row, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True), 1):
             if text is None:
                 yield _Unit(b"")
@@ -175,11 +179,11 @@ def _units(shard: Shard, plan: Plan, warnings: list[str]) -> Iterator[_Unit]:
                 raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
                 yield _Unit(raw, Document(shown, row, ident), text)
         return
-    with _opened(shard.path) as stream:
+    with _opened(shard.path, shown) as stream:
         if shard.kind == "text":
             data = stream.read()
             if not plan.binary_ok:
-                refuse_binary(data, shard.path)
+                refuse_binary(data, shard.name)
             decoded = decode(data)
             yield _Unit(data, Document(shown), decoded.text, decoded.bom)
             return
@@ -211,8 +215,7 @@ def _splice(record: Record, result: Result) -> bytes:
 
 
 @contextlib.contextmanager
-def _opened(path: str) -> Iterator[BinaryIO]:
-    shown = display_name(path)
+def _opened(path: str, shown: str) -> Iterator[BinaryIO]:
     if path == STDIN:
         yield reader(stdin_buffer(), shown)
         return
@@ -396,7 +399,7 @@ def _write_parquet(shard: Shard, plan: Plan, texts: list[str | None], *, changed
     if shard.output is None:
         return
     if os.path.exists(shard.output) and os.path.samefile(shard.output, shard.path):
-        raise InputError(f"{display_name(shard.path)}: input file is output file")
+        raise InputError(f"{display_name(shard.name)}: input file is output file")
     try:
         os.makedirs(os.path.dirname(shard.output) or ".", exist_ok=True)
     except OSError as error:
@@ -436,14 +439,15 @@ def list_shards(files: Sequence[str], settings: CorpusSettings) -> list[Shard]:
     for number, (path, relative) in enumerate(named):
         target = None
         if settings.output_dir is not None:
-            target = output_path(settings.output_dir, relative)
+            target = os.path.abspath(output_path(settings.output_dir, relative))
             if target in targets:
                 raise InputError(
                     f"{display_name(path)}: --output-dir would write {display_name(target)} "
                     f"twice (also from {display_name(targets[target])})"
                 )
             targets[target] = path
-        shards.append(Shard(number, path, _kind(path, settings), target))
+        location = path if path == STDIN else os.path.abspath(path)
+        shards.append(Shard(number, path, location, _kind(path, settings), target))
     return shards
 
 
@@ -527,14 +531,14 @@ def _check_shards(
             continue
         if shard.kind == "parquet" and plan.keep_output:
             raise InputError(
-                f"{display_name(shard.path)}: Parquet output needs --output-dir (or --check)"
+                f"{display_name(shard.name)}: Parquet output needs --output-dir (or --check)"
             )
         if check_input is not None:
             try:
                 status = os.stat(os.fsencode(shard.path))
             except OSError:
                 continue  # the stage that reads it says why, in order
-            check_input(shard.path, status)
+            check_input(shard.name, status)
 
 
 def _resolved(
