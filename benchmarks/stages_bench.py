@@ -18,6 +18,7 @@ step 3 receives (decisions) and of what it sends back (counts and report lines).
 from __future__ import annotations
 
 import argparse
+import os
 import pickle
 import shutil
 import subprocess
@@ -77,22 +78,31 @@ def tree(root: int) -> list[int]:
     return found
 
 
-def peak_kb(pid: int) -> tuple[str, int] | None:
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def sample_process(pid: int) -> tuple[str, int, float] | None:
+    """A process's command (first words), peak RSS in kB so far, and CPU seconds so far."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
         name = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
+    cpu = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
     for line in status.splitlines():
         if line.startswith("VmHWM:"):
             label = " ".join(part.decode(errors="replace") for part in name[:3])
-            return label, int(line.split()[1])
+            return label, int(line.split()[1]), cpu
     return None
 
 
-def measure(command: list[str]) -> tuple[float, dict[int, tuple[str, int]]]:
-    """Run ``command``; return wall seconds and the peak RSS (kB) seen per process."""
-    peaks: dict[int, tuple[str, int]] = {}
+def measure(command: list[str]) -> tuple[float, dict[int, tuple[str, int, float]]]:
+    """Run ``command``; return wall seconds and, per process, its peak RSS (kB) and CPU s.
+
+    Sampled every 0.2 s, so a process's last fraction of a second of CPU can be missed.
+    """
+    peaks: dict[int, tuple[str, int, float]] = {}
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(command, stderr=errors, cwd=DATA)
@@ -101,9 +111,9 @@ def measure(command: list[str]) -> tuple[float, dict[int, tuple[str, int]]]:
         def sample() -> None:
             while not done.is_set():
                 for pid in tree(process.pid):
-                    seen = peak_kb(pid)
+                    seen = sample_process(pid)
                     if seen is not None:
-                        peaks[pid] = (seen[0], max(seen[1], peaks.get(pid, ("", 0))[1]))
+                        peaks[pid] = seen
                 done.wait(0.2)
 
         sampler = threading.Thread(target=sample)
@@ -162,22 +172,30 @@ def main() -> None:
         "jobs2": ["--jobs", "2", directory.name],
         "ray": ["--engine", "ray", "--jobs", "2", directory.name],
     }
-    print("| case | wall s | driver peak RSS MB | largest other process MB | processes |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print(
+        "| case | wall s | driver CPU s | all CPU s | driver peak RSS MB "
+        "| largest other process MB | processes |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name in args.cases:
         with tempfile.TemporaryDirectory(dir=DATA) as out:
             output = Path(out).name
             command = [args.dedup, "clean", *MODES[args.mode], "--output-dir", output, *cases[name]]
             seconds, peaks = measure(command)
-        driver = max((kb for label, kb in peaks.values() if "dedup" in label), default=0)
-        others = sorted((kb for label, kb in peaks.values() if "dedup" not in label), reverse=True)
-        largest = others[0] / 1024 if others else 0
-        print(f"| {name} | {seconds:.1f} | {driver / 1024:.0f} | {largest:.0f} | {len(peaks)} |")
+        drivers = [(kb, cpu) for label, kb, cpu in peaks.values() if "dedup" in label]
+        driver_kb, driver_cpu = max(drivers, default=(0, 0.0))
+        others = [kb for label, kb, _ in peaks.values() if "dedup" not in label]
+        largest = max(others, default=0) / 1024
+        cpu = sum(cpu for _, _, cpu in peaks.values())
+        print(
+            f"| {name} | {seconds:.1f} | {driver_cpu:.1f} | {cpu:.1f} | {driver_kb / 1024:.0f} "
+            f"| {largest:.0f} | {len(peaks)} |"
+        )
     paragraphs, up, down, back = moved(directory, args.mode)
     print(
         f"\nbytes moved per paragraph (first two shards, {paragraphs:,} paragraphs): "
-        f"step 1 -> driver {up / paragraphs:.1f}, driver -> step 3 {down / paragraphs:.1f}, "
-        f"step 3 -> driver {back / paragraphs:.1f}"
+        f"step 1 -> driver {up / paragraphs:.2f}, driver -> step 3 {down / paragraphs:.2f}, "
+        f"step 3 -> driver {back / paragraphs:.2f}"
     )
 
 

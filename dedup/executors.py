@@ -128,6 +128,10 @@ class LocalProcesses:
     def __init__(self, jobs: int) -> None:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if "forkserver" in methods:
+            # Workers fork from a server that has imported the stages once, instead of each
+            # paying the imports (~0.2 s) again.
+            context.set_forkserver_preload(["dedup.stages"])
         self.jobs = jobs or os.cpu_count() or 1
         self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
 
