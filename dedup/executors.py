@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar
+from types import FrameType
+from typing import Any, Literal, NoReturn, Protocol, TypeVar
 
 from dedup.errors import DedupError
 
@@ -133,7 +135,9 @@ class LocalProcesses:
             # paying the imports (~0.2 s) again.
             context.set_forkserver_preload(["dedup.stages"])
         self.jobs = jobs or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=context, initializer=_worker_signals
+        )
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
         """Yield ``stage(item)`` for each item, in order, computed on the pool."""
@@ -148,6 +152,23 @@ class LocalProcesses:
     def close(self) -> None:
         """Stop the worker processes."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_signals() -> None:
+    """Ctrl-C is the driver's to handle; SIGTERM unwinds a worker so it removes its temp file.
+
+    Ctrl-C reaches every process of the terminal's group. The driver stops submitting and
+    waits for the shards being written, which finish whole; a worker that took the SIGINT
+    itself would print a traceback and could break the pool. A SIGTERM to the whole group
+    (``timeout``, a service manager) raises ``SystemExit`` in the worker instead of killing
+    it outright, so the atomic writer's cleanup runs.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 class RayTasks:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from processes import DEDUP, HANG_GUARD, dedup
 from shards import planted_documents, run, write_jsonl_shards
 
 from dedup.corpus import CorpusSettings
@@ -182,3 +187,28 @@ def test_the_engine_is_parallel_only_when_asked():
     assert not Engine().parallel
     assert Engine(jobs=0).parallel
     assert Engine("ray").parallel
+
+
+def test_ctrl_c_leaves_only_whole_shards(tmp_path, reap):
+    # Ctrl-C reaches the whole process group: the driver and every worker.
+    write_jsonl_shards(tmp_path / "in", planted_documents(6000, seed=2), 30)
+    whole = tmp_path / "whole"
+    assert dedup("clean", "--jsonl", "--output-dir", "whole", "in", cwd=tmp_path).returncode == 0
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [*DEDUP, "clean", "--jsonl", "--jobs", "2", "--output-dir", "out", "in"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    reap(child)
+    while child.poll() is None and not (out.exists() and any(out.rglob("part-*"))):
+        time.sleep(0.01)
+    os.killpg(child.pid, signal.SIGINT)
+    _, err = child.communicate(timeout=HANG_GUARD)
+    assert (child.returncode, err.strip()) == (130, b"")  # click ends the line Ctrl-C began
+    written = sorted(p.name for p in out.rglob("*"))
+    assert 1 <= len(written) < 30
+    assert all(name.startswith("part-") for name in written)  # no temporary file left
+    for name in written:
+        assert (out / name).read_bytes() == (whole / name).read_bytes()
