@@ -58,7 +58,7 @@ from dedup.errors import InputError, OutputError
 from dedup.executors import Engine, Executor, executor_for
 from dedup.files import STDIN, atomic_writer, display_name, reason, refuse_binary, stdin_buffer
 from dedup.matching import Match, Matcher
-from dedup.paragraphs import split
+from dedup.paragraphs import Paragraph, split
 from dedup.pipeline import Options, Result, _decide, clean
 from dedup.records import BadRecord, Record, parse
 from dedup.writing import render
@@ -108,10 +108,16 @@ class Original:
 
 @dataclass(frozen=True)
 class Decision:
-    """What resolution decided for one document: its removals (local indices) and originals."""
+    """What resolution decided for one document: its removals (local indices) and originals.
+
+    With ``first_id`` set (exact grouping, :mod:`dedup.grouping`), ``removed`` holds the
+    matcher's raw decisions in global ids instead, and step 3 finishes them with the same
+    ``_decide`` as one process (the recurring-structure rule needs the document's keys).
+    """
 
     removed: tuple[Match, ...]
     originals: tuple[Original, ...]
+    first_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,8 @@ class Written:
     output: bytes | None = None
     previews: dict[tuple[int, int], str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    originals: list[tuple[int, int, int]] = field(default_factory=list)
+    """With ``--across`` and ``--stats``: where each removal's original is, in order."""
 
 
 # --- reading a shard ------------------------------------------------------------------------
@@ -303,12 +311,12 @@ def write_shard(task: WriteTask) -> Written:
             out = unit.raw
             if unit.document is not None:
                 decision = None if task.decisions is None else task.decisions[position]
-                result = _result(unit, plan.options, decision)
+                result, decision = _result(unit, plan.options, decision)
                 if unit.splice is None:
                     out = result.data
                 elif result.removed:  # a record with nothing removed is its line, as read
                     out = unit.splice(result)
-                _account(written, unit.document, result, position, task, report)
+                _account(written, unit.document, result, position, task, decision, report)
                 position += 1
                 texts.append(result.text)
             else:
@@ -326,13 +334,48 @@ def write_shard(task: WriteTask) -> Written:
     return written
 
 
-def _result(unit: _Unit, options: Options, decision: Decision | None) -> Result:
+def _result(
+    unit: _Unit, options: Options, decision: Decision | None
+) -> tuple[Result, Decision | None]:
     if decision is None:  # on its own: exactly what one process does for a document
-        return dataclasses.replace(clean(unit.text, options), bom=unit.bom)
+        return dataclasses.replace(clean(unit.text, options), bom=unit.bom), None
     paragraphs = split(unit.text, options.split)
+    if decision.first_id is not None:
+        decision = _finished(unit.text, paragraphs, options, decision)
     gone = {match.index for match in decision.removed}
     text = render(unit.text, paragraphs, gone)
-    return Result(text, decision.removed, tuple(paragraphs), unit.text, unit.bom)
+    return Result(text, decision.removed, tuple(paragraphs), unit.text, unit.bom), decision
+
+
+def _finished(
+    text: str, paragraphs: Sequence[Paragraph], options: Options, raw: Decision
+) -> Decision:
+    """Turn the matcher's raw decisions for a document into its removals, as ``_decide`` does.
+
+    ``_decide`` itself runs, on the document's keys, with a matcher that replays the raw
+    decisions: the same code as one process, from the same matcher output.
+    """
+    from dedup.normalize import key
+
+    assert raw.first_id is not None
+    keys = [key(text[p.start : p.end]) for p in paragraphs]
+    replay = Replay(raw.first_id, list(raw.removed))
+    removed = _decide(keys, replay, options).removed  # type: ignore[arg-type]  # duck-typed
+    original_of = {m.index: o for m, o in zip(raw.removed, raw.originals, strict=True)}
+    return Decision(tuple(removed), tuple(original_of[m.index + raw.first_id] for m in removed))
+
+
+@dataclass
+class Replay:
+    """Stands in for a :class:`~dedup.matching.Matcher` whose decisions are already known."""
+
+    next_id: int
+    matches: list[Match]
+
+    def feed(self, keys: Sequence[str]) -> list[Match]:
+        """The known decisions for the next ``len(keys)`` ids."""
+        self.next_id += len(keys)
+        return self.matches
 
 
 def _account(
@@ -341,6 +384,7 @@ def _account(
     result: Result,
     position: int,
     task: WriteTask,
+    decision: Decision | None,
     report: io.BytesIO,
 ) -> None:
     """Count a document, note the previews asked for, and write its report lines."""
@@ -351,7 +395,6 @@ def _account(
     tally.exact += sum(1 for match in result.removed if match.score >= 100)
     for index in task.wanted.get(position, ()):
         written.previews[(position, index)] = preview(result.paragraph_text(index))
-    decision = None if task.decisions is None else task.decisions[position]
     for number, match in enumerate(result.removed):
         if decision is None:  # on its own: the original is in this document
             original = Original(document, task.shard.number, position, match.original)
@@ -359,6 +402,8 @@ def _account(
                 tally.repeats[preview(result.paragraph_text(match.original))] += 1
         else:
             original = decision.originals[number]
+            if plan.top:
+                written.originals.append((original.shard, original.position, original.paragraph))
         if plan.report:
             report.write(report_line(_entry(document, result, match, original)))
 
@@ -516,7 +561,11 @@ def clean_sharded(
         if sink is not None and output is not None:
             stream = stack.enter_context(writer(sink, format_for(output), display_name(output)))
         tasks = [WriteTask(shard, plan) for shard in shards]
-        if settings.across:
+        if settings.across and engine.parallel and options.threshold >= 100:
+            from dedup.grouping import grouped  # exact only: grouping replaces the matcher
+
+            tasks = grouped(executor, tasks, warn)
+        elif settings.across:
             tasks = _resolved(executor, tasks, warn)
         return _written(executor, tasks, stream, report, warn, observer)
 
@@ -582,6 +631,7 @@ def _written(
     """Step 3 on every shard; the results are taken in order into the stream, report and tally."""
     tally = Tally()
     previews: dict[tuple[int, int, int], str] = {}
+    originals: list[tuple[int, int, int]] = []
     done = 0
     for task, written in zip(tasks, executor.map(write_shard, tasks), strict=True):
         if task.decisions is None:  # --across warned in step 1 already
@@ -594,15 +644,12 @@ def _written(
         _add(tally, written.tally)
         for (position, index), text in written.previews.items():
             previews[(written.number, position, index)] = text
+        originals += written.originals
         done += _size(task.shard.path)
         if observer is not None:
             observer.update(tally, lambda done=done: done)  # type: ignore[misc]
-    if tasks and tasks[0].plan.top and tasks[0].plan.across:
-        for task in tasks:  # in global order, as one process counts them
-            for decision in task.decisions or ():
-                for original in decision.originals:
-                    key = (original.shard, original.position, original.paragraph)
-                    tally.repeats[previews[key]] += 1
+    for where in originals:  # --across --stats: in global order, as one process counts them
+        tally.repeats[previews[where]] += 1
     return tally
 
 

@@ -58,7 +58,11 @@ def two_nodes():
     cluster.shutdown()
 
 
-@pytest.mark.parametrize("across", [[], ["--across"]])
+@pytest.mark.parametrize(
+    "across",
+    [[], ["--across"], ["--across", "--threshold", "100"]],
+    ids=["alone", "across", "grouped"],
+)
 def test_two_nodes_write_the_bytes_of_one_process(two_nodes, corpus, across, monkeypatch):
     expected = one_process(corpus, ["--jsonl", *across], monkeypatch)
     assert one_process(corpus, ["--jsonl", *across, "--engine", "ray"], monkeypatch) == expected
