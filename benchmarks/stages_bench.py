@@ -129,8 +129,14 @@ def measure(command: list[str]) -> tuple[float, dict[int, tuple[str, int, float]
 
 
 def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
-    """Bytes pickled between stages for the first two shards: to the driver, to step 3, back."""
+    """Bytes pickled between stages for the first two shards: to the driver, to step 3, back.
+
+    "To the driver" is what step 1 sends: keys per document (``--across``), or, for exact
+    ``--across`` on several workers, the bucketed keys of the grouping shuffle plus what
+    the buckets send back.
+    """
     from dedup.corpus import CorpusSettings
+    from dedup.grouping import group_bucket, hash_shard
     from dedup.pipeline import Options
     from dedup.stages import Plan, Resolver, WriteTask, list_shards, prepare_shard, write_shard
 
@@ -142,9 +148,14 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
     paragraphs = up = down = back = 0
     resolver = Resolver(options)
     for task in tasks:
+        if mode == "across-exact":
+            hashed = hash_shard((task, 16))
+            up += len(pickle.dumps(hashed))
+            up += sum(len(pickle.dumps(group_bucket(b))) for b in hashed.buckets)
         if across:
             prepared = prepare_shard(task)
-            up += len(pickle.dumps(prepared))
+            if mode != "across-exact":
+                up += len(pickle.dumps(prepared))
             paragraphs += sum(len(keys) for _, keys in prepared.documents)
             task = WriteTask(task.shard, plan, resolver.resolve(prepared))
         down += len(pickle.dumps(task))

@@ -120,6 +120,10 @@ class Decision:
     first_id: int | None = None
 
 
+NONE = Decision((), ())
+"""A document with nothing removed."""
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A shard after step 1: each document with its paragraph keys, in order.
@@ -341,7 +345,8 @@ def _result(
         return dataclasses.replace(clean(unit.text, options), bom=unit.bom), None
     paragraphs = split(unit.text, options.split)
     if decision.first_id is not None:
-        decision = _finished(unit.text, paragraphs, options, decision)
+        # No raw removal, no removal: _decide would find nothing, so the keys are not needed.
+        decision = _finished(unit.text, paragraphs, options, decision) if decision.removed else NONE
     gone = {match.index for match in decision.removed}
     text = render(unit.text, paragraphs, gone)
     return Result(text, decision.removed, tuple(paragraphs), unit.text, unit.bom), decision
