@@ -272,7 +272,7 @@ def _engine(
 def _keep_recurring(asked: bool | None, across: bool) -> bool:
     # A reader wants an article's structure kept; a corpus built for search or training
     # (--across) wants every repeat out, boilerplate that recurs in one document included.
-    return not across if asked is None else asked
+    return Options().keep_recurring if asked is None else asked
 
 
 def _check_usage(files: Sequence[str], settings: Settings) -> None:

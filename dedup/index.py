@@ -19,7 +19,6 @@ grows past its small-input path, so cleaning one article never pays numpy's impo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -175,10 +174,16 @@ def _borrow_right(
     return sig
 
 
-def band_hashes(sig: Signatures) -> NDArray[np.uint64]:
-    """Return ``(n, BANDS)`` 32-bit band hashes, each of one band's 4 strided bins."""
+def band_hashes(sig: Signatures, salt: NDArray[np.uint32] | None = None) -> NDArray[np.uint64]:
+    """Return ``(n, BANDS)`` 32-bit band hashes, each of one band's 4 strided bins.
+
+    ``salt`` (one value per key: the key's fingerprint, see :mod:`dedup.copies`) goes into
+    every band, so keys that can never be copies of each other (another number, another
+    operator) never share a band: template siblings do not even become candidates.
+    """
     x = sig.reshape(len(sig), _ROWS, BANDS)
-    h = _mix(x[:, 0] + np.uint32(0x9E3779B9))
+    start = np.uint32(0x9E3779B9) if salt is None else _mix(salt + np.uint32(0x9E3779B9))[:, None]
+    h = _mix(x[:, 0] + start)
     for r in range(1, _ROWS):
         h = _mix(h ^ x[:, r])
     return h.astype(np.uint64)
@@ -190,35 +195,15 @@ def _entries(bands: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return (band << np.uint64(64 - 5)) | (bands << np.uint64(POSITION_BITS))
 
 
-@dataclass(frozen=True)
-class Bands:
-    """A chunk's band entries, computed and sorted once for its lookups and its own pairs."""
+BUCKET = 16
+"""Keys a bucket (one band hash of one band) remembers: the first 16 that hash there.
 
-    sig: Signatures
-    prefixes: NDArray[np.uint64]
-    """``(n, BANDS)`` entries without positions."""
-    order: NDArray[np.intp]
-    """Indices into ``prefixes.reshape(-1)`` that sort it."""
-    sorted: NDArray[np.uint64]
-    low: NDArray[np.uint8]
-    """``(n, BINS)`` low bytes of the signatures, for the agreement pre-filter."""
-
-    @classmethod
-    def of(cls, sig: Signatures) -> Bands:
-        """Return the bands of a chunk with these signatures."""
-        prefixes = _entries(band_hashes(sig))
-        flat = prefixes.reshape(-1)
-        order = np.argsort(flat)
-        return cls(sig, prefixes, order, flat[order], _low_bytes(sig))
-
-    @classmethod
-    def join(cls, first: Bands, second: Bands) -> Bands:
-        """The bands of both chunks as one, ``second``'s rows after ``first``'s."""
-        prefixes = np.concatenate([first.prefixes, second.prefixes])
-        flat = prefixes.reshape(-1)
-        order = np.argsort(flat)
-        sig = np.concatenate([first.sig, second.sig])
-        return cls(sig, prefixes, order, flat[order], np.concatenate([first.low, second.low]))
+This bounds the work per paragraph at ``BANDS * BUCKET`` = 512 candidate pairs however many
+similar paragraphs came before (a link list, a log, a table with one template): their first
+16 are remembered, later ones are still looked up but not added. A copy meets its original
+in any one of the 32 bands, and a real copy agrees in most of them, so a copy is missed only
+when every band its original shares was full before the original arrived.
+"""
 
 
 _BAND_STARTS = np.arange(BANDS, dtype=np.uint64) << np.uint64(64 - 5)
@@ -265,14 +250,21 @@ def _expand(lo: NDArray[np.intp], hi: NDArray[np.intp]) -> NDArray[np.intp]:
     return expanded
 
 
-class BandIndex:
-    """The band tables of kept keys, as a few sorted arrays of packed uint64 entries.
+Pairs = tuple[NDArray[np.intp], NDArray[np.intp]]
 
-    An entry is ``band (5 bits) | band hash (32 bits) | kept position (27 bits)``, so one
-    sort orders every band's table at once and a lookup is two binary searches. New entries
-    arrive a chunk at a time as their own sorted segment; equal-sized neighbours are merged
-    (a log-structured merge), so adding n keys costs O(n log n) and a lookup visits
-    O(log n) segments. Low signature bytes are kept in blocks for the agreement pre-filter.
+
+class BandIndex:
+    """Bounded LSH buckets of every distinct key so far, as sorted arrays of packed entries.
+
+    An entry is ``band (5 bits) | band hash (32 bits) | position (27 bits)``, so one sort
+    orders every band's table at once and a lookup is two binary searches. Batches arrive as
+    sorted segments of their own; equal-sized neighbours are merged (a log-structured merge),
+    and since a batch's positions follow all earlier ones, segments stay in position order:
+    the earliest keys of a bucket are found first.
+
+    Every distinct key is added, kept or removed: which pairs are candidates then depends only
+    on the order of the keys, never on decisions, so candidates can be computed before the
+    decisions, in batches or on other machines, and the result is the same.
     """
 
     def __init__(self) -> None:
@@ -281,21 +273,62 @@ class BandIndex:
         self.size = 0
         """How many keys have been added; the next one gets this position."""
 
-    def add(
-        self, sig: Signatures, prefixes: NDArray[np.uint64] | None = None
-    ) -> NDArray[np.uint64]:
-        """Add keys with these signatures at positions ``size``, ``size + 1``, ...
+    def add_batch(self, sig: Signatures, salt: NDArray[np.uint32], *, agreement: int) -> Pairs:
+        """Add keys at positions ``size``, ``size + 1``, ...; return their candidate pairs.
 
-        ``prefixes``, if given, are the keys' rows of :attr:`Bands.prefixes`. Returns the new
-        entries as a sorted segment of their own, for :meth:`candidates` against just them.
+        A pair ``(row, position)`` says the batch's key ``row`` shares a band with the key at
+        ``position`` (earlier: in the index, or an earlier row of this batch, at ``size +
+        row``), which is among the first :data:`BUCKET` keys of that band's bucket, and that
+        the two agree on at least ``agreement`` low signature bytes (see
+        :func:`min_agreement`). Pairs are unique, sorted by row, then position.
         """
-        if self.size + len(sig) > 1 << POSITION_BITS:
+        base = self.size
+        if base + len(sig) > 1 << POSITION_BITS:
             raise OverflowError(f"a band index holds at most {1 << POSITION_BITS} keys")
-        if prefixes is None:
-            prefixes = _entries(band_hashes(sig))
-        positions = np.arange(self.size, self.size + len(sig), dtype=np.uint64)
-        entries = (prefixes | positions[:, None]).reshape(-1)
-        added = np.sort(entries)
+        prefixes = _entries(band_hashes(sig, salt)).reshape(-1)
+        order = np.argsort(prefixes, kind="stable")  # equal prefixes stay in row order
+        queries = prefixes[order]
+        rows_old, positions_old, taken = self._look_up(queries, order)
+        rows_new, positions_new, member = _within(queries, order, taken, base)
+        low = _low_bytes(sig)
+        self._store_bytes(low)
+        self.size += len(sig)
+        positions = np.arange(base, base + len(sig), dtype=np.uint64)
+        entries = queries[member] | positions[order[member] // BANDS]
+        if len(entries):
+            self._append(np.sort(entries))
+        row, position = _unique_pairs(
+            np.concatenate([rows_old, rows_new]), np.concatenate([positions_old, positions_new])
+        )
+        same = np.count_nonzero(low[row] == self.stored_bytes(position), axis=1)
+        passed = same >= agreement
+        return row[passed], position[passed]
+
+    def _look_up(
+        self, queries: NDArray[np.uint64], order: NDArray[np.intp]
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]:
+        """Return each query entry's earliest bucket members (rows, positions) and how many
+        members its bucket holds already (at most :data:`BUCKET`)."""
+        taken = np.zeros(len(queries), dtype=np.intp)
+        rows: list[NDArray[np.intp]] = []
+        found: list[NDArray[np.intp]] = []
+        for segment in self._segments:  # in position order
+            lo = _search_by_band(segment, queries)
+            hi = _search_by_band(segment, queries | _POSITION_MASK, side="right")
+            hi = np.minimum(hi, lo + (BUCKET - taken))
+            hit = hi > lo
+            if not hit.any():
+                continue
+            lo, hi = lo[hit], hi[hit]
+            taken[hit] += hi - lo
+            rows.append(np.repeat(order[hit] // BANDS, hi - lo))
+            found.append((segment[_expand(lo, hi)] & _POSITION_MASK).astype(np.intp))
+        if not rows:
+            empty = np.empty(0, dtype=np.intp)
+            return empty, empty, taken
+        return np.concatenate(rows), np.concatenate(found), taken
+
+    def _append(self, added: NDArray[np.uint64]) -> None:
         self._segments.append(added)
         while len(self._segments) > 1 and len(self._segments[-2]) <= 2 * len(self._segments[-1]):
             merged = np.concatenate(self._segments[-2:])
@@ -303,21 +336,10 @@ class BandIndex:
             # Two sorted runs: the stable sort (timsort) merges them in linear time, in place.
             merged.sort(kind="stable")
             self._segments.append(merged)
-        self._store_bytes(sig)
-        self.size += len(sig)
-        return added
 
-    def snapshot(self) -> tuple[NDArray[np.uint64], ...]:
-        """The band tables as they are now; later :meth:`add` calls never change them.
-
-        (Segments are never modified in place, only replaced by merged copies.)
-        """
-        return tuple(self._segments)
-
-    def _store_bytes(self, sig: Signatures) -> None:
+    def _store_bytes(self, low: NDArray[np.uint8]) -> None:
         # Blocks are allocated whole and filled in place: growing one by concatenation
         # copied up to 8 MB for every short document of a corpus fed in turn.
-        low = _low_bytes(sig)
         position = self.size
         while len(low):
             block, offset = divmod(position, _BLOCK)
@@ -337,69 +359,30 @@ class BandIndex:
             out[where] = self._blocks[int(b)][positions[where] & (_BLOCK - 1)]
         return out
 
-    def candidates(
-        self,
-        bands: Bands,
-        *,
-        agreement: int,
-        segments: tuple[NDArray[np.uint64], ...] | None = None,
-    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """Return pairs (query row, kept position) that agree on a band and on at least
-        ``agreement`` low signature bytes (see :func:`min_agreement`).
 
-        Looks in ``segments`` (a :meth:`snapshot`, or what :meth:`add` returned) if given,
-        else in the whole index. Pairs are unique and sorted by query row, then position.
-        Safe to run on another thread while :meth:`add` runs, given a snapshot.
-        """
-        queries = bands.sorted
-        rows: list[NDArray[np.intp]] = []
-        kept: list[NDArray[np.intp]] = []
-        for segment in self.snapshot() if segments is None else segments:
-            lo = _search_by_band(segment, queries)
-            inside = lo < len(segment)
-            hit = np.zeros(len(queries), dtype=bool)
-            hit[inside] = (segment[lo[inside]] & ~_POSITION_MASK) == queries[inside]
-            if not hit.any():
-                continue
-            lo = lo[hit]
-            hi = _search_by_band(segment, queries[hit] | _POSITION_MASK, side="right")
-            rows.append(np.repeat(bands.order[hit] // BANDS, hi - lo))
-            kept.append((segment[_expand(lo, hi)] & _POSITION_MASK).astype(np.intp))
-        if not rows:
-            empty = np.empty(0, dtype=np.intp)
-            return empty, empty
-        row, position = _unique_pairs(np.concatenate(rows), np.concatenate(kept))
-        same = np.count_nonzero(bands.low[row] == self.stored_bytes(position), axis=1)
-        passed = same >= agreement
-        return row[passed], position[passed]
+def _within(
+    queries: NDArray[np.uint64], order: NDArray[np.intp], taken: NDArray[np.intp], base: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.bool_]]:
+    """Pairs among one batch's own entries, and which entries become bucket members.
 
-
-def join_pairs(
-    a: tuple[NDArray[np.intp], NDArray[np.intp]], b: tuple[NDArray[np.intp], NDArray[np.intp]]
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Both sets of (row, position) pairs in one (they never overlap: positions differ)."""
-    return np.concatenate([a[0], b[0]]), np.concatenate([a[1], b[1]])
-
-
-def pairs_within(bands: Bands, *, agreement: int) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Return pairs (earlier row, later row) of one chunk that agree on a band and on at
-    least ``agreement`` low signature bytes, unique and sorted by later row, then earlier row."""
-    sorted_prefix, order = bands.sorted, bands.order
-    # Each entry pairs with every earlier entry of its run of equal prefixes.
-    new_run = np.empty(len(sorted_prefix), dtype=bool)
-    new_run[:1] = True
-    new_run[1:] = sorted_prefix[1:] != sorted_prefix[:-1]
-    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(new_run)), 0))
-    later = np.arange(len(sorted_prefix), dtype=np.intp)
-    earlier = _expand(run_start, later)
-    later = np.repeat(later, later - run_start)
-    # A run holds one band only, so the two rows always differ; order them.
-    a = order[earlier] // BANDS
-    b = order[later] // BANDS
-    second, first = _unique_pairs(np.maximum(a, b), np.minimum(a, b))
-    same = np.count_nonzero(bands.low[first] == bands.low[second], axis=1)
-    passed = same >= agreement
-    return first[passed], second[passed]
+    ``queries`` are the batch's entries sorted (rows ascending within equal prefixes). The
+    entry at offset ``t`` of its run of equal prefixes is a member when ``taken + t <
+    BUCKET``, and pairs with the members of its run before it.
+    """
+    n = len(queries)
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = queries[1:] != queries[:-1]
+    index = np.arange(n, dtype=np.intp)
+    run_start = np.maximum.accumulate(np.where(new_run, index, 0))
+    offset = index - run_start
+    room = BUCKET - taken  # equal for every entry of a run: they share one bucket
+    member = offset < room
+    earlier_end = run_start + np.minimum(offset, np.maximum(room, 0))
+    earlier = _expand(run_start, earlier_end)
+    later = np.repeat(index, earlier_end - run_start)
+    rows = order[later] // BANDS
+    positions = base + order[earlier] // BANDS
+    return rows, positions.astype(np.intp), member
 
 
 def _unique_pairs(

@@ -1,39 +1,50 @@
-"""Decide which paragraphs repeat an earlier one: exact keys first, rapidfuzz after.
+"""Decide which paragraphs repeat an earlier one: exact keys first, then near copies.
 
-The contract every matcher here keeps (the indexed one of the scale work included):
+The contract every way of running it keeps (one batch or many, one process or a cluster):
 
-* keep-first: paragraphs are decided in order, and one is a repeat only of a paragraph that was
-  *kept* earlier, so a chain a ≈ b ≈ c never removes c because of a removed b;
-* a paragraph whose key is shorter than ``min_chars`` is never removed and never matched;
-* equal keys are a repeat at any length (score 100);
-* otherwise :func:`score` decides: ``rapidfuzz.fuzz.ratio`` of the keys, at least ``threshold``,
-  and few enough replaced words (see :func:`score`). ``threshold=100`` does no fuzzy work at all;
-* the reported original is the earliest kept paragraph that qualifies.
+* keep-first: paragraphs are decided in order, and one is a near repeat only of a paragraph
+  that was *kept* earlier, so a chain a ≈ b ≈ c never removes c because of a removed b;
+* a paragraph whose key is shorter than ``min_chars`` is *short*: never matched, and removed
+  only with its passage (see below);
+* a key equal to an earlier key is a repeat at any length (score 100); its original is that
+  earlier key's first paragraph if it was kept, else the paragraph that one repeated;
+* otherwise the first occurrence of a key is a near repeat of the earliest kept candidate that
+  :func:`dedup.copies.compare` judges a copy: :attr:`~dedup.copies.Level.COPY` always,
+  :attr:`~dedup.copies.Level.PASSAGE` only when the paragraph before it (the nearest one that
+  is not short, in the same document) is, or repeats, the paragraph before the candidate. The
+  candidates of the first :data:`SMALL_INPUT` distinct keys are all kept keys with the same
+  fingerprint; after that, the keys that share a band of the bounded index (:mod:`dedup.index`);
+* short paragraphs between two removed paragraphs go with them when the same short paragraphs
+  stood between their two originals, and those were consecutive: a heading of a copied
+  section goes with the section;
+* ``threshold=100`` does no fuzzy work at all.
+
+Candidates depend only on the order of the distinct keys, never on decisions, which is what
+lets them be computed ahead, in batches, or on other machines, with the same result.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from hashlib import blake2b
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
-    from concurrent.futures import Executor
+from dedup.copies import Features, Level, Verdict, compare, features
 
+if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
     import numpy as np
     from numpy.typing import NDArray
 
-    from dedup.index import BandIndex, Bands
+    from dedup.index import BandIndex
 
 DEFAULT_THRESHOLD = 90
 """Minimum ``fuzz.ratio`` (0-100) of two keys for a near repeat."""
 
 DEFAULT_MIN_CHARS = 20
-"""Keys shorter than this are never removed: ``***``, ``Advertisement``, a refrain."""
+"""Keys shorter than this are never matched: ``***``, ``Advertisement``, a refrain."""
 
 MAX_FUZZY_CHARS = 10_000
 """Keys longer than this are compared exactly only.
@@ -44,122 +55,129 @@ long is a dump, not prose, and an exact repeat of it is still found.
 """
 
 SMALL_INPUT = 1000
-"""Kept keys up to which a new key is compared with every kept key.
+"""Distinct keys up to which a new key is compared with every kept key of its fingerprint.
 
-Below this, the exhaustive comparison is exact and about as fast as the index (and needs no
-numpy); above it, the index takes over. See :class:`Matcher`.
+Below this, the exhaustive comparison misses nothing and needs no numpy; after it, the bounded
+index (:mod:`dedup.index`) proposes the candidates.
 """
-
-CHUNK = 8192
-"""Keys decided per round of the index: signatures, lookups and ratios are computed per chunk."""
 
 SMALL_FEED = 512
-"""Batches (or candidate lists) smaller than this are handled on one thread."""
+"""Candidate pairs fewer than this are scored on one thread (starting threads costs ~1 ms)."""
 
-# A token is a run of digits, a run of other letters, or, in the scripts written without spaces
-# (CJK ideographs, kana), a character bigram: the usual stand-in for words there (as in
-# Lucene's CJK analyzer), since one character is too small a unit to weigh a change by.
-# Used to weigh replaced words against the size of a paragraph.
-_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Plain pattern strings, compiled by re's own cache on first use: compiling these Unicode
-# classes takes ~8 ms, a real share of start-up for a script that cleans one small file.
-_TOKEN = rf"\d+|[{_CJK}]+|[^\W\d_{_CJK}]+"
-_CJK_RUN = rf"[{_CJK}]"
-
-SAME_WORD_RATIO = 66
-"""Two differing words this alike (``fuzz.ratio``) count as one word misspelt, not replaced.
-
-66 admits a swapped pair of letters in a three-letter word ("teh", "the") and keeps apart
-short names that share letters ("Olesyu", "Oksanu" score 55).
-"""
+DIGEST_OVER = 32
+"""Keys longer than this are remembered by a 16-byte digest, not by their text."""
 
 
 @dataclass(frozen=True)
 class Match:
-    """Paragraph ``index`` was removed because it repeats the kept paragraph ``original``."""
+    """Paragraph ``index`` was removed because it repeats the kept paragraph ``original``.
+
+    ``reason`` says how the two differ, for people (``-v``); it takes no part in equality.
+    """
 
     index: int
     original: int
     score: float
+    reason: str = field(default="", compare=False, repr=False)
+
+
+def is_substantive(key: str, min_chars: int) -> bool:
+    """Whether a key is long enough to be matched at all (the one definition of it)."""
+    return len(key) >= min_chars
 
 
 def score(a: str, b: str, *, threshold: float) -> float:
-    """Return how alike two keys are (0-100), or 0.0 when they are not a repeat.
-
-    The character ratio alone cannot tell a corrected copy from a different statement: "Vote
-    for Anna on the last page!" and "Vote for Olga on the last page!" differ in four letters,
-    and so do "Arsenal won 2-1" and "Arsenal won 3-0". What differs is the kind of change: a
-    copy has typos, punctuation and a word more or less, a different statement has *words
-    replaced*. So, beyond the ratio, the words that one key has and the other lacks (a number
-    always counts, a misspelt word paired with its fix does not) must stay below the share
-    of edits the threshold allows, counted against all words of both. A long block with one
-    refreshed figure passes; a short sentence with another name or score does not.
+    """Return how alike two keys are (0-100) if ``b`` is a copy of ``a`` on its own, else 0.0.
 
     >>> score("the match ended 2-1 to arsenal", "the match ended 3-0 to arsenal", threshold=90)
     0.0
     >>> score("vote for anna on the last page!", "vote for olga on the last page!", threshold=90)
     0.0
-    >>> round(score("the quick brown fox jumps", "the quick brwn fox jumps", threshold=90), 1)
-    98.0
+    >>> round(score("the quick brown fox jumps", "the quick brwon fox jumps", threshold=90), 1)
+    96.0
     """
     if a == b:
         return 100.0
     if len(a) > MAX_FUZZY_CHARS or len(b) > MAX_FUZZY_CHARS:
         return 0.0
-    ratio = fuzz.ratio(a, b, score_cutoff=threshold)
-    if not ratio or not _words_agree(a, b, threshold):
-        return 0.0
-    return float(ratio)
+    verdict = compare(a, b, features(a), features(b), threshold=threshold)
+    return verdict.score if verdict.level is Level.COPY else 0.0
 
 
-def _words_agree(a: str, b: str, threshold: float) -> bool:
-    words_a = Counter(_words(a))
-    words_b = Counter(_words(b))
-    only_a = list((words_a - words_b).elements())
-    only_b = list((words_b - words_a).elements())
-    changed = len(only_a) + len(only_b) - 2 * _misspellings(only_a, only_b)
-    total = sum(words_a.values()) + sum(words_b.values())
-    return changed * 100 < (100 - threshold) * total
+def digest(key: str) -> str | bytes:
+    """What the exact pass remembers of a key: the key itself if short, else 16 bytes."""
+    if len(key) <= DIGEST_OVER:
+        return key
+    return blake2b(key.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _words(text: str) -> list[str]:
-    words: list[str] = []
-    for token in re.findall(_TOKEN, text):
-        if len(token) > 1 and re.match(_CJK_RUN, token):
-            words.extend(token[i : i + 2] for i in range(len(token) - 1))
-        else:
-            words.append(token)
-    return words
+@dataclass(frozen=True)
+class Prepared:
+    """A batch of keys with the per-paragraph work done: what a worker process can compute.
 
-
-def _misspellings(only_a: list[str], only_b: list[str]) -> int:
-    """Count pairs of differing words that are spellings of one word ("brwn", "brown").
-
-    Greedy in order, which is enough for the handful of words two near repeats differ in.
-    Numbers never pair: 2019 and 2018 are different facts, not a typo.
+    :func:`prepare` fills in the features of every key that may be fuzzy-matched and their
+    MinHash signatures; :meth:`Matcher.feed_prepared` then only decides. A Prepared with
+    nothing filled in (``Prepared(keys)``) is computed as needed. Either way, the decisions
+    are the same: this only moves where the work happens.
     """
-    pairs = 0
-    unused = [word for word in only_b if not word.isdigit()]
-    for word in only_a:
-        if word.isdigit():
-            continue
-        for position, other in enumerate(unused):
-            if fuzz.ratio(word, other, score_cutoff=SAME_WORD_RATIO):
-                del unused[position]
-                pairs += 1
-                break
-    return pairs
+
+    keys: list[str]
+    features: dict[str, Features] = field(default_factory=dict)
+    signatures: dict[str, int] = field(default_factory=dict)
+    """Row of each key in :attr:`signature_rows`."""
+    signature_rows: NDArray[np.uint32] | None = None
 
 
-class ExhaustiveMatcher:
-    """Remembers kept paragraphs and compares each new key with every one of them.
+def prepare(
+    keys: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_chars: int = DEFAULT_MIN_CHARS,
+    with_signatures: bool = True,
+) -> Prepared:
+    """Do the per-paragraph work for a batch of keys, in any process (a pure function).
 
-    This is the contract in its plainest form, and the oracle the indexed :class:`Matcher` is
-    tested against. It is quadratic: right for an article, hopeless for a corpus.
+    >>> p = prepare(["a paragraph long enough", "short"], with_signatures=False)
+    >>> sorted(p.features)
+    ['a paragraph long enough']
+    """
+    keys = list(keys)
+    if threshold >= 100:
+        return Prepared(keys)
+    eligible = list(
+        dict.fromkeys(k for k in keys if is_substantive(k, min_chars) and len(k) <= MAX_FUZZY_CHARS)
+    )
+    found = {k: features(k) for k in eligible}
+    if not with_signatures or not eligible:
+        return Prepared(keys, found)
+    from dedup.index import signatures  # lazy: numpy
+
+    rows = {k: i for i, k in enumerate(eligible)}
+    return Prepared(keys, found, rows, signatures(eligible))
+
+
+@dataclass
+class _Distinct:
+    """What is remembered of the distinct keys that may be fuzzy-matched, by position."""
+
+    keys: list[str | None] = field(default_factory=list)  # None once removed: never needed
+    features: list[Features | None] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    kept: list[bool] = field(default_factory=list)
+    groups: dict[int, list[int]] = field(default_factory=dict)  # fingerprint -> kept positions
+
+
+class Matcher:
+    """Remembers what was seen and decides, in order, which new keys repeat a kept one.
 
     Every key fed gets the next id (0, 1, 2, ...), kept or not, so a caller that feeds several
-    documents in turn (``--across``) can map an id back to its document. Feeding keys one
-    batch at a time gives the same result as feeding them all at once.
+    documents in turn (``--across``) can map an id back to its document.
+
+    ``feed(keys)`` decides a whole document. ``feed(keys, end=False)`` says more keys of the
+    same document follow (streaming): short paragraphs after the last substantive one may
+    then wait for the next call, since whether they go depends on the next paragraph.
+    :attr:`decided` says how many ids are final. Feeding a document in any number of batches
+    gives the same result as feeding it at once.
     """
 
     def __init__(
@@ -169,282 +187,269 @@ class ExhaustiveMatcher:
         self.min_chars = min_chars
         self.next_id = 0
         """The id the next key fed will get."""
-        self._exact: dict[str, int] = {}
-        # Kept keys eligible for fuzzy comparison, and their ids, in the order they were kept.
-        self._fuzzy_keys: list[str] = []
-        self._fuzzy_ids: list[int] = []
+        self._seen: dict[str | bytes, int] = {}  # digest -> original (the kept first, or its)
+        self._distinct = _Distinct()
+        self._index: BandIndex | None = None
+        self._near_misses: list[Match] = []
+        self._prepared = Prepared([])  # the batch being fed
+        # The document being fed: the last substantive paragraph (id, the kept paragraph it
+        # is or repeats, whether it was removed) and the short paragraphs after it.
+        self._last: tuple[int, int, bool] | None = None
+        self._shorts: list[tuple[int, str]] = []
+        # The kept paragraph each kept one follows (its predecessor's representative).
+        self._before: dict[int, int] = {}
+        # Short paragraphs after a kept one: (the next one's representative, keys, ids).
+        self._trailing: dict[int, tuple[int, tuple[str, ...], tuple[int, ...]]] = {}
 
-    def feed(self, keys: Iterable[str]) -> list[Match]:
-        """Decide each key in order; return the repeats (ids as described above)."""
+    @property
+    def decided(self) -> int:
+        """How many ids are final: all fed, but for short paragraphs still waiting."""
+        return self._shorts[0][0] if self._shorts else self.next_id
+
+    def take_near_misses(self) -> list[Match]:
+        """Return (and forget) the kept paragraphs that were alike enough to a kept one to
+        be compared, and why they were kept ("differs in a number: 8 → 12"), for ``-v``."""
+        misses, self._near_misses = self._near_misses, []
+        return misses
+
+    def feed(self, keys: Sequence[str], *, end: bool = True) -> list[Match]:
+        """Decide each key in order; return the repeats among the ids that became final."""
+        return self.feed_prepared(Prepared(list(keys)), end=end)
+
+    def feed_prepared(self, prepared: Prepared, *, end: bool = True) -> list[Match]:
+        """:meth:`feed` of a batch whose per-paragraph work is done (see :func:`prepare`)."""
+        keys = prepared.keys
+        self._prepared = prepared
+        candidates = self._candidates(keys)
         matches: list[Match] = []
-        for text in keys:
-            ident = self.next_id
-            self.next_id += 1
-            if len(text) < self.min_chars:
+        first_id = self.next_id
+        self.next_id += len(keys)
+        for offset, text in enumerate(keys):
+            ident = first_id + offset
+            if not is_substantive(text, self.min_chars):
+                self._shorts.append((ident, text))
                 continue
-            found = self._find(text)
-            if found is None:
-                self._keep(ident, text)
-            else:
-                matches.append(Match(ident, found[0], found[1]))
-        return matches
+            found = self._decide(ident, text, candidates)
+            if found is not None:
+                matches.append(found)
+            matches += self._after_substantive(ident, found)
+        if end:
+            self._last = None
+            self._shorts = []
+        self._prepared = Prepared([])  # hold no batch longer than its feed
+        return sorted(matches, key=lambda m: m.index) if len(matches) > 1 else matches
 
-    def _find(self, text: str) -> tuple[int, float] | None:
-        original = self._exact.get(text)
+    def _decide(
+        self, ident: int, text: str, candidates: dict[int, list[tuple[int, float]]]
+    ) -> Match | None:
+        seen = digest(text)
+        original = self._seen.get(seen)
         if original is not None:
-            return original, 100.0
-        if self.threshold >= 100 or len(text) > MAX_FUZZY_CHARS or not self._fuzzy_keys:
+            return Match(ident, original, 100.0, "exact")
+        found = self._near(ident, text, candidates)
+        self._seen[seen] = ident if found is None else found.original
+        return found
+
+    def _near(
+        self, ident: int, text: str, candidates: dict[int, list[tuple[int, float]]]
+    ) -> Match | None:
+        """Decide the first occurrence of a key that may be a near repeat."""
+        if self.threshold >= 100 or len(text) > MAX_FUZZY_CHARS:
             return None
-        # The C loop of process.extract scores every kept key; ratio's own length bound makes
-        # the misses cheap. Candidates then pass the word rule, earliest kept first.
+        distinct = self._distinct
+        position = len(distinct.ids)
+        own = self._features(text)
+        exhaustive = position < SMALL_INPUT
+        found = self._exhaustive(text, own) if exhaustive else candidates.get(ident, [])
+        match = self._first_copy(ident, text, own, found)
+        distinct.ids.append(ident)
+        distinct.kept.append(match is None)
+        if match is None:
+            distinct.keys.append(text)
+            distinct.features.append(own)
+            if position < SMALL_INPUT:
+                distinct.groups.setdefault(own.fingerprint, []).append(position)
+        else:
+            # A removed key is never a candidate again; its text is needed only to build the
+            # index from the exhaustive part, which is small.
+            distinct.keys.append(text if position < SMALL_INPUT else None)
+            distinct.features.append(None)
+        return match
+
+    def _exhaustive(self, text: str, own: Features) -> list[tuple[int, float]]:
+        """Every kept key of the same fingerprint whose ratio reaches the threshold."""
+        group = self._distinct.groups.get(own.fingerprint)
+        if not group:
+            return []
+        keys = [self._distinct.keys[p] for p in group]
         hits = process.extract(
-            text,
-            self._fuzzy_keys,
-            scorer=fuzz.ratio,
-            score_cutoff=self.threshold,
-            limit=None,
+            text, keys, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=None
         )
-        for _, _, position in sorted(hits, key=lambda hit: hit[2]):
-            found = score(self._fuzzy_keys[position], text, threshold=self.threshold)
-            if found:
-                return self._fuzzy_ids[position], found
+        return sorted((group[i], float(s)) for _, s, i in hits)
+
+    def _first_copy(
+        self, ident: int, text: str, own: Features, found: list[tuple[int, float]]
+    ) -> Match | None:
+        """The earliest kept candidate that ``text`` is a copy of, given its context."""
+        distinct = self._distinct
+        miss: tuple[int, Verdict] | None = None
+        for position, _ in found:  # in position order: earliest first
+            if not distinct.kept[position]:
+                continue
+            other = distinct.keys[position]
+            other_features = distinct.features[position]
+            assert other is not None  # kept ones keep their text and features
+            assert other_features is not None
+            verdict = compare(other, text, other_features, own, threshold=self.threshold)
+            original = distinct.ids[position]
+            if verdict.level is Level.COPY or (
+                verdict.level is Level.PASSAGE and self._in_passage(original)
+            ):
+                return Match(ident, original, verdict.score, verdict.reason)
+            if miss is None:
+                miss = (original, verdict)
+        if miss is not None:
+            original, verdict = miss
+            reason = verdict.reason
+            if verdict.level is Level.PASSAGE:
+                reason = "added or dropped a word outside a repeated passage"
+            self._near_misses.append(Match(ident, original, verdict.score, reason))
         return None
 
-    def _keep(self, ident: int, text: str) -> None:
-        self._exact[text] = ident
-        if self.threshold < 100 and len(text) <= MAX_FUZZY_CHARS:
-            self._fuzzy_keys.append(text)
-            self._fuzzy_ids.append(ident)
+    def _in_passage(self, original: int) -> bool:
+        """Whether the paragraph being decided follows what ``original`` followed."""
+        before = self._before.get(original, -1)
+        return before >= 0 and self._last is not None and self._last[1] == before
 
+    def _after_substantive(self, ident: int, found: Match | None) -> list[Match]:
+        """Update the document's context once paragraph ``ident`` is decided; return the
+        short paragraphs before it that go with their passage."""
+        represents = ident if found is None else found.original
+        gone: list[Match] = []
+        last, shorts = self._last, self._shorts
+        if last is not None and found is None and self.threshold < 100:
+            self._before[ident] = last[1]
+        if last is not None and shorts:
+            keys = tuple(text for _, text in shorts)
+            if not last[2]:  # after a kept paragraph: remember them, for its copies
+                self._trailing[last[0]] = (represents, keys, tuple(i for i, _ in shorts))
+            elif found is not None:
+                trailing = self._trailing.get(last[1])
+                if trailing is not None and trailing[0] == represents and trailing[1] == keys:
+                    gone = [
+                        Match(i, o, 100.0, "a short paragraph of a removed passage")
+                        for (i, _), o in zip(shorts, trailing[2], strict=True)
+                    ]
+        self._last = (ident, represents, found is not None)
+        self._shorts = []
+        return gone
 
-class Matcher(ExhaustiveMatcher):
-    """Remembers kept paragraphs and decides, one batch of keys at a time, what repeats them.
+    def _features(self, text: str) -> Features:
+        found = self._prepared.features.get(text)
+        if found is None:
+            found = features(text)
+            self._prepared.features[text] = found  # computed once per batch, here or ahead
+        return found
 
-    Every key fed gets the next id (0, 1, 2, ...), kept or not, so a caller that feeds several
-    documents in turn (``--across``) can map an id back to its document. Feeding keys one
-    batch at a time gives the same result as feeding them all at once.
+    def _signatures(self, texts: list[str]) -> NDArray[np.uint32]:
+        from dedup.index import signatures  # lazy: numpy
 
-    While fewer than ``SMALL_INPUT`` keys are kept, each new key is compared with all of them,
-    exactly as :class:`ExhaustiveMatcher` does. After that, keys are decided ``CHUNK`` at a time
-    and compared only with the candidates of a MinHash LSH index (:mod:`dedup.index`), in
-    the same order and by the same :func:`score`. Whether a key goes one way or the other
-    depends only on how many keys were kept before it, and whether a pair is a candidate only
-    on the two keys, so the result never depends on how the keys were batched.
-    """
+        prepared = self._prepared
+        if prepared.signature_rows is None:
+            return signatures(texts)
+        return prepared.signature_rows[[prepared.signatures[t] for t in texts]]
 
-    def __init__(
-        self, *, threshold: float = DEFAULT_THRESHOLD, min_chars: int = DEFAULT_MIN_CHARS
-    ) -> None:
-        super().__init__(threshold=threshold, min_chars=min_chars)
-        self._index: BandIndex | None = None
+    def _fingerprints(self, texts: list[str]) -> NDArray[np.uint32]:
+        import numpy as np  # lazy: large inputs only
 
-    def feed(self, keys: Iterable[str]) -> list[Match]:
-        """Decide each key in order; return the repeats (ids as described above)."""
-        pending = keys if isinstance(keys, list) else list(keys)
+        found = (self._features(t).fingerprint for t in texts)
+        return np.fromiter(found, dtype=np.uint32, count=len(texts))
+
+    def _candidates(self, keys: list[str]) -> dict[int, list[tuple[int, float]]]:
+        """Candidates from the bounded index for this batch's new keys past ``SMALL_INPUT``.
+
+        Returns, per id, ``(position, ratio)`` of the candidates whose ratio reaches the
+        threshold, in position order. Keys before ``SMALL_INPUT`` (and all keys once the index
+        exists) are added to the index, so later keys find them.
+        """
         if self.threshold >= 100:
-            return super().feed(pending)
-        matches: list[Match] = []
-        start = 0
-        while start < len(pending) and len(self._fuzzy_keys) < SMALL_INPUT:
-            matches += super().feed(pending[start : start + 1])
-            start += 1
-        if start < len(pending):
-            matches += self._feed_chunks(pending[start:])
-        return matches
-
-    def _feed_chunks(self, keys: list[str]) -> list[Match]:
-        """Decide keys ``CHUNK`` at a time with the index, the next chunk's lookups running ahead.
-
-        A second thread computes the next chunk's signatures and looks them up in the index
-        as it stands, while this thread decides the current chunk (numpy and rapidfuzz
-        release the GIL, so both cores work). The keys the current chunk keeps are then
-        looked up separately, in a table of their own, before the next chunk is decided, so
-        every key still meets every kept key's bands: the result is the same as with one
-        thread and any chunk size.
-        """
-        from concurrent.futures import Future, ThreadPoolExecutor  # lazy: large inputs only
-
-        from dedup.index import BandIndex, join_pairs, min_agreement, signatures  # lazy: numpy
-
-        if self._index is None:
-            self._index = BandIndex()
-            for start in range(0, len(self._fuzzy_keys), CHUNK):
-                self._index.add(signatures(self._fuzzy_keys[start : start + CHUNK]))
-        index = self._index
-        agreement = min_agreement(self.threshold)
-        chunks = [keys[start : start + CHUNK] for start in range(0, len(keys), CHUNK)]
-        if len(keys) < SMALL_FEED:
-            # One short document of a corpus fed in turn: a second thread would cost more to
-            # start than it saves. Same lookups, same decisions, on this thread.
-            rows = self._queries(keys)
-            bands, found = _look_up(index, list(rows), index.snapshot(), agreement)
-            return self._feed_chunk(keys, rows, bands, found)[0]
-        matches: list[Match] = []
-        with ThreadPoolExecutor(max_workers=1) as ahead:
-            rows = self._queries(chunks[0])
-            # Nothing to decide yet: this thread looks up half of the first chunk itself.
-            pending: Future[_LookUp] = Future()
-            pending.set_result(_look_up_halves(index, list(rows), agreement, ahead))
-            unseen: NDArray[np.uint64] | None = None  # entries added since that snapshot
-            for number, chunk in enumerate(chunks):
-                current_rows, current = rows, pending
-                if number + 1 < len(chunks):
-                    rows = self._queries(chunks[number + 1])
-                    pending = ahead.submit(_look_up, index, list(rows), index.snapshot(), agreement)
-                bands, found = current.result()
-                if unseen is not None:
-                    late = index.candidates(bands, agreement=agreement, segments=(unseen,))
-                    found = join_pairs(found, late)
-                chunk_matches, unseen = self._feed_chunk(chunk, current_rows, bands, found)
-                matches += chunk_matches
-        return matches
-
-    def _queries(self, chunk: list[str]) -> dict[str, int]:
-        """Number the keys of a chunk that need the index: the first copy of each key that
-        may be fuzzy-matched and is not already an exact repeat of a kept key.
-
-        Computed a chunk early, so a key kept in the previous chunk may still be listed
-        here; it is then decided by the exact dict, and its signature is not used.
-        """
-        rows: dict[str, int] = {}
-        exact = self._exact
-        for text in chunk:
-            eligible = self.min_chars <= len(text) <= MAX_FUZZY_CHARS
-            if eligible and text not in exact and text not in rows:
-                rows[text] = len(rows)
-        return rows
-
-    def _feed_chunk(
-        self,
-        chunk: list[str],
-        rows: dict[str, int],
-        bands: Bands,
-        found: tuple[NDArray[np.intp], NDArray[np.intp]],
-    ) -> tuple[list[Match], NDArray[np.uint64]]:
-        """Decide a chunk of keys in order, given its candidates among kept keys.
-
-        Returns the repeats and the index entries of the keys it kept.
-        """
-        from dedup.index import min_agreement, pairs_within  # lazy: numpy
-
-        assert self._index is not None
-        first_id = self.next_id
-        self.next_id += len(chunk)
-        within = pairs_within(bands, agreement=min_agreement(self.threshold))
-        hits = self._verified_candidates(list(rows), *found, *within)
-        matches: list[Match] = []
-        kept_rows: dict[int, int] = {}  # query row -> id, for the rows kept in this chunk
-        removed_rows: dict[int, tuple[int, float]] = {}
-        for offset, text in enumerate(chunk):
-            ident = first_id + offset
-            if len(text) < self.min_chars:
-                continue
-            original = self._exact.get(text)
-            if original is not None:
-                matches.append(Match(ident, original, 100.0))
-                continue
-            row = rows.get(text)
-            if row is None:  # too long for fuzzy work: kept, and matched exactly only
-                self._exact[text] = ident
-                continue
-            found_one = removed_rows.get(row) or self._first_hit(text, hits.get(row, []), kept_rows)
-            if found_one is None:
-                kept_rows[row] = ident
-                self._keep(ident, text)
-            else:
-                removed_rows[row] = found_one
-                matches.append(Match(ident, *found_one))
-        kept = list(kept_rows)
-        return matches, self._index.add(bands.sig[kept], bands.prefixes[kept])
-
-    def _verified_candidates(
-        self,
-        queries: list[str],
-        rows: NDArray[np.intp],
-        positions: NDArray[np.intp],
-        earlier: NDArray[np.intp],
-        later: NDArray[np.intp],
-    ) -> dict[int, list[tuple[int, str]]]:
-        """Return, per query row, the candidates whose ratio reaches the threshold, in order.
-
-        A candidate is ``(-1 - kept position, key)`` for a key kept before this chunk, or
-        ``(earlier row, key)`` for a key of this chunk, which counts only if that row is kept.
-        Sorting puts the kept keys first, earliest first, then this chunk's, in order. All
-        ratios are computed in one ``cpdist`` call, on every core: the pairs do not depend
-        on each other, only the decisions do.
-        """
-        kept = self._fuzzy_keys
-        left = [queries[r] for r in rows.tolist()] + [queries[r] for r in later.tolist()]
-        right = [kept[p] for p in positions.tolist()] + [queries[r] for r in earlier.tolist()]
-        if not left:
             return {}
+        new: dict[str, int] = {}  # first occurrences of fuzzy-eligible keys: key -> id
+        seen = self._seen
+        for offset, text in enumerate(keys):
+            if (
+                is_substantive(text, self.min_chars)
+                and len(text) <= MAX_FUZZY_CHARS
+                and text not in new
+                and digest(text) not in seen
+            ):
+                new[text] = self.next_id + offset
+        start = len(self._distinct.ids)
+        if start + len(new) <= SMALL_INPUT:
+            return {}
+        return self._look_up(list(new), list(new.values()), start)
+
+    def _look_up(
+        self, texts: list[str], ids: list[int], start: int
+    ) -> dict[int, list[tuple[int, float]]]:
+        import numpy as np  # lazy: large inputs only
+
+        from dedup.index import BandIndex, min_agreement, signatures
+
+        agreement = min_agreement(self.threshold)
+        if self._index is None:
+            # The index holds every distinct key before this batch, the exhaustive part's too
+            # (whose texts are all remembered): later keys must find those as well.
+            self._index = BandIndex()
+            early = [text for text in self._distinct.keys if text is not None]
+            assert len(early) == start
+            if early:
+                self._index.add_batch(
+                    signatures(early),
+                    np.fromiter((features(t).fingerprint for t in early), dtype=np.uint32),
+                    agreement=agreement,
+                )
+        index = self._index
+        rows, positions = index.add_batch(
+            self._signatures(texts), self._fingerprints(texts), agreement=agreement
+        )
+        rows_list = rows.tolist()
+        positions_list = positions.tolist()
+        pairs = [
+            (r, p)
+            for r, p in zip(rows_list, positions_list, strict=True)
+            if start + r >= SMALL_INPUT and self._may_be_kept(p, start)
+        ]
+        if not pairs:
+            return {}
+        left = [texts[r] for r, _ in pairs]
+        right = [self._text_at(p, start, texts) for _, p in pairs]
         ratios = process.cpdist(
             left,
             right,
             scorer=fuzz.ratio,
             score_cutoff=self.threshold,
-            workers=-1 if len(left) >= SMALL_FEED else 1,  # starting threads costs ~1 ms
+            workers=-1 if len(left) >= SMALL_FEED else 1,
         )
-        targets = [-1 - p for p in positions.tolist()] + earlier.tolist()
-        hits: dict[int, list[tuple[int, str]]] = {}
+        found: dict[int, list[tuple[int, float]]] = {}
         for i in ratios.nonzero()[0].tolist():
-            row = int(rows[i]) if i < len(rows) else int(later[i - len(rows)])
-            hits.setdefault(row, []).append((targets[i], right[i]))
-        for found in hits.values():
-            found.sort(key=lambda hit: (hit[0] >= 0, -hit[0] if hit[0] < 0 else hit[0]))
-        return hits
+            row, position = pairs[i]
+            found.setdefault(ids[row], []).append((position, float(ratios[i])))
+        return found
 
-    def _first_hit(
-        self, text: str, hits: list[tuple[int, str]], kept_rows: dict[int, int]
-    ) -> tuple[int, float] | None:
-        for target, other in hits:
-            if target >= 0 and target not in kept_rows:
-                continue  # an earlier key of this chunk that was itself removed
-            found = score(other, text, threshold=self.threshold)
-            if found:
-                ident = kept_rows[target] if target >= 0 else self._fuzzy_ids[-1 - target]
-                return ident, found
-        return None
+    def _may_be_kept(self, position: int, start: int) -> bool:
+        return position >= start or self._distinct.kept[position]
 
-
-_LookUp = tuple["Bands", tuple["NDArray[np.intp]", "NDArray[np.intp]"]]
-
-
-def _look_up(
-    index: BandIndex,
-    queries: list[str],
-    segments: tuple[NDArray[np.uint64], ...],
-    agreement: int,
-) -> _LookUp:
-    """A chunk's bands and its candidates in ``segments`` (run on the look-ahead thread)."""
-    from dedup.index import Bands, signatures  # lazy: numpy
-
-    bands = Bands.of(signatures(queries))
-    return bands, index.candidates(bands, agreement=agreement, segments=segments)
-
-
-def _look_up_halves(
-    index: BandIndex, queries: list[str], agreement: int, other: Executor
-) -> _LookUp:
-    """:func:`_look_up` of all ``queries``, half of them on the ``other`` thread.
-
-    For a batch that is one chunk (a document of a corpus fed in turn), this is the only
-    way both cores work on it. Signatures are per key and candidates per pair, so the
-    halves put together are exactly the whole.
-    """
-    from dedup.index import Bands, join_pairs  # lazy: numpy
-
-    half = len(queries) // 2
-    snapshot = index.snapshot()
-    later = other.submit(_look_up, index, queries[half:], snapshot, agreement)
-    first, (rows, positions) = _look_up(index, queries[:half], snapshot, agreement)
-    second, (more_rows, more_positions) = later.result()
-    bands = Bands.join(first, second)
-    return bands, join_pairs((rows, positions), (more_rows + half, more_positions))
+    def _text_at(self, position: int, start: int, texts: list[str]) -> str:
+        if position >= start:
+            return texts[position - start]
+        text = self._distinct.keys[position]
+        assert text is not None  # only kept positions are asked for
+        return text
 
 
 def find_repeats(
-    keys: Sequence[str],
+    keys: Iterable[str],
     *,
     threshold: float = DEFAULT_THRESHOLD,
     min_chars: int = DEFAULT_MIN_CHARS,
@@ -455,4 +460,4 @@ def find_repeats(
     >>> find_repeats(keys)
     [Match(index=2, original=0, score=97.87234042553192)]
     """
-    return Matcher(threshold=threshold, min_chars=min_chars).feed(keys)
+    return Matcher(threshold=threshold, min_chars=min_chars).feed(list(keys))

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dedup.decoding import decode, encode
-from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Match, Matcher
+from dedup.matching import (
+    DEFAULT_MIN_CHARS,
+    DEFAULT_THRESHOLD,
+    MAX_FUZZY_CHARS,
+    Match,
+    Matcher,
+    is_substantive,
+)
 from dedup.normalize import key
 from dedup.paragraphs import Paragraph, SplitMode, split
 from dedup.recurring import recurring
@@ -32,7 +39,7 @@ class Options:
     threshold: int = DEFAULT_THRESHOLD
     min_chars: int = DEFAULT_MIN_CHARS
     split: SplitMode = "auto"
-    keep_recurring: bool = True
+    keep_recurring: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
@@ -66,6 +73,9 @@ class Result:
     exact_only: tuple[int, ...] = ()
     """Paragraphs too long for fuzzy comparison (``MAX_FUZZY_CHARS``): checked for exact
     repeats only, though near ones were asked for."""
+    near_misses: tuple[Match, ...] = ()
+    """Kept paragraphs that were alike enough to a kept one to be compared, each with the
+    reason it was kept ("differs in a number: 8 → 12"): what ``-v`` shows as kept."""
 
     @property
     def data(self) -> bytes:
@@ -144,6 +154,7 @@ class _Decisions:
     removed: list[Match]
     structure: list[int]  # repeats kept as the document's structure
     exact_only: list[int]  # keys too long for the fuzzy comparison that was asked for
+    near_misses: list[Match]  # kept, though alike enough to a kept paragraph to be compared
 
 
 def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
@@ -151,12 +162,37 @@ def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
     removed = matcher.feed(keys)
     if first_id:  # a matcher that has seen earlier documents (--across)
         removed = [_local(m, first_id) for m in removed]
+    near_misses = matcher.take_near_misses()
+    if first_id:
+        near_misses = [_local(m, first_id) for m in near_misses]
     structure: set[int] = set()
     if options.keep_recurring:
-        structure = recurring(removed, [len(k) >= options.min_chars for k in keys])
-        removed = [m for m in removed if m.index not in structure]
+        substantive = [is_substantive(k, options.min_chars) for k in keys]
+        structure = recurring([m for m in removed if substantive[m.index]], substantive)
+        removed = _with_their_passage([m for m in removed if m.index not in structure], substantive)
     long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
-    return _Decisions(removed, sorted(structure), long if options.threshold < 100 else [])
+    return _Decisions(
+        removed, sorted(structure), long if options.threshold < 100 else [], near_misses
+    )
+
+
+def _with_their_passage(removed: list[Match], substantive: list[bool]) -> list[Match]:
+    """Drop the removals of short paragraphs whose passage was kept as structure after all.
+
+    A short paragraph goes only between two removed paragraphs (see ``dedup.matching``);
+    when the recurring-structure rule keeps one of those, the short one stays too.
+    """
+    gone = {m.index for m in removed}
+    kept: list[Match] = []
+    for match in removed:
+        i = match.index
+        if not substantive[i]:
+            before = next((j for j in range(i - 1, -1, -1) if substantive[j]), -1)
+            after = next((j for j in range(i + 1, len(substantive)) if substantive[j]), -1)
+            if before not in gone or after not in gone:
+                continue
+        kept.append(match)
+    return kept
 
 
 def _result(source: str, paragraphs: list[Paragraph], decided: _Decisions, bom: bytes) -> Result:
@@ -170,11 +206,12 @@ def _result(source: str, paragraphs: list[Paragraph], decided: _Decisions, bom: 
         bom,
         tuple(decided.structure),
         tuple(decided.exact_only),
+        tuple(decided.near_misses),
     )
 
 
 def _local(match: Match, first_id: int) -> Match:
-    return Match(match.index - first_id, match.original - first_id, match.score)
+    return Match(match.index - first_id, match.original - first_id, match.score, match.reason)
 
 
 def _read_first_block_by_line(result: Result, options: Options) -> Result:
@@ -195,9 +232,11 @@ def _read_first_block_by_line(result: Result, options: Options) -> Result:
     # removed as repeats of it, so their original stays 0. (None is kept as structure.)
     shift = len(lines) - 1
     decided = _Decisions(
-        in_lines.removed + [Match(m.index + shift, m.original, m.score) for m in result.removed],
+        in_lines.removed
+        + [Match(m.index + shift, m.original, m.score, m.reason) for m in result.removed],
         in_lines.structure,
         in_lines.exact_only + [i + shift for i in result.exact_only if i > 0],
+        in_lines.near_misses,
     )
     return _result(result.source, lines + paragraphs[1:], decided, result.bom)
 

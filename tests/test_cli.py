@@ -62,7 +62,7 @@ def test_missing_file_is_one_line_and_the_run_goes_on(repeated, tmp_path):
 
 def test_directory_and_binary_are_refused(tmp_path):
     binary = tmp_path / "x.bin"
-    binary.write_bytes(b"PK\x00\x01" + REPEATED)
+    binary.write_bytes(b"PK\x00\x01\n" + REPEATED)
     result = run(str(tmp_path), str(binary))
     assert result.exit_code == 2
     assert "Is a directory" in result.stderr
@@ -70,7 +70,7 @@ def test_directory_and_binary_are_refused(tmp_path):
     assert result.stdout_bytes == b""
     forced = run("-a", str(binary))
     assert forced.exit_code == 0
-    assert forced.stdout_bytes == b"PK\x00\x01" + (A + B).encode()
+    assert forced.stdout_bytes == b"PK\x00\x01\n" + (A + B).encode()
 
 
 @pytest.mark.parametrize(
@@ -146,11 +146,12 @@ def test_long_paragraphs_are_named_in_a_warning_unless_quiet(tmp_path):
     assert exact.stderr == ""
 
 
-def test_recurring_structure_is_kept_for_a_reader_and_removed_across_a_corpus(tmp_path):
+def test_every_repeat_goes_by_default_and_structure_is_kept_on_request(tmp_path):
     golden = Path(__file__).parent / "golden"
     interview = golden / "recurring-interview-questions-kept.txt"
     removed = (golden / "recurring-removed-when-asked.expected.txt").read_bytes()
-    assert run(str(interview)).stdout_bytes == interview.read_bytes()
+    assert run(str(interview)).stdout_bytes == removed
+    assert run("--keep-recurring", str(interview)).stdout_bytes == interview.read_bytes()
     assert run("--across", str(interview)).stdout_bytes == removed
     assert (
         run("--across", "--keep-recurring", str(interview)).stdout_bytes == interview.read_bytes()

@@ -19,7 +19,7 @@ from processes import dedup, environment
 
 A = b"The council approved the harbour budget on Monday evening.\n"
 B = b"Residents asked for more money for the ferry service today.\n"
-BINARY = b"PK\x03\x04\x00\x00" + A + A
+BINARY = b"PK\x03\x04\x00\x00\n" + A + A
 JSONL = b'{"id": 1, "text": "%s%s%s"}\n' % (A[:-1] + b"\\n", B[:-1] + b"\\n", A[:-1])
 JSONL_CLEANED = b'{"id": 1, "text": "%s%s"}\n' % (A[:-1] + b"\\n", B[:-1] + b"\\n")
 
@@ -63,7 +63,7 @@ CASES = {
         A + B,
         re.escape("dedup: binary.bin: binary file (NUL byte); use -a/--text to clean it\n"),
     ),
-    "binary with -a": Case(("clean", "-a", "binary.bin"), 0, b"PK\x03\x04\x00\x00" + A, ""),
+    "binary with -a": Case(("clean", "-a", "binary.bin"), 0, b"PK\x03\x04\x00\x00\n" + A, ""),
     "unknown option": Case(("clean", "--nope"), 2, b"", USAGE),
     "value out of range": Case(("clean", "--threshold", "101"), 2, b"", USAGE),
     "unknown command": Case(("nosuch",), 2, b"", USAGE),

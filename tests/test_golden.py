@@ -21,7 +21,10 @@ FLAG_TO_FIELD = {
     "--min-chars": ("min_chars", int),
     "--split": ("split", str),
 }
-SWITCH_TO_FIELD = {"--remove-recurring": ("keep_recurring", False)}
+SWITCH_TO_FIELD = {
+    "--remove-recurring": ("keep_recurring", False),
+    "--keep-recurring": ("keep_recurring", True),
+}
 
 
 def load(case):

@@ -15,15 +15,15 @@ def test_short_keys_are_never_removed():
 
 
 def test_threshold_100_finds_only_exact_repeats():
-    typo = LINE.replace("budget", "budgte")
+    typo = LINE.replace("harbour", "harbuor")
     assert find_repeats([LINE, typo], threshold=100) == []
     assert find_repeats([LINE, typo])[0].original == 0
 
 
 def test_keep_first_compares_only_with_kept_paragraphs():
-    a = "aaaa bbbb cccc dddd eeee ffff gggg hhhh"
-    b = "aaaa bbbb cccc dddd eeee ffff gggg hhhX"
-    c = "aaaa bbbb cccc dddd eeee ffff gggX hhhX"
+    a = "alpha bravo charlie delta echoes foxtrot golfer hotels"
+    b = "alpha bravo charlie delta echoes foxtrot golfer hoetls"
+    c = "alpha bravo charlie delta echoes foxtrot gofler hoetls"
     assert [m.index for m in find_repeats([a, b, c], threshold=97)] == [1]
 
 
@@ -53,9 +53,10 @@ def test_replaced_words_make_a_different_statement(a, b):
     assert score(a, b, threshold=90) == 0.0
 
 
-def test_a_refreshed_number_in_a_long_block_is_still_a_repeat():
-    block = " ".join([f"word{i}" for i in range(40)]) + " grew by 2 percent"
-    assert score(block, block.replace("2 percent", "3 percent"), threshold=90) > 90
+def test_a_changed_number_is_a_different_statement_even_in_a_long_block():
+    block = " ".join(["word"] * 40) + " grew by 2 percent"
+    assert score(block, block.replace("2 percent", "3 percent"), threshold=90) == 0.0
+    assert score(block, block.replace("grew", "grew,"), threshold=90) > 90
 
 
 def test_very_long_keys_are_compared_exactly_only():
