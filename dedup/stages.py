@@ -118,6 +118,8 @@ class Decision:
     removed: tuple[Match, ...]
     originals: tuple[Original, ...]
     first_id: int | None = None
+    follows: tuple[tuple[str, tuple[str, ...]] | None, ...] = ()
+    """With ``first_id``: for each raw removal, what followed its original (see ``grouping``)."""
 
 
 NONE = Decision((), ())
@@ -360,13 +362,15 @@ def _finished(
     ``_decide`` itself runs, on the document's keys, with a matcher that replays the raw
     decisions: the same code as one process, from the same matcher output.
     """
+    from dedup.grouping import with_short_ones
     from dedup.normalize import key
 
     assert raw.first_id is not None
     keys = [key(text[p.start : p.end]) for p in paragraphs]
-    replay = Replay(raw.first_id, list(raw.removed))
+    matches, originals = with_short_ones(keys, raw, options)
+    replay = Replay(raw.first_id, matches)
     removed = _decide(keys, replay, options).removed  # type: ignore[arg-type]  # duck-typed
-    original_of = {m.index: o for m, o in zip(raw.removed, raw.originals, strict=True)}
+    original_of = {m.index: o for m, o in zip(matches, originals, strict=True)}
     return Decision(tuple(removed), tuple(original_of[m.index + raw.first_id] for m in removed))
 
 
@@ -381,6 +385,10 @@ class Replay:
         """The known decisions for the next ``len(keys)`` ids."""
         self.next_id += len(keys)
         return self.matches
+
+    def take_near_misses(self) -> list[Match]:
+        """Exact grouping compares nothing fuzzily, so there are none."""
+        return []
 
 
 def _account(

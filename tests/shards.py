@@ -42,6 +42,20 @@ BOILERPLATE = [
 ]
 
 
+PASSAGES = [  # a copied section: a heading or a rule, short, goes with its paragraphs
+    [
+        "Ringkasan berita hari ini dari meja redaksi kami.",
+        "***",
+        "Cuaca cerah di sebagian besar wilayah Jawa.",
+    ],
+    [
+        "Jadwal kereta api berubah mulai pekan depan.",
+        "Info:",
+        "Penumpang diminta memeriksa tiket daring.",
+    ],
+]
+
+
 def _sentence(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 18))).capitalize() + "."
 
@@ -66,6 +80,8 @@ def planted_documents(count: int, *, seed: int) -> list[str]:
             paragraphs.append(rng.choice(seen))  # a paragraph of an earlier document
         if rng.random() < 0.3:
             paragraphs.append(paragraphs[0])  # a repeat inside the document
+        if rng.random() < 0.25:
+            paragraphs += rng.choice(PASSAGES)
         seen.extend(paragraphs[:2])
         separator = "\n\n" if rng.random() < 0.7 else "\n"
         documents.append(separator.join(paragraphs) + "\n")
