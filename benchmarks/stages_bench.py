@@ -156,7 +156,7 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
             prepared = prepare_shard(task)
             if mode != "across-exact":
                 up += len(pickle.dumps(prepared))
-            paragraphs += sum(len(keys) for _, keys in prepared.documents)
+            paragraphs += sum(len(batch.keys) for _, batch in prepared.documents)
             task = WriteTask(task.shard, plan, resolver.resolve(prepared))
         down += len(pickle.dumps(task))
         written = write_shard(task)

@@ -57,7 +57,7 @@ from dedup.decoding import decode
 from dedup.errors import InputError, OutputError
 from dedup.executors import Engine, Executor, executor_for
 from dedup.files import STDIN, atomic_writer, display_name, reason, refuse_binary, stdin_buffer
-from dedup.matching import Match, Matcher
+from dedup.matching import Match, Matcher, Prepared, prepare
 from dedup.paragraphs import Paragraph, split
 from dedup.pipeline import Options, Result, _decide, clean
 from dedup.records import BadRecord, Record, parse
@@ -127,15 +127,16 @@ NONE = Decision((), ())
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """A shard after step 1: each document with its paragraph keys, in order.
+class PreparedShard:
+    """A shard after step 1: each document with its prepared batch of keys, in order.
 
-    This is what moves from the workers to the driver. When the matcher's ``prepare`` API
-    lands, ``keys`` becomes its prepared batch (digests and band keys computed here).
+    This is what moves from the workers to the driver: the keys, and for those that may be
+    fuzzy-matched their features and MinHash signatures (:func:`dedup.matching.prepare`),
+    which are then not computed again by the one process that decides.
     """
 
     number: int
-    documents: list[tuple[Document, list[str]]]
+    documents: list[tuple[Document, Prepared]]
     warnings: list[str]
 
 
@@ -246,18 +247,20 @@ def _opened(path: str, shown: str) -> Iterator[BinaryIO]:
 # --- step 1: prepare ------------------------------------------------------------------------
 
 
-def prepare_shard(task: WriteTask) -> Prepared:
-    """Read a shard and key every document's paragraphs (step 1; runs in any process)."""
+def prepare_shard(task: WriteTask) -> PreparedShard:
+    """Read a shard and prepare every document's keys (step 1; runs in any process)."""
     shard, options = task.shard, task.plan.options
     warnings: list[str] = []
-    documents: list[tuple[Document, list[str]]] = []
+    documents: list[tuple[Document, Prepared]] = []
     from dedup.normalize import key
 
     for unit in _units(shard, task.plan, warnings):
         if unit.document is not None:
             paragraphs = split(unit.text, options.split)
-            documents.append((unit.document, [key(unit.text[p.start : p.end]) for p in paragraphs]))
-    return Prepared(shard.number, documents, warnings)
+            keys = [key(unit.text[p.start : p.end]) for p in paragraphs]
+            batch = prepare(keys, threshold=options.threshold, min_chars=options.min_chars)
+            documents.append((unit.document, batch))
+    return PreparedShard(shard.number, documents, warnings)
 
 
 # --- step 2: resolve ------------------------------------------------------------------------
@@ -277,12 +280,14 @@ class Resolver:
         self._first_ids = array("q")
         self._owners: list[tuple[Document, int, int]] = []
 
-    def resolve(self, prepared: Prepared) -> list[Decision]:
+    def resolve(self, prepared: PreparedShard) -> list[Decision]:
         """Decide every document of the next shard; shards must come in input order."""
         decisions: list[Decision] = []
-        for position, (document, keys) in enumerate(prepared.documents):
+        for position, (document, batch) in enumerate(prepared.documents):
             first_id = self.matcher.next_id
-            removed = _decide(keys, self.matcher, self.options).removed
+            keys = batch.keys
+            fed = _FeedPrepared(self.matcher, batch)
+            removed = _decide(keys, fed, self.options).removed  # type: ignore[arg-type]  # duck-typed
             if len(removed) < len(keys):
                 self._first_ids.append(first_id)
                 self._owners.append((document, prepared.number, position))
@@ -372,6 +377,32 @@ def _finished(
     removed = _decide(keys, replay, options).removed  # type: ignore[arg-type]  # duck-typed
     original_of = {m.index: o for m, o in zip(matches, originals, strict=True)}
     return Decision(tuple(removed), tuple(original_of[m.index + raw.first_id] for m in removed))
+
+
+@dataclass
+class _FeedPrepared:
+    """The matcher, seen by ``_decide``: its ``feed`` of the document is ``feed_prepared``.
+
+    So the decisions go through the very code one process runs, with the per-paragraph work
+    done by the workers.
+    """
+
+    matcher: Matcher
+    batch: Prepared
+
+    @property
+    def next_id(self) -> int:
+        """The matcher's next id."""
+        return self.matcher.next_id
+
+    def feed(self, keys: Sequence[str]) -> list[Match]:
+        """Feed the prepared batch, whose keys are ``keys``."""
+        assert keys is self.batch.keys
+        return self.matcher.feed_prepared(self.batch)
+
+    def take_near_misses(self) -> list[Match]:
+        """The matcher's near misses (for ``-v``; corpus mode does not show them)."""
+        return self.matcher.take_near_misses()
 
 
 @dataclass
