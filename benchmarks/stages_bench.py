@@ -138,7 +138,8 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
     from dedup.corpus import CorpusSettings
     from dedup.grouping import group_bucket, hash_shard
     from dedup.pipeline import Options
-    from dedup.stages import Plan, Resolver, WriteTask, list_shards, prepare_shard, write_shard
+    from dedup.sharding import list_shards
+    from dedup.stages import Plan, Resolver, WriteTask, prepare_shard, write_shard
 
     across = mode != "alone"
     options = Options(threshold=100 if mode == "across-exact" else 90, keep_recurring=not across)

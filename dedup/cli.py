@@ -310,7 +310,7 @@ def _run_corpus(files: Sequence[str], settings: Settings) -> int:
     with _sink(settings) as sink, _progress(files, settings, corpus) as observer:
         check = None if sink is None else lambda n, s: _refuse_same_file(n, s, sink)
         if settings.engine is not None:
-            from dedup.stages import clean_sharded
+            from dedup.sharding import clean_sharded
 
             tally = clean_sharded(
                 files, settings.options, corpus, settings.engine,

@@ -17,10 +17,10 @@ import pytest
 from processes import DEDUP, HANG_GUARD, dedup
 from shards import planted_documents, run, write_jsonl_shards
 
-from dedup import stages
+from dedup import sharding
 from dedup.corpus import CorpusSettings
 from dedup.executors import Engine
-from dedup.stages import list_shards
+from dedup.sharding import list_shards
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))
@@ -230,7 +230,7 @@ def test_exact_runs_on_several_processes_group_keys_instead_of_one_matcher(plant
     def no_matcher(*args, **kwargs):
         raise AssertionError("the one-matcher resolution ran")
 
-    monkeypatch.setattr(stages, "Resolver", no_matcher)
+    monkeypatch.setattr(sharding, "Resolver", no_matcher)
     assert run(["--jsonl", "--across", "--threshold", "100", "-j", "2", "shards"]) == expected
     assert expected[0] == 0
     assert expected[1].count(b"\n") > 200

@@ -15,7 +15,7 @@ import ray
 from ray.cluster_utils import Cluster
 from shards import planted_documents, run, write_jsonl_shards
 
-from dedup import stages
+from dedup import sharding, stages
 from dedup.executors import RayTasks
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
@@ -108,7 +108,7 @@ def test_a_killed_worker_is_retried_and_the_output_is_the_same(
     expected = one_process(corpus, ["--jsonl", "--across"], monkeypatch)
     marks = tmp_path / "marks"
     marks.mkdir()
-    monkeypatch.setattr(stages, "executor_for", lambda engine: DyingOnce(engine, marks))
+    monkeypatch.setattr(sharding, "executor_for", lambda engine: DyingOnce(engine, marks))
     got = one_process(corpus, ["--jsonl", "--across", "--engine", "ray"], monkeypatch)
     assert got == expected
     assert (marks / "died").is_dir()  # a worker really died
