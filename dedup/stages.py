@@ -2,14 +2,16 @@
 
 A shard is one input file (text, JSON Lines or Parquet). The run has three steps:
 
-1. **prepare**, per shard, anywhere: read, decode, split and key every document
-   (:func:`prepare_shard`). This is the per-paragraph work and needs no other shard.
+1. **prepare**, per shard, anywhere: read, decode, split and key every document, and do the
+   matcher's per-paragraph work (:func:`dedup.matching.prepare`: features, MinHash
+   signatures) (:func:`prepare_shard`). This needs no other shard.
 2. **resolve**, in the driver, in global order (input order, then record, then paragraph):
-   one :class:`~dedup.matching.Matcher` is fed every document's keys exactly as
+   one :class:`~dedup.matching.Matcher` is fed every document exactly as
    :class:`dedup.corpus.Cleaner` feeds them in one process, through the same
-   ``pipeline._decide``. Keep-first makes this step sequential: a paragraph is removed only
-   for a paragraph *kept* earlier, and whether that one was kept depends on everything before
-   it. What comes out per document is its removals and, for the report, whom each repeats.
+   ``pipeline._decide`` (:class:`Resolver`). Keep-first makes this step sequential: a
+   paragraph is removed only for a paragraph *kept* earlier, and whether that one was kept
+   depends on everything before it. What comes out per document is its removals and, for
+   the report, whom each repeats. (Exact matching needs no such pass: :mod:`dedup.grouping`.)
 3. **write**, per shard, anywhere: read the shard again, cut the removed lines out byte for
    byte (the same ``render`` and JSON Lines splice as one process) and produce the output
    shard (written to a temporary name, then renamed) and the report lines
@@ -20,8 +22,8 @@ step 3 cleans each document itself with :func:`dedup.clean`, exactly as one proc
 
 Every stage function takes one picklable value and returns one, and depends on nothing but
 it and the shard's bytes: an executor (:mod:`dedup.executors`) may run it in any process, on
-any machine, twice after a crash, and the driver, which consumes results in shard order, sees
-the same thing.
+any machine, twice after a crash, and the driver (:mod:`dedup.sharding`), which consumes
+results in shard order, sees the same thing.
 """
 
 from __future__ import annotations
