@@ -290,8 +290,8 @@ def _check_corpus_usage(files: Sequence[str], settings: Settings, corpus: Corpus
     if settings.in_place or settings.diff or settings.verbose:
         raise click.UsageError(
             "-i, --diff and -v work on text files one by one; with corpus options "
-            "(--jsonl, --across, --report, --output-dir, -o *.gz/*.zst) use --output-dir "
-            "and --report"
+            "(--jsonl, --across, --report, --output-dir, -o *.gz/*.zst, --jobs, --engine) "
+            "use --output-dir and --report"
         )
     if corpus.output_dir is not None and (settings.output or settings.check):
         raise click.UsageError("--output-dir cannot be combined with -o or --check")

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from processes import DEDUP, HANG_GUARD, dedup
-from shards import planted_documents, run, write_jsonl_shards
+from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
 
 from dedup import sharding
 from dedup.corpus import CorpusSettings
@@ -234,3 +234,24 @@ def test_exact_runs_on_several_processes_group_keys_instead_of_one_matcher(plant
     assert run(["--jsonl", "--across", "--threshold", "100", "-j", "2", "shards"]) == expected
     assert expected[0] == 0
     assert expected[1].count(b"\n") > 200
+
+
+def test_text_files_on_two_processes_are_cleaned_as_one_process_cleans_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = []
+    for number, text in enumerate(planted_documents(6, seed=4)):
+        first = text.splitlines(keepends=True)[0]  # a repeat inside, and one across files
+        Path(f"{number}.txt").write_text(f"{text}{first}\n{BOILERPLATE[0]}\n")
+        names.append(f"{number}.txt")
+    code, out, err = run(names)
+    assert (code, err) == (0, b"")
+    assert run(["--jobs", "2", *names]) == (0, out, b"")
+    assert run(["--jobs", "2", "--across", *names])[1] != out  # --across does more
+
+
+def test_jobs_with_in_place_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("Some text.\n")
+    code, _, err = run(["--jobs", "2", "-i", "a.txt"])
+    assert code == 2
+    assert b"--jobs, --engine) use --output-dir and --report" in err
