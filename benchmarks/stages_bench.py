@@ -150,9 +150,9 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
     resolver = Resolver(options)
     for task in tasks:
         if mode == "across-exact":
-            hashed = hash_shard((task, 16))
-            up += len(pickle.dumps(hashed))
-            up += sum(len(pickle.dumps(group_bucket(b))) for b in hashed.buckets)
+            hashed, buckets = hash_shard((task, 16))
+            up += len(pickle.dumps(hashed)) + len(pickle.dumps(buckets))
+            up += sum(len(pickle.dumps(group_bucket(b))) for b in buckets)
         if across:
             prepared = prepare_shard(task)
             if mode != "across-exact":

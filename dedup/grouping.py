@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from dedup.corpus import Document
-from dedup.executors import Executor
+from dedup.executors import Executor, shuffle
 from dedup.matching import Match, is_substantive
 from dedup.normalize import key
 from dedup.paragraphs import split
@@ -49,12 +49,14 @@ SHORT_REASON = "a short paragraph of a removed passage"
 
 @dataclass(frozen=True)
 class Hashed:
-    """A shard after step 1: its documents, their paragraph counts and its bucketed keys."""
+    """A shard after step 1, what the driver gets of it: its documents and paragraph counts.
+
+    Its bucketed keys travel separately, from worker to worker where the executor can.
+    """
 
     number: int
     documents: list[Document]
     paragraphs: list[int]
-    buckets: list[list[Occurrence]]
     warnings: list[str]
 
 
@@ -68,7 +70,7 @@ def bucket_of(text: str, buckets: int) -> int:
     return int.from_bytes(digest, "little") % buckets
 
 
-def hash_shard(item: tuple[WriteTask, int]) -> Hashed:
+def hash_shard(item: tuple[WriteTask, int]) -> tuple[Hashed, list[list[Occurrence]]]:
     """Key a shard's paragraphs and deal the substantive ones into ``buckets`` (step 1)."""
     task, buckets = item
     options = task.plan.options
@@ -86,7 +88,7 @@ def hash_shard(item: tuple[WriteTask, int]) -> Hashed:
         keys = [key(unit.text[p.start : p.end]) for p in found]
         for occurrence in occurrences(keys, task.shard.number, position, options.min_chars):
             dealt[bucket_of(occurrence[0], buckets)].append(occurrence)
-    return Hashed(task.shard.number, documents, paragraphs, dealt, warnings)
+    return Hashed(task.shard.number, documents, paragraphs, warnings), dealt
 
 
 def occurrences(keys: Sequence[str], shard: int, position: int, min_chars: int) -> list[Occurrence]:
@@ -120,12 +122,18 @@ def group_bucket(occurrences: Sequence[Occurrence]) -> list[tuple[Occurrence, Oc
     return repeats
 
 
+def group_parts(parts: list[list[Occurrence]]) -> list[tuple[Occurrence, Occurrence]]:
+    """:func:`group_bucket` of one bucket's parts from every shard, in shard order."""
+    return group_bucket(list(itertools.chain.from_iterable(parts)))
+
+
 def grouped(
     executor: Executor, tasks: list[WriteTask], warn: Callable[[str], None]
 ) -> list[WriteTask]:
     """Steps 1 and 2 for every shard: the raw exact decisions, attached to each ``WriteTask``."""
     buckets = max(1, len(tasks))
-    hashed = list(executor.map(hash_shard, [(task, buckets) for task in tasks]))
+    items = [(task, buckets) for task in tasks]
+    hashed, grouped_buckets = shuffle(executor, hash_shard, group_parts, items, buckets)
     first_ids: list[list[int]] = []
     next_id = 0
     for shard in hashed:
@@ -136,9 +144,8 @@ def grouped(
             starts.append(next_id)
             next_id += count
         first_ids.append(starts)
-    inputs = [[o for shard in hashed for o in shard.buckets[b]] for b in range(buckets)]
     raw: dict[tuple[int, int], list[tuple[Occurrence, Occurrence]]] = {}
-    for repeats in executor.map(group_bucket, inputs):
+    for repeats in grouped_buckets:
         for removed, kept in repeats:
             raw.setdefault((removed[1], removed[2]), []).append((removed, kept))
 

@@ -116,3 +116,18 @@ def test_a_killed_worker_is_retried_and_the_output_is_the_same(
     notes = {note.name: note.read_text().split() for note in marks.glob("node-*")}
     assert len(calls) == 5, notes  # four shards, one of them twice
     assert len(notes) == 2, notes  # and the tasks ran on both nodes
+
+
+@pytest.mark.parametrize("across", [["--across"], ["--across", "--threshold", "100"]])
+def test_a_bad_record_on_a_node_is_one_line_and_exit_2(two_nodes, tmp_path, monkeypatch, across):
+    monkeypatch.chdir(tmp_path)
+    write_jsonl_shards(tmp_path / "in", planted_documents(20, seed=1), 2)
+    with (tmp_path / "in" / "part-01.jsonl").open("a") as shard:
+        shard.write('{"text": null}\n')
+    code, out, err = run(["--jsonl", *across, "--engine", "ray", "--output-dir", "out", "in"])
+    assert (code, out) == (2, b"")
+    assert err.decode() == (
+        'dedup: in/part-01.jsonl:12: "text" is null, not a string '
+        "(--skip-bad-records passes such records through)\n"
+    )
+    assert not (tmp_path / "out").exists()  # nothing is written before every shard is read
