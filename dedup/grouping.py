@@ -110,15 +110,18 @@ def occurrences(keys: Sequence[str], shard: int, position: int, min_chars: int) 
 def group_bucket(occurrences: Sequence[Occurrence]) -> list[tuple[Occurrence, Occurrence]]:
     """Map every later occurrence of a key to its first one (step 2); input in global order.
 
+    The pairs go back without their key: positions (and what follows the original) are all
+    that the write stage needs, and the key is the bulk of the bytes.
+
     >>> group_bucket([("a", 0, 0, 0, None), ("b", 0, 0, 1, None), ("a", 0, 1, 0, None)])
-    [(('a', 0, 1, 0, None), ('a', 0, 0, 0, None))]
+    [(('', 0, 1, 0, None), ('', 0, 0, 0, None))]
     """
     first: dict[str, Occurrence] = {}
     repeats = []
     for occurrence in occurrences:
         kept = first.setdefault(occurrence[0], occurrence)
         if kept is not occurrence:
-            repeats.append((occurrence, kept))
+            repeats.append((("", *occurrence[1:]), ("", *kept[1:])))
     return repeats
 
 
