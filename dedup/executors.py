@@ -62,6 +62,10 @@ class MissingExtra(DedupError):
     """
 
 
+class EngineError(DedupError):
+    """Ray could not be started or joined (exit 2: the run never began)."""
+
+
 @dataclass(frozen=True)
 class Engine:
     """How to run the stages: ``local`` with ``jobs`` processes (0: one per core), or ``ray``.
@@ -193,14 +197,17 @@ class RayTasks:
                     "num_cpus": engine.jobs or None,
                     "object_store_memory": LOCAL_RAY_OBJECT_STORE,
                 }
-            ray.init(
-                address=address,
-                include_dashboard=False,
-                log_to_driver=False,  # worker output must never reach our stdout
-                logging_level="ERROR",
-                configure_logging=True,
-                **local,
-            )
+            try:
+                ray.init(
+                    address=address,
+                    include_dashboard=False,
+                    log_to_driver=False,  # worker output must never reach our stdout
+                    logging_level="ERROR",
+                    configure_logging=True,
+                    **local,
+                )
+            except Exception as error:  # Ray raises many kinds; each is one line for a user
+                raise EngineError(f"--engine ray: cannot start or join Ray: {error}") from error
             self._started = True
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:

@@ -131,3 +131,13 @@ def test_a_bad_record_on_a_node_is_one_line_and_exit_2(two_nodes, tmp_path, monk
         "(--skip-bad-records passes such records through)\n"
     )
     assert not (tmp_path / "out").exists()  # nothing is written before every shard is read
+
+
+def test_a_ray_address_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)  # even beside the cluster above
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("Some text.\n")
+    code, out, err = run(["--engine", "ray", "--ray-address", "nohost:port", "a.txt"])
+    assert (code, out) == (2, b"")
+    assert err.decode().startswith("dedup: --engine ray: cannot start or join Ray: ")
+    assert err.count(b"\n") == 1
