@@ -255,3 +255,9 @@ def test_jobs_with_in_place_is_a_usage_error(tmp_path, monkeypatch):
     code, _, err = run(["--jobs", "2", "-i", "a.txt"])
     assert code == 2
     assert b"--jobs, --engine) use --output-dir and --report" in err
+
+
+def test_stdin_cannot_be_a_shard_of_a_parallel_run():
+    code, out, err = run(["--jsonl", "--jobs", "2"], stdin=b'{"text": "a"}\n')
+    assert (code, out) == (2, b"")
+    assert err == b"dedup: <stdin>: --jobs and --engine need file arguments, not stdin\n"
