@@ -33,6 +33,7 @@ from dedup.files import (
     check_editable,
     display_name,
     is_special,
+    names_shards,
     output_path,
     reason,
     refuse_binary,
@@ -43,6 +44,7 @@ from dedup.files import (
     stdin_buffer,
     write_all,
 )
+from dedup.parquet import is_parquet
 from dedup.pipeline import Options, Result
 from dedup.report import open_report
 
@@ -114,6 +116,11 @@ class Job:
     ``on_bad_input``: ``"continue"`` reports an input that cannot be read and goes on with the
     next, as ``cat`` does; ``"stop"`` ends the run there (a corpus with a hole is usually a
     mistake). ``top``: count the most repeated paragraphs, for ``--stats``.
+
+    ``jobs``: clean a corpus as stages over shards on this many local processes (0: one per
+    core); ``engine="ray"``: on a Ray cluster instead, the one at ``ray_address`` (default:
+    ``RAY_ADDRESS``, else a local Ray). Either way the output is the bytes of one process
+    (see :mod:`dedup.stages`). A sharded run always stops at its first bad input.
     """
 
     inputs: tuple[str, ...] = (STDIN,)
@@ -126,6 +133,9 @@ class Job:
     binary_ok: bool = False
     on_bad_input: Literal["continue", "stop"] = "continue"
     top: bool = False
+    jobs: int = 1
+    engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
 
     def __post_init__(self) -> None:
         # The CLI says these as usage errors first; a library caller gets a ValueError.
@@ -135,6 +145,27 @@ class Job:
             raise ValueError("in-place editing and an output directory need named files")
         if not self.inputs:
             raise ValueError("a job needs at least one input (- for stdin)")
+        if self.jobs < 0:
+            raise ValueError(f"jobs must be 0 (one per core) or more, not {self.jobs}")
+        if self.parallel and (self.diff or isinstance(self.destination, InPlace)):
+            raise ValueError("--jobs and --engine write shards whole: no diff, no in-place edit")
+
+    @property
+    def parallel(self) -> bool:
+        """Whether the stages run anywhere but in this process (``jobs`` other than 1, Ray)."""
+        return self.engine == "ray" or self.jobs != 1
+
+    @property
+    def sharded(self) -> bool:
+        """Whether the run goes as stages over shards (:mod:`dedup.sharding`).
+
+        A parallel run does; so does a Parquet input, and in a run that stops at a bad input
+        (a corpus) a directory or a glob pattern, which name shards. Otherwise a directory is
+        refused, as ``cat`` refuses one.
+        """
+        if self.parallel or any(is_parquet(name) for name in self.inputs):
+            return True
+        return self.on_bad_input == "stop" and any(names_shards(name) for name in self.inputs)
 
 
 class Listener:
@@ -160,13 +191,17 @@ def run(job: Job, listener: Listener | None = None) -> Tally:
     ``tally.failed``, passed to ``listener.failed``, and an ``-o`` file is then left as it
     was (as ``sort -o`` leaves it), since it would hold only part of the result.
     """
+    if job.sharded:
+        from dedup.sharding import run_sharded  # stages, executors: only for such a run
+
+        return run_sharded(job, listener or Listener())
     road = _Road(job, listener or Listener())
     remove_stale_temporaries(road.targets())
     with contextlib.ExitStack() as stack:
         road.cleaner = Cleaner(
             job.options, across=job.across, report=open_report(stack, job.report), top=job.top
         )
-        with _shared_output(job.destination) as shared:
+        with shared_output(job.destination) as shared:
             for name in job.inputs:
                 road.clean_input(name, shared)
             _keep_a_partial_result_out(job, road.cleaner.tally)
@@ -176,8 +211,9 @@ def run(job: Job, listener: Listener | None = None) -> Tally:
 _Opened = tuple[BinaryIO, bool, "os.stat_result | None", Callable[[], "int | None"]]
 
 
-class _Sink:
-    """Where one input's output goes; compressed streams get ``write``, files ``write_all``.
+class Sink:
+    """Where one input's (or shard's) output goes; compressed streams get ``write``, files
+    ``write_all``.
 
     ``write_all`` writes past Python's buffer and completes short writes (see ``files``); a
     compressor must see every byte, so it gets them through its own ``write``.
@@ -230,7 +266,7 @@ class _Road:
             targets.append(self.job.report)
         return targets
 
-    def clean_input(self, name: str, shared: _Sink | None) -> None:
+    def clean_input(self, name: str, shared: Sink | None) -> None:
         """Clean one input into its output; a bad input stops the run or is reported."""
         destination = self.job.destination
         try:
@@ -263,7 +299,7 @@ class _Road:
         stream: BinaryIO,
         compressed: bool,
         status: os.stat_result | None,
-        shared: _Sink | None,
+        shared: Sink | None,
     ) -> None:
         """Clean one text file: read it whole, refuse what is not text, clean, write.
 
@@ -299,7 +335,7 @@ class _Road:
         self,
         name: str,
         stream: BinaryIO,
-        sink: _Sink | None,
+        sink: Sink | None,
         records: Records,
         position: Callable[[], int | None],
     ) -> None:
@@ -316,18 +352,10 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
-        from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
-
-        try:
-            return parse(raw, field=records.field, id_field=records.id_field)
-        except BadRecord as error:
-            if not records.skip_bad:
-                raise InputError(
-                    f"{shown}:{number}: {error} (--skip-bad-records passes such records through)"
-                ) from None
+        record = parse_record(raw, shown, number, records, self.listener.warn)
+        if record is None:
             self.cleaner.tally.skipped_records += 1
-            self.listener.warn(f"{shown}:{number}: {error}; passed through unchanged")
-            return None
+        return record
 
     def _cleaned_record(self, record: Record, document: Document) -> bytes:
         result = self.cleaner.clean(document, record.text)
@@ -343,45 +371,70 @@ class _Road:
         self.cleaner.tally.bytes_out += len(out)
 
     @contextlib.contextmanager
-    def _opened(self, path: str, name: str, shared: _Sink | None) -> Iterator[_Opened]:
+    def _opened(self, path: str, name: str, shared: Sink | None) -> Iterator[_Opened]:
         """Open an input, decompressed: the stream, whether it was compressed, its stat, and
         how far into the inputs reading has got (for a progress bar's ETA).
 
         A directory is refused, and so is the file that the shared output writes to.
         """
         shown = display_name(name)
-        if path == STDIN:
-            stdin = stdin_buffer()
-            status = regular_file_status(stdin)
+        with open_input(path, shown) as (handle, status):
             if status is not None and shared is not None:
-                _refuse_same_file(shown, status, shared.stream)
-            stream, found = open_stream(stdin, shown)
-            yield stream, found is not None, status, lambda: None
-            return
-        try:
-            handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
-        except OSError as error:
-            raise InputError(f"{shown}: {reason(error)}") from error
-        with handle:
-            status = os.fstat(handle.fileno())
-            if stat.S_ISDIR(status.st_mode):
-                raise InputError(f"{shown}: Is a directory")
-            if shared is not None:
-                _refuse_same_file(shown, status, shared.stream)
+                refuse_same_file(shown, status, shared.stream)
             stream, found = open_stream(handle, shown)
+            if path == STDIN:
+                yield stream, found is not None, status, lambda: None
+                return
             done = self.bytes_done
             yield stream, found is not None, status, lambda: done + handle.tell()
-            self.bytes_done += status.st_size
+            self.bytes_done += status.st_size if status is not None else 0
 
     @contextlib.contextmanager
-    def _output_for(self, name: str, shared: _Sink | None) -> Iterator[_Sink | None]:
+    def _output_for(self, name: str, shared: Sink | None) -> Iterator[Sink | None]:
         """The shared output, or with ``--output-dir`` this input's own copy."""
         target = self._outputs.get(name)
         if target is None:
             yield shared
             return
-        with _output_file(target, name) as copy:
+        with output_file(target, name) as copy:
             yield copy
+
+
+def parse_record(
+    raw: bytes, shown: str, number: int, records: Records, warn: Callable[[str], None]
+) -> Record | None:
+    """Parse the record on line ``number``; a bad one stops the run, or with ``skip_bad`` is
+    passed over with a warning (``None``: write the line through unchanged)."""
+    from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
+
+    try:
+        return parse(raw, field=records.field, id_field=records.id_field)
+    except BadRecord as error:
+        if not records.skip_bad:
+            raise InputError(
+                f"{shown}:{number}: {error} (--skip-bad-records passes such records through)"
+            ) from None
+        warn(f"{shown}:{number}: {error}; passed through unchanged")
+        return None
+
+
+@contextlib.contextmanager
+def open_input(path: str, shown: str) -> Iterator[tuple[BinaryIO, os.stat_result | None]]:
+    """Open an input (``-``: stdin) as raw bytes with its stat (``None``: not a regular file
+    on stdin); a file that cannot be opened, or a directory, is an :class:`InputError`."""
+    if path == STDIN:
+        stdin = stdin_buffer()
+        yield stdin, regular_file_status(stdin)
+        return
+    try:
+        handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise InputError(f"{shown}: {reason(error)}") from error
+    with handle:
+        status = os.fstat(handle.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError(f"{shown}: Is a directory")
+        yield handle, status
 
 
 def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
@@ -392,7 +445,8 @@ def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
         raise InputError(f"{shown}: binary file (NUL byte); not edited in place")
 
 
-def _refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> None:
+def refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> None:
+    """Refuse an input that is the regular file the shared output writes to (``cat``'s rule)."""
     try:
         output = os.fstat(sink.fileno())
     except (OSError, ValueError):
@@ -403,7 +457,7 @@ def _refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> Non
 
 
 @contextlib.contextmanager
-def _shared_output(destination: Destination) -> Iterator[_Sink | None]:
+def shared_output(destination: Destination) -> Iterator[Sink | None]:
     """Yield where every document goes in turn: stdout, an ``-o`` file, or nowhere (``None``).
 
     EPIPE from any write into it becomes :class:`PipeClosed`, since click would turn the
@@ -413,7 +467,7 @@ def _shared_output(destination: Destination) -> Iterator[_Sink | None]:
         if isinstance(destination, Stdout):
             if sys.stdout is None:
                 raise OutputError("write error: standard output is closed")
-            yield _Sink(sys.stdout.buffer, packed=False)
+            yield Sink(sys.stdout.buffer, packed=False)
             sys.stdout.buffer.flush()
         elif isinstance(destination, OutputFile):
             with _output_stream(destination.path) as sink:
@@ -425,7 +479,7 @@ def _shared_output(destination: Destination) -> Iterator[_Sink | None]:
 
 
 @contextlib.contextmanager
-def _output_stream(path: str) -> Iterator[_Sink]:
+def _output_stream(path: str) -> Iterator[Sink]:
     """``-o``: a FIFO or device is written directly; a file atomically (beside it, renamed)."""
     shown = display_name(path)
     compression = format_for(path)
@@ -437,7 +491,7 @@ def _output_stream(path: str) -> Iterator[_Sink]:
             # is replaced, and a failure never leaves a truncated f.
             handle = stack.enter_context(atomic_writer(path))
         packed = stack.enter_context(writer(handle, compression, shown))
-        yield _Sink(packed, packed=compression is not None)
+        yield Sink(packed, packed=compression is not None)
 
 
 def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
@@ -448,15 +502,20 @@ def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
 
 
 @contextlib.contextmanager
-def _output_file(path: str, source: str) -> Iterator[_Sink]:
+def output_file(path: str, source: str) -> Iterator[Sink]:
     """Write one ``--output-dir`` copy atomically, compressed if its name says so."""
     shown = display_name(path)
+    ready_output(path, source)
+    compression = format_for(path)
+    with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
+        yield Sink(packed, packed=compression is not None)
+
+
+def ready_output(path: str, source: str) -> None:
+    """Make the directory of ``source``'s ``--output-dir`` copy; refuse to overwrite the input."""
     if os.path.exists(path) and os.path.samefile(path, source):
         raise InputError(f"{display_name(source)}: input file is output file")
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{shown}: {reason(error)}") from error
-    compression = format_for(path)
-    with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
-        yield _Sink(packed, packed=compression is not None)
+        raise OutputError(f"{display_name(path)}: {reason(error)}") from error

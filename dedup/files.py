@@ -323,6 +323,20 @@ def output_path(output_dir: str, name: str) -> str:
     return os.path.join(output_dir, relative)
 
 
+def names_shards(name: str) -> bool:
+    """Whether an input names shards rather than a file: a directory, or a glob pattern
+    that is no existing name (for corpora with more shards than a command line holds).
+
+    >>> names_shards("part-*.jsonl"), names_shards("-")
+    (True, False)
+    """
+    import glob  # only to recognise a pattern
+
+    if name == STDIN:
+        return False
+    return os.path.isdir(name) or (not os.path.lexists(name) and glob.has_magic(name))
+
+
 def input_size(files: tuple[str, ...] | list[str]) -> int | None:
     """The total size of the inputs in bytes, when they are all regular files (for an ETA)."""
     total = 0

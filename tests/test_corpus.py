@@ -16,8 +16,8 @@ from dedup.batch import (
     Nowhere,
     OutputDir,
     Records,
+    Sink,
     _Road,
-    _Sink,
     run,
 )
 from dedup.corpus import Cleaner, Document, Ledger
@@ -119,7 +119,7 @@ def test_records_stream_one_at_a_time():
     road = _Road(Job(records=Records(), across=True), Listener())
     road.cleaner = Cleaner(Options(), across=True)
     road._clean_records(
-        "s.jsonl", Watched(lines, sink), _Sink(sink, packed=True), Records(), lambda: None
+        "s.jsonl", Watched(lines, sink), Sink(sink, packed=True), Records(), lambda: None
     )
     assert sink.getvalue() == b"".join(lines[:3]) + b'{"text": ""}\n' * 6
 
