@@ -174,6 +174,13 @@ class Listener:
     def cleaned(self, document: Document, result: Result) -> None:
         """A document was cleaned (before its output is written)."""
 
+    def changed(self, document: Document) -> None:
+        """A text file (a whole document, not a record) lost paragraphs: what ``--check`` names.
+
+        Also from a sharded run, where ``cleaned`` is not called: the results stay on the
+        workers.
+        """
+
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
         """Another document is done; ``position()`` gives the input bytes read so far, if known."""
 
@@ -317,6 +324,8 @@ class _Road:
         document = Document(shown)
         result = self.cleaner.clean(document, decoded.text, bom=decoded.bom)
         self.listener.cleaned(document, result)
+        if result.changed:
+            self.listener.changed(document)
         out = result.data
         self._count_bytes(data, out)
         if in_place:

@@ -343,14 +343,16 @@ class _Watcher(Listener):
             from dedup.console import show_removals
 
             show_removals(document.name, result)
-        if self.check and result.changed and document.record is None and not self.quiet:
-            from dedup.console import show_would_clean
-
-            show_would_clean(document.name)
         if self.rows is not None:
             from dedup.console import stats_row
 
             self.rows.append(stats_row(document.name, result))
+
+    def changed(self, document: Document) -> None:
+        if self.check and not self.quiet:
+            from dedup.console import show_would_clean
+
+            show_would_clean(document.name)
 
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
         if self.bar is not None:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from dedup import parquet
 from dedup.batch import Job, Listener, OutputDir, OutputFile, Sink, refuse_same_file, shared_output
-from dedup.corpus import Fingerprint, Tally
+from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.executors import Engine, Executor, executor_for
 from dedup.files import STDIN, display_name, names_shards, output_path, remove_stale_temporaries
@@ -197,6 +197,8 @@ def _written(
         if task.decisions is None:  # --across warned in step 1 already
             for message in written.warnings:
                 listener.warn(message)
+        if written.changed:
+            listener.changed(Document(display_name(task.shard.name)))
         if stream is not None and written.output is not None:
             stream.write(written.output)
         for (position, index), found in written.kept.items():

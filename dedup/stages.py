@@ -167,6 +167,8 @@ class Written:
     warnings: list[str] = field(default_factory=list)
     originals: list[Where] = field(default_factory=list)
     """With ``--across`` and ``--stats``: where each removal's original is, in order."""
+    changed: bool = False
+    """A text shard (one document) lost paragraphs (``Listener.changed``)."""
 
 
 # --- reading a shard ------------------------------------------------------------------------
@@ -322,6 +324,7 @@ def write_shard(task: WriteTask) -> Written:
                 sink.write(out)
         if isinstance(sink, io.BytesIO):
             written.output = sink.getvalue()
+    written.changed = shard.kind == "text" and bool(written.tally.removed)
     if shard.kind == "parquet":
         _write_parquet(shard, job, texts, changed=bool(written.tally.removed))
     written.tally.skipped_records = len(written.warnings)

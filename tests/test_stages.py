@@ -269,3 +269,57 @@ def test_stdin_cannot_be_a_shard_of_a_parallel_run():
     code, out, err = run(["--jsonl", "--jobs", "2"], stdin=b'{"text": "a"}\n')
     assert (code, out) == (2, b"")
     assert err == b"dedup: <stdin>: --jobs and --engine need file arguments, not stdin\n"
+
+
+def test_report_entries_name_the_line_and_text_of_an_original_in_another_shard(
+    planted, monkeypatch
+):
+    shards = sorted(str(p.relative_to(planted)) for p in (planted / "shards").iterdir())
+    _, report, _ = outputs(
+        planted, ["--jsonl", "--across", "-j", "2", *shards], monkeypatch=monkeypatch
+    )
+    entries = [json.loads(line) for line in report.splitlines()]
+    elsewhere = [
+        e for e in entries if e["repeats"]["document"].split(":")[0] != e["document"].split(":")[0]
+    ]
+    assert elsewhere
+    for entry in elsewhere:
+        assert isinstance(entry["repeats"]["line"], int)
+        assert entry["repeats"]["text"]  # the original's start, as one process reports it
+
+
+def test_check_names_each_text_file_that_would_change_on_two_processes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text(f"{BOILERPLATE[0]}\n{BOILERPLATE[1]}\n{BOILERPLATE[0]}\n")
+    Path("b.txt").write_text(f"{BOILERPLATE[2]}\n")
+    Path("c.txt").write_text(f"{BOILERPLATE[2]}\n{BOILERPLATE[2]}\n")
+    one = run(["--check", "--across", "a.txt", "b.txt", "c.txt"])
+    assert one == (1, b"", b"would clean a.txt\nwould clean c.txt\n")
+    assert run(["--check", "-j", "2", "--across", "a.txt", "b.txt", "c.txt"]) == one
+    assert run(["--check", "-j", "2", "-q", "a.txt", "b.txt", "c.txt"]) == (1, b"", b"")
+
+
+def test_the_long_paragraph_warning_comes_once_from_two_processes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    long = "word " * 2500 + "\n"  # over MAX_FUZZY_CHARS
+    for name in ("a.txt", "b.txt"):
+        Path(name).write_text(f"{long}\n{BOILERPLATE[0]}\n")
+    one = run(["--across", "a.txt", "b.txt"])
+    assert b"2 paragraph(s) longer than 10,000 characters" in one[2]
+    assert run(["--across", "-j", "2", "a.txt", "b.txt"]) == one
+
+
+def test_stale_temporaries_beside_output_shards_are_removed(planted, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("out").mkdir()
+    stale = Path("out/.part-01.jsonl.abcd1234.tmp")
+    fresh = Path("out/.part-01.jsonl.wxyz5678.tmp")  # maybe a live run's
+    for path in (stale, fresh):
+        path.write_text("partial")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    code, _, err = run(["--jsonl", "-j", "2", "--output-dir", "out", planted / "shards"])
+    assert (code, err) == (0, b"")
+    assert not stale.exists()
+    assert fresh.exists()
+    assert Path("out/part-01.jsonl").exists()
