@@ -34,7 +34,7 @@ from dedup.files import (
     display_name,
     is_special,
     names_shards,
-    output_path,
+    output_targets,
     reason,
     refuse_binary,
     regular_file_status,
@@ -250,16 +250,7 @@ class _Road:
         destination = job.destination
         if isinstance(destination, OutputDir):
             # Every name is checked before anything is cleaned, not halfway through a corpus.
-            taken: set[str] = set()
-            for name in self.job.inputs:
-                target = output_path(destination.path, name)
-                if target in taken:
-                    raise InputError(
-                        f"{display_name(name)}: named twice; --output-dir would write its "
-                        "copy twice"
-                    )
-                taken.add(target)
-                self._outputs[name] = target
+            self._outputs = output_targets(destination.path, ((n, n) for n in job.inputs))
 
     def targets(self) -> list[str]:
         """Every file this run may replace, for the clean-up of a killed run's leftovers."""

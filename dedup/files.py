@@ -337,6 +337,26 @@ def names_shards(name: str) -> bool:
     return os.path.isdir(name) or (not os.path.lexists(name) and glob.has_magic(name))
 
 
+def output_targets(output_dir: str, named: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each input's ``--output-dir`` copy, from ``(name, relative name)`` pairs, by name.
+
+    Two inputs onto one copy (``a.txt ./a.txt``, or ``x.jsonl`` in two directories given as
+    shards) are refused here, before anything is cleaned.
+    """
+    targets: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for name, relative in named:
+        target = output_path(output_dir, relative)
+        if target in owners:
+            raise InputError(
+                f"{display_name(name)}: --output-dir would write {display_name(target)} twice "
+                f"(also from {display_name(owners[target])})"
+            )
+        owners[target] = name
+        targets[name] = target
+    return targets
+
+
 def input_size(files: tuple[str, ...] | list[str]) -> int | None:
     """The total size of the inputs in bytes, when they are all regular files (for an ETA)."""
     total = 0

@@ -22,7 +22,7 @@ from dedup.batch import Job, Listener, OutputDir, OutputFile, Sink, refuse_same_
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.executors import Engine, Executor, executor_for
-from dedup.files import STDIN, display_name, names_shards, output_path, remove_stale_temporaries
+from dedup.files import STDIN, display_name, names_shards, output_targets, remove_stale_temporaries
 from dedup.report import open_report
 from dedup.stages import (
     Decision,
@@ -58,19 +58,13 @@ def list_shards(job: Job) -> list[Shard]:
             named += [(path, path) for path in found]
         if not found:
             raise InputError(f"{display_name(name)}: no input files there")
-    shards: list[Shard] = []
     targets: dict[str, str] = {}
-    destination = job.destination
-    for number, (path, relative) in enumerate(named):
-        target = None
-        if isinstance(destination, OutputDir):
-            target = os.path.abspath(output_path(destination.path, relative))
-            if target in targets:
-                raise InputError(
-                    f"{display_name(path)}: --output-dir would write {display_name(target)} "
-                    f"twice (also from {display_name(targets[target])})"
-                )
-            targets[target] = path
+    if isinstance(job.destination, OutputDir):
+        targets = output_targets(job.destination.path, named)
+    shards: list[Shard] = []
+    for number, (path, _) in enumerate(named):
+        # Absolute: a worker's current directory is not ours.
+        target = os.path.abspath(targets[path]) if path in targets else None
         location = path if path == STDIN else os.path.abspath(path)
         shards.append(Shard(number, path, location, _kind(path, job), target))
     return shards

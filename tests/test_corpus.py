@@ -193,7 +193,7 @@ def test_progress_position_runs_on_across_files(tmp_path):
 def test_output_dir_refuses_an_input_named_twice(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.txt").write_text("One line of text, long enough.\n")
-    with pytest.raises(InputError, match="named twice"):
+    with pytest.raises(InputError, match=r"would write out/a\.txt twice \(also from a\.txt\)"):
         run(Job(inputs=("a.txt", "./a.txt"), destination=OutputDir("out")))
     assert not (tmp_path / "out").exists()
 
