@@ -14,7 +14,7 @@ A shard is one input file (text, JSON Lines or Parquet). The run has three steps
    the report, whom each repeats. (Exact matching needs no such pass: :mod:`dedup.grouping`.)
 3. **write**, per shard, anywhere: read the shard again, cut the removed lines out byte for
    byte (the same ``render`` and JSON Lines splice as one process) and produce the output
-   shard (written to a temporary name, then renamed) and the report lines
+   shard (written to a temporary name, then renamed) and the report entries
    (:func:`write_shard`).
 
 Without ``--across`` every document is cleaned on its own, so there is nothing to resolve:
