@@ -123,14 +123,14 @@ def cli() -> None:
 @click.option(
     "--field",
     metavar="NAME",
-    help=f"With --jsonl, the field holding the text.  [default: {DEFAULT_FIELD}]",
+    help=f"With --jsonl or Parquet, the field holding the text.  [default: {DEFAULT_FIELD}]",
 )
 @click.option(
     "--id-field",
     metavar="NAME",
     default=DEFAULT_ID_FIELD,
     show_default=True,
-    help="With --jsonl, the field naming a record in --report.",
+    help="With --jsonl or Parquet, the field naming a record in --report.",
 )
 @click.option(
     "--across", is_flag=True, help="Also remove repeats of paragraphs kept in earlier documents."
