@@ -444,11 +444,11 @@ def _account(
             if job.top:
                 written.originals.append((original.shard, original.position, original.paragraph))
         if job.report is not None:
-            written.report.append(_entry(document, result, match, original, task.shard.number))
+            written.report.append(_entry(document, result, match, original))
 
 
 def _entry(
-    document: Document, result: Result, match: Match, original: Original, shard: int
+    document: Document, result: Result, match: Match, original: Original
 ) -> tuple[dict[str, object], Where | None]:
     """One report entry, and where its original is when the driver must complete it."""
     repeats = {**original.document.describe(), "paragraph": original.paragraph}
