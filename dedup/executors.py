@@ -71,17 +71,13 @@ class Engine:
     """How to run the stages: ``local`` with ``jobs`` processes (0: one per core), or ``ray``.
 
     ``address`` is the Ray cluster to join (``None``: ``RAY_ADDRESS``, or a local Ray started
-    for this run). ``jobs`` bounds a local Ray's CPUs; a cluster uses what it has.
+    for this run). ``jobs`` bounds a local Ray's CPUs; a cluster uses what it has. Built
+    from a :class:`~dedup.batch.Job`'s ``engine``, ``jobs`` and ``ray_address``.
     """
 
     name: EngineName = "local"
     jobs: int = 1
     address: str | None = None
-
-    @property
-    def parallel(self) -> bool:
-        """Whether the stages run anywhere but in this process."""
-        return self.name == "ray" or self.jobs != 1
 
 
 class Executor(Protocol):

@@ -19,7 +19,6 @@ from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
 
 from dedup import sharding
 from dedup.batch import Job, OutputDir, Records
-from dedup.executors import Engine
 from dedup.sharding import list_shards
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
@@ -198,10 +197,9 @@ def test_engine_ray_without_ray_names_the_extra(tmp_path, monkeypatch):
 
 
 def test_the_engine_is_parallel_only_when_asked():
-    assert not Engine().parallel
-    assert Engine(jobs=0).parallel
-    assert Engine("ray").parallel
     assert not Job().parallel
+    assert not Job().sharded
+    assert Job(jobs=0, on_bad_input="stop").sharded
     assert Job(jobs=0, on_bad_input="stop").parallel
     assert Job(engine="ray").sharded
 
