@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
+from dedup import exact
 from dedup.compression import format_for, open_stream, writer
 from dedup.corpus import Cleaner, Document, Tally
 from dedup.decoding import decode, looks_binary
@@ -35,6 +36,7 @@ from dedup.files import (
     is_special,
     names_shards,
     output_targets,
+    read_chunks,
     reason,
     refuse_binary,
     regular_file_status,
@@ -47,6 +49,7 @@ from dedup.files import (
 from dedup.parquet import is_parquet
 from dedup.pipeline import Options, Result
 from dedup.report import open_report
+from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
 
 if TYPE_CHECKING:
     from dedup.records import Record
@@ -177,8 +180,9 @@ class Listener:
     def changed(self, document: Document) -> None:
         """A text file (a whole document, not a record) lost paragraphs: what ``--check`` names.
 
-        Also from a sharded run, where ``cleaned`` is not called: the results stay on the
-        workers.
+        Called however the file was cleaned: whole (after ``cleaned``), as it was read (after
+        ``streamed``), or in a shard (where neither is called: the results stay on the
+        workers).
         """
 
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
@@ -189,6 +193,10 @@ class Listener:
 
     def failed(self, error: DedupError) -> None:
         """An input could not be cleaned and the run goes on (``on_bad_input="continue"``)."""
+
+    def streamed(self, document: Document, summary: Summary) -> None:
+        """A document was cleaned as it was read (its output is written already): the counts
+        of what went, since no whole :class:`Result` ever existed."""
 
 
 def run(job: Job, listener: Listener | None = None) -> Tally:
@@ -246,6 +254,7 @@ class _Road:
         self.job = job
         self.listener = listener
         self.bytes_done = 0
+        self._exact_lines: exact.ExactLines | None = None  # --across, exact, line by line
         self._outputs: dict[str, str] = {}  # --output-dir: input name -> its copy
         destination = job.destination
         if isinstance(destination, OutputDir):
@@ -280,7 +289,7 @@ class _Road:
                     with self._output_for(name, shared) as sink:
                         self._clean_records(name, stream, sink, self.job.records, position)
                 else:
-                    self._clean_text(name, path, stream, compressed, status, shared)
+                    self._clean_text(name, path, stream, compressed, status, shared, position)
                     self.listener.progress(self.cleaner.tally, position)
         except (InputError, OutputError) as error:
             if self.job.on_bad_input == "stop":
@@ -298,13 +307,16 @@ class _Road:
         compressed: bool,
         status: os.stat_result | None,
         shared: Sink | None,
+        position: Callable[[], int | None],
     ) -> None:
         """Clean one text file: read it whole, refuse what is not text, clean, write.
 
-        The one place a plain file is cleaned, so a streaming reader (``--split line``) can
-        take over here: ``stream`` is already open and decompressed, and ``_output_for``
-        gives a sink that takes bytes as they are produced.
+        The one place a plain file is cleaned; when it need not be whole (see
+        :meth:`streams`), it is cleaned as it is read instead.
         """
+        if self.streams():
+            self._stream_text(name, stream, shared, position, compressed=compressed)
+            return
         data = stream.read()
         shown = display_name(name)
         in_place = isinstance(self.job.destination, InPlace)
@@ -328,6 +340,83 @@ class _Road:
         with self._output_for(name, shared) as sink:
             if sink is not None:
                 sink.write(out)
+
+    def streams(self) -> bool:
+        """Whether a text input is cleaned as it is read (:mod:`dedup.streaming`).
+
+        Not when the whole document is needed: ``-i`` rewrites only a changed file, ``--diff``
+        and ``explain`` (``-v``) show its text, keeping recurring structure judges every
+        occurrence at once (``streaming.streamable``); nor with a report or the top list,
+        which account for each removal of a whole :class:`Result`. Across documents, the
+        stream feeds the shared matcher.
+        """
+        job = self.job
+        return (
+            streamable(job.options)
+            and not (job.options.explain or job.diff)
+            and job.records is None
+            and job.report is None
+            and not isinstance(job.destination, InPlace)
+            and not (job.top and isinstance(job.destination, OutputDir))
+        )
+
+    def _stream_text(
+        self,
+        name: str,
+        stream: BinaryIO,
+        shared: Sink | None,
+        position: Callable[[], int | None],
+        *,
+        compressed: bool,
+    ) -> None:
+        """Clean one text file chunk by chunk, writing each piece of output as it is final.
+
+        Progress is told in input bytes decided, which ``auto`` reading a one-block text
+        reaches only while it finishes (for compressed input, whose file offsets count
+        other bytes, in bytes read).
+        """
+        options = self.job.options
+        lines = None
+        if self.job.across and exact.applies(options):
+            # The exact line path stands for the corpus matcher: every document goes there.
+            if self._exact_lines is None:
+                self._exact_lines = exact.ExactLines(options)
+            lines = self._exact_lines
+        streamer = Streamer(options, matcher=self.cleaner.matcher, lines=lines)
+        tally = self.cleaner.tally
+
+        def decided() -> int | None:
+            done = position()
+            if done is None or compressed:
+                return done
+            return max(0, done - streamer.pending)
+
+        with self._output_for(name, shared) as sink:
+            first = True
+            for chunk in read_chunks(stream, name, size=READ_SIZE):
+                if first:
+                    refuse_binary(chunk, name, binary_ok=self.job.binary_ok)
+                    first = False
+                out = streamer.feed(chunk)
+                self._count_bytes(chunk, out)
+                if sink is not None and out:
+                    sink.write(out)
+                self.listener.progress(tally, decided)
+            for out in streamer.finish():
+                self._count_bytes(b"", out)
+                if sink is not None and out:
+                    sink.write(out)
+                self.listener.progress(tally, decided)
+        summary = streamer.summary
+        tally.documents += 1
+        tally.paragraphs += summary.paragraphs
+        tally.removed += summary.removed
+        tally.exact += summary.exact
+        tally.exact_only += len(summary.exact_only)
+        document = Document(display_name(name))
+        self.listener.streamed(document, summary)
+        if summary.changed:
+            self.listener.changed(document)
 
     # -- JSON Lines records: each one a document, written back as soon as it is cleaned ----
 
@@ -381,10 +470,14 @@ class _Road:
         with open_input(path, shown) as (handle, status):
             if status is not None and shared is not None:
                 refuse_same_file(shown, status, shared.stream)
-            stream, found = open_stream(handle, shown)
             if path == STDIN:
+                stream, found = open_stream(handle, shown)
                 yield stream, found is not None, status, lambda: None
                 return
+            # A plain file to be streamed is read as it is: the decompression layers cost a
+            # tenth of exact mode's time, and read_chunks says what a failed read was.
+            as_is = self.streams() and status is not None and stat.S_ISREG(status.st_mode)
+            stream, found = open_stream(handle, shown, as_is=as_is)
             done = self.bytes_done
             yield stream, found is not None, status, lambda: done + handle.tell()
             self.bytes_done += status.st_size if status is not None else 0

@@ -41,9 +41,10 @@ from dedup.parquet import is_parquet
 from dedup.pipeline import Options
 
 if TYPE_CHECKING:
-    from dedup.console import ProgressBar, StatsRow
+    from dedup.console import ByteBar, ProgressBar, StatsRow
     from dedup.corpus import Document, Tally
     from dedup.pipeline import Result
+    from dedup.streaming import Summary
 
 EXIT_OK = 0
 EXIT_REPEATS_FOUND = 1  # only with --check
@@ -334,7 +335,7 @@ class _Watcher(Listener):
         self.quiet = quiet
         self.check = check
         self.rows: list[StatsRow] | None = [] if stats else None
-        self.bar: ProgressBar | None = None
+        self.bar: ProgressBar | ByteBar | None = None
 
     def cleaned(self, document: Document, result: Result) -> None:
         if result.exact_only and self.verbose:
@@ -367,6 +368,14 @@ class _Watcher(Listener):
     def failed(self, error: DedupError) -> None:
         _error(str(error))
 
+    def streamed(self, document: Document, summary: Summary) -> None:
+        # As cleaned() for a document cleaned as it was read (never with -v: that needs it whole;
+        # the run calls changed() for --check and counts the long paragraphs in the tally).
+        if self.rows is not None:
+            removed, exact = summary.removed, summary.exact
+            counts = [summary.paragraphs, summary.kept, removed, exact, removed - exact]
+            self.rows.append((document.name, counts))
+
     def finish(self, tally: Tally, *, stats: bool, corpus: bool) -> None:
         """After the run: the long-paragraph warning, once, and the --stats table."""
         if tally.exact_only and not self.verbose:
@@ -390,20 +399,24 @@ def _exact_only(count: int) -> str:
 
 def _progress(
     job: Job, *, quiet: bool, corpus: bool
-) -> contextlib.AbstractContextManager[ProgressBar | None]:
+) -> contextlib.AbstractContextManager[ProgressBar | ByteBar | None]:
     """A progress bar on stderr, only for a person watching a terminal that stdout is not on."""
     to_stdout = isinstance(job.destination, Stdout)
     if (
-        not corpus
-        or quiet
+        quiet
         or job.report == STDIN
         or not sys.stderr
         or not sys.stderr.isatty()
         or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
     ):
         return contextlib.nullcontext()
-    from dedup.console import corpus_progress
     from dedup.files import input_size
+
+    if not corpus:  # plain: a bar of bytes, once the run passes a second
+        from dedup.console import plain_progress
+
+        return plain_progress(input_size(job.inputs))
+    from dedup.console import corpus_progress
 
     if job.records is not None:
         return corpus_progress(input_size(job.inputs), by_bytes=True)

@@ -72,8 +72,16 @@ def reader(source: BinaryIO, name: str) -> io.BufferedReader:
     return open_stream(source, name)[0]
 
 
-def open_stream(source: BinaryIO, name: str) -> tuple[io.BufferedReader, Format | None]:
-    """:func:`reader`, and the compression it found (``None`` for plain bytes)."""
+def open_stream(
+    source: BinaryIO, name: str, *, as_is: bool = False
+) -> tuple[io.BufferedReader, Format | None]:
+    """:func:`reader`, and the compression it found (``None`` for plain bytes).
+
+    ``as_is``: ``source`` is a regular file whose reader maps its own read errors; when its
+    bytes are plain, it is returned itself, without the layers (``peek`` sniffs).
+    """
+    if as_is and isinstance(source, io.BufferedReader) and detect(source.peek(4)[:4]) is None:
+        return source, None
     head = _read_up_to(source, 4)
     raw = io.BufferedReader(_Prefixed(head, source))
     found = detect(head)

@@ -213,3 +213,76 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[ProgressBa
     with progress:
         task = progress.add_task("clean", total=total, documents="", paragraphs="")
         yield ProgressBar(progress, task, by_bytes=by_bytes)
+
+
+PROGRESS_DELAY = 1.0
+"""Seconds a plain clean runs before its progress bar appears: a quick run never flickers."""
+
+
+class ByteBar:
+    """A bar of input bytes read, with rate and ETA, for a plain clean (one text at a time).
+
+    It appears only once the run has lasted ``PROGRESS_DELAY`` and takes new numbers at most
+    every ``REFRESH_SECONDS``. Without a position (stdin), the bytes counted so far stand in.
+    """
+
+    def __init__(self, total: int | None) -> None:
+        self._total = total
+        self._started = self._last = time.monotonic()
+        self._bar: tuple[Progress, TaskID] | None = None
+
+    def update(self, tally: Tally, position: Callable[[], int | None]) -> None:
+        now = time.monotonic()
+        if now - self._last < REFRESH_SECONDS:
+            return
+        self._last = now
+        if self._bar is None:
+            if now - self._started < PROGRESS_DELAY:
+                return
+            self._bar = self._start()
+        progress, task = self._bar
+        done = position()
+        progress.update(task, completed=tally.bytes_in if done is None else done, refresh=True)
+
+    def _start(self) -> tuple[Progress, TaskID]:
+        # Imported here: only a long run on a terminal needs it, and it costs start-up time.
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
+        progress = Progress(
+            TextColumn("[bold]dedup[/]"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        progress.start()
+        return progress, progress.add_task("clean", total=self._total)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar[0].stop()
+
+
+@contextlib.contextmanager
+def plain_progress(total: int | None) -> Iterator[ByteBar]:
+    """Show a transient bar of bytes read on stderr once a plain clean passes a second.
+
+    ``total`` is the inputs' size in bytes, when known (regular files), for the ETA. Stdout is
+    never redirected or touched.
+    """
+    bar = ByteBar(total)
+    try:
+        yield bar
+    finally:
+        bar.stop()

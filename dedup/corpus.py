@@ -180,6 +180,11 @@ class Cleaner:
         remember = across and (top or report is not None)
         self._kept: dict[int, tuple[int, Fingerprint]] | None = {} if remember else None
 
+    @property
+    def matcher(self) -> Matcher | None:
+        """The matcher all documents share (``across``); ``None`` when each has its own."""
+        return self._matcher
+
     def clean(self, document: Document, source: str, *, bom: bytes = b"") -> Result:
         """Clean one document and account for it in the tally and the report."""
         if self._matcher is None:

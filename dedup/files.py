@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from dedup.decoding import looks_binary, wide_encoding
+from dedup.decoding import SNIFF_BYTES, looks_binary, wide_encoding
 from dedup.errors import InputError, OutputError
 
 STDIN = "-"
@@ -369,3 +369,27 @@ def input_size(files: tuple[str, ...] | list[str]) -> int | None:
             return None
         total += status.st_size
     return total
+
+
+def read_chunks(stream: BinaryIO, name: str, *, size: int) -> Iterator[bytes]:
+    """Yield ``stream``'s bytes as they come, at most ``size`` at a time (never empty).
+
+    The first chunk holds at least ``SNIFF_BYTES`` (or all there is), so that it alone can
+    say whether the input looks binary. Later chunks are whatever the stream has ready
+    (``read1``), so a slow pipe is cleaned as it flows. A failed read is an :class:`InputError`.
+    """
+    first = True
+    try:
+        while True:
+            chunk = stream.read1(size) if hasattr(stream, "read1") else stream.read(size)
+            while first and chunk and len(chunk) < SNIFF_BYTES:
+                more = stream.read(SNIFF_BYTES - len(chunk))
+                if not more:
+                    break
+                chunk += more
+            first = False
+            if not chunk:
+                return
+            yield chunk
+    except OSError as error:
+        raise InputError(f"{display_name(name)}: {reason(error)}") from error

@@ -40,6 +40,9 @@ class Recorder(Listener):
     def cleaned(self, document, result):
         self.cleaned_names.append(document.name)
 
+    def streamed(self, document, summary):  # a plain text cleaned as it was read
+        self.cleaned_names.append(document.name)
+
     def warn(self, message):
         self.warnings.append(message)
 

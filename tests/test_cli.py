@@ -121,6 +121,7 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr("dedup.corpus.clean", boom)
+    monkeypatch.setattr("dedup.batch.Streamer", boom)  # the road a plain file takes by default
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 70

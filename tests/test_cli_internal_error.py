@@ -20,9 +20,15 @@ def fail_with(error):
     return clean
 
 
+def break_the_core(monkeypatch, error):
+    """Both roads a plain clean takes: the whole document, and the stream."""
+    monkeypatch.setattr("dedup.corpus.clean", fail_with(error))
+    monkeypatch.setattr("dedup.batch.Streamer", fail_with(error))
+
+
 def test_internal_error_is_one_line_with_the_debug_hint(monkeypatch, capsys):
     monkeypatch.delenv("DEDUP_DEBUG", raising=False)
-    monkeypatch.setattr("dedup.corpus.clean", fail_with(ZeroDivisionError("division by zero")))
+    break_the_core(monkeypatch, ZeroDivisionError("division by zero"))
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 70
@@ -36,13 +42,13 @@ def test_internal_error_is_one_line_with_the_debug_hint(monkeypatch, capsys):
 
 def test_dedup_debug_shows_the_real_exception(monkeypatch):
     monkeypatch.setenv("DEDUP_DEBUG", "1")
-    monkeypatch.setattr("dedup.corpus.clean", fail_with(ZeroDivisionError("division by zero")))
+    break_the_core(monkeypatch, ZeroDivisionError("division by zero"))
     with pytest.raises(ZeroDivisionError, match="division by zero"):
         main(["clean", os.devnull])
 
 
 def test_keyboard_interrupt_exits_130_without_a_traceback(monkeypatch, capsys):
-    monkeypatch.setattr("dedup.corpus.clean", fail_with(KeyboardInterrupt()))
+    break_the_core(monkeypatch, KeyboardInterrupt())
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 130

@@ -10,7 +10,7 @@ import pytest
 import zstandard
 
 from dedup import compression
-from dedup.compression import decompress_bytes, detect, format_for, reader, writer
+from dedup.compression import decompress_bytes, detect, format_for, open_stream, reader, writer
 from dedup.errors import InputError, OutputError
 
 TEXT = "".join(f'{{"id": {n}, "text": "paragraph {n}\\n"}}\n' for n in range(2000)).encode()
@@ -102,3 +102,16 @@ def test_missing_zstd_package_names_the_remedy(monkeypatch):
     with pytest.raises(OutputError) as write_error, writer(io.BytesIO(), "zstd", "out.zst"):
         pass
     assert "pip install 'paradedup[zstd]'" in str(write_error.value)
+
+
+def test_a_plain_regular_file_is_read_as_it_is_when_asked(tmp_path):
+    plain = tmp_path / "a.txt"
+    plain.write_bytes(b"plain text\n")
+    packed = tmp_path / "a.gz"
+    packed.write_bytes(gzip.compress(b"packed text\n"))
+    with plain.open("rb") as handle:
+        stream, found = open_stream(handle, "a.txt", as_is=True)
+        assert (stream is handle, found, stream.read()) == (True, None, b"plain text\n")
+    with packed.open("rb") as handle:
+        stream, found = open_stream(handle, "a.gz", as_is=True)
+        assert (stream is handle, found, stream.read()) == (False, "gzip", b"packed text\n")

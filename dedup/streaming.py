@@ -1,0 +1,462 @@
+"""Clean a document as it is read: bytes chunks in, bytes chunks out, paragraph by paragraph.
+
+The same bytes as :func:`dedup.clean_bytes` (a property test holds it to that, for any chunk
+sizes), in bounded memory: the matcher's memory of what it has seen, the paragraphs it has
+not decided yet (short ones wait for the next substantive one, see :mod:`dedup.matching`),
+and the blank lines before a block whose fate is still open. Nothing else of the input is
+kept, so output starts before input ends and ``dedup clean --split line BIG | head -1``
+returns at once.
+
+The rules of :mod:`dedup.paragraphs` and :mod:`dedup.writing` hold line by line:
+
+* lines end in ``\\n``, ``\\r\\n`` or a lone ``\\r`` (so a ``\\r`` at the end of a chunk waits
+  for the next one: it may be the first half of ``\\r\\n``); a line of whitespace is blank;
+* a paragraph owns the blank lines before it only if it is the first of its block, and those
+  go with it when it is removed, unless another paragraph of the block is kept: so the blank
+  lines before a block are written with the first kept paragraph of the block, or dropped;
+* blank lines after the last paragraph always stay.
+
+Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
+byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
+
+``--split auto`` decides its reading from the whole text (one block, or several), so here it
+keeps the input as it came until a second block begins (then reads block by block) or the
+input ends (then it was one block, read line by line: within twice the input's memory). It
+also keeps the output of a first block read as one paragraph until a later paragraph is kept
+(see ``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
+on the whole document and is not streamed: :func:`streamable` says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+
+from dedup import exact
+from dedup.decoding import BOM
+from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher
+from dedup.normalize import key
+from dedup.paragraphs import LONG_LINE_CHARS, SplitMode
+from dedup.pipeline import Options
+
+READ_SIZE = 1 << 20
+"""Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
+that the first output comes at once."""
+
+
+def streamable(options: Options) -> bool:
+    """Whether :class:`Streamer` gives the whole-document result for these options.
+
+    Keeping recurring structure looks at every occurrence of a paragraph in the document
+    before deciding any of them, so it needs the whole document.
+    """
+    return not options.keep_recurring
+
+
+class Summary:
+    """What a streamed clean did, in counts: what ``--stats`` and ``--check`` need.
+
+    Unlike :class:`dedup.Result`, it holds no text: a streamed input is never all in memory.
+    ``exact_only`` lists the paragraphs too long for fuzzy comparison (as in ``Result``).
+    A plain class, not a dataclass: generating a dataclass's methods costs start-up time.
+    """
+
+    __slots__ = ("exact", "exact_only", "paragraphs", "removed")
+
+    def __init__(
+        self,
+        paragraphs: int = 0,
+        removed: int = 0,
+        exact: int = 0,
+        exact_only: list[int] | None = None,
+    ) -> None:
+        self.paragraphs = paragraphs
+        self.removed = removed
+        self.exact = exact
+        self.exact_only: list[int] = exact_only or []
+
+    def _fields(self) -> tuple[int, int, int, list[int]]:
+        return self.paragraphs, self.removed, self.exact, self.exact_only
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Summary) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass would be
+
+    def __repr__(self) -> str:
+        return "Summary(paragraphs={}, removed={}, exact={}, exact_only={})".format(*self._fields())
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was removed."""
+        return bool(self.removed)
+
+    @property
+    def kept(self) -> int:
+        """Paragraphs written out."""
+        return self.paragraphs - self.removed
+
+
+class _Paragraph:
+    """A paragraph on its way: its bytes, and the blank lines before it that it owns."""
+
+    __slots__ = ("block", "body", "lead")
+
+    def __init__(self, lead: bytes, body: bytes, block: int) -> None:
+        self.lead = lead  # the blank lines before it (the first of a block only)
+        self.body = body
+        self.block = block
+
+
+class Streamer:
+    """Cleans one document fed in chunks of bytes; each call returns the bytes now final.
+
+    >>> streamer = Streamer(Options(split="line", keep_recurring=False))
+    >>> streamer.feed(b"A line long enough to count.\\nA line long")
+    b'A line long enough to count.\\n'
+    >>> streamer.feed(b" enough to count.\\r")
+    b''
+    >>> streamer.close()
+    b''
+    >>> streamer.summary.removed
+    1
+    """
+
+    def __init__(
+        self,
+        options: Options,
+        *,
+        matcher: Matcher | None = None,
+        lines: exact.ExactLines | None = None,
+    ) -> None:
+        """``matcher``: one that remembers earlier documents (``--across``), as
+        :func:`dedup.pipeline.clean_document` takes; by default, a fresh one. ``lines``: with
+        ``--across`` at ``--split line`` and ``--threshold 100``, the exact line path that
+        stands for that matcher, shared by the documents in its place."""
+        if not streamable(options):
+            raise ValueError("keep_recurring needs the whole document; see streamable()")
+        self.options = options
+        # Alone, a document is cleaned as clean() does, first-block fix and exact fast path
+        # included; against a shared matcher, as clean_document() does, and by that matcher.
+        self._alone = matcher is None
+        self.summary = Summary()
+        self._mode: SplitMode = options.split
+        self._tail = b""  # an incomplete last line (or the first bytes, until the BOM is known)
+        self._started = False
+        self._out: list[bytes] = []
+        self._blanks: list[bytes] = []  # blank lines since the last content line
+        self._lines: list[bytes] | None = None  # the current block (block and auto reading)
+        self._block = -1  # number of the current block
+        # auto: the input, kept as it came until a second block begins (then blocks are read
+        # as blocks) or the input ends (then it is one block, and read line by line).
+        self._held: list[bytes] | None = [] if options.split == "auto" else None
+        self.pending = 0
+        """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
+        self._content_seen = False  # auto, while held: a content line has been seen
+        self._gap = False  # ... and a blank line after it
+        self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
+        # Counted per document, though a shared exact line path counts a whole corpus.
+        self._counted = (
+            (0, 0) if self._fast is None else (self._fast.paragraphs, self._fast.removed)
+        )
+        self._decider = _Decider(options, matcher)
+
+    def feed(self, data: bytes) -> bytes:
+        """Take the next bytes of the document; return the output that is now final."""
+        data = self._tail + data
+        if not self._started:
+            if len(data) < len(BOM) and BOM.startswith(data):
+                self._tail = data
+                return b""
+            data = self._start(data)
+        end = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1))
+        self._tail = data[end + 1 :]
+        if end >= 0:
+            self._take(data[: end + 1])
+        return self._flush(end=False)
+
+    def close(self) -> bytes:
+        """Take the end of the document; return the rest of the output."""
+        return b"".join(self.finish())
+
+    def finish(self) -> Iterator[bytes]:
+        """Take the end of the document; yield the rest of the output, piece by piece.
+
+        A one-block text read with ``auto`` is decided only now, chunk by chunk: each piece
+        can be written, and each chunk of input let go, before the next is decided.
+        """
+        if not self._started:
+            self._tail = self._start(self._tail)
+        if self._tail:
+            self._take(self._tail)
+            self._tail = b""
+        if self._held is not None:  # auto, and one block: read line by line
+            held, self._held = self._held, None
+            self._mode = "line"
+            line_options = dataclasses.replace(self.options, split="line")
+            if self._alone and exact.applies(line_options):
+                self._fast = exact.ExactLines(self.options)
+            held.reverse()
+            while held:  # chunk by chunk, each let go once decided
+                data = held.pop()
+                self._take_lines(data)
+                self.pending -= len(data)
+                if self._fast is None:
+                    self._out += self._decider.decide(self.summary, end=False)
+                yield self._joined()
+        if self._fast is not None:
+            self._out += self._fast.close()
+            self.summary.paragraphs = self._fast.paragraphs - self._counted[0]
+            self.summary.removed = self.summary.exact = self._fast.removed - self._counted[1]
+            yield self._joined()
+            return
+        if self._lines is not None:
+            self._end_block()
+        yield self._flush(end=True)
+
+    def _start(self, data: bytes) -> bytes:
+        self._started = True
+        if data.startswith(BOM):
+            self._out.append(BOM)
+            return data[len(BOM) :]
+        return data
+
+    def _take(self, data: bytes) -> None:
+        """Handle complete lines (the last one may lack its terminator only at the end)."""
+        if self._held is not None:
+            if not self._second_block(data):
+                self._held.append(data)
+                self.pending += len(data)
+                return
+            held, self._held = self._held, None
+            self.pending = 0
+            for earlier in held:
+                self._take_lines(earlier)
+        self._take_lines(data)
+
+    def _second_block(self, data: bytes) -> bool:
+        """Whether a second block begins in ``data``, after the lines held so far (auto)."""
+        if b"\r" in data:
+            lines = re.findall(exact.LINE, data)
+        else:
+            lines = data.split(b"\n")
+            if not lines[-1]:
+                lines.pop()  # the empty rest after the last terminator
+        blank = _blank_test(data)
+        flags = [not line or blank(line) for line in lines]
+        if True not in flags:
+            if lines and self._gap:
+                return True
+            self._content_seen = self._content_seen or bool(lines)
+            return False
+        for flag in flags:
+            if flag:
+                self._gap = self._content_seen
+            elif self._gap:
+                return True
+            else:
+                self._content_seen = True
+        return False
+
+    def _take_lines(self, data: bytes) -> None:
+        if self._fast is not None:
+            self._out += self._fast.take(data)
+            return
+        blank = _blank_test(data)
+        for line in re.findall(exact.LINE, data):
+            if blank(line):
+                self._blank(line)
+            else:
+                self._content(line)
+
+    def _blank(self, line: bytes) -> None:
+        if self._lines is not None:
+            self._end_block()
+        self._blanks.append(line)
+
+    def _content(self, line: bytes) -> None:
+        if self._mode == "line":
+            if self._blanks or self._block < 0:
+                self._block += 1
+            lead = b"".join(self._blanks)
+            self._blanks.clear()
+            self._decider.add(_Paragraph(lead, line, self._block))
+            return
+        if self._lines is None:
+            self._lines = [b"".join(self._blanks)]
+            self._blanks.clear()
+        self._lines.append(line)
+
+    def _end_block(self) -> None:
+        assert self._lines is not None
+        lead, *lines = self._lines
+        self._lines = None
+        self._block_paragraphs(lead, lines)
+
+    def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
+        if self._mode == "auto" and _looks_like_lines(lines):
+            self._line_paragraphs(lead, lines)
+            return
+        self._block += 1
+        self._decider.add(
+            _Paragraph(lead, b"".join(lines), self._block),
+            holds=self._alone and self._mode == "auto" and self._block == 0 and len(lines) > 1,
+        )
+
+    def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
+        self._block += 1
+        decider = self._decider
+        decider.add(_Paragraph(lead, lines[0], self._block))
+        for line in lines[1:]:
+            decider.add(_Paragraph(b"", line, self._block))
+
+    def _flush(self, *, end: bool) -> bytes:
+        self._out += self._decider.decide(self.summary, end=end)
+        if end:
+            self._out += self._decider.finish(self.summary, self.options)
+        if end:
+            self._out += self._blanks  # blank lines after the last paragraph always stay
+            self._blanks = []
+        return self._joined()
+
+    def _joined(self) -> bytes:
+        out = b"".join(self._out)
+        self._out.clear()
+        return out
+
+
+class _Decider:
+    """Feeds paragraphs' keys to the matcher and turns its decisions into output bytes.
+
+    The matcher may leave the last keys of a feed undecided until it has seen more
+    (``feed(keys, end=False)``; ``decided`` is the number of final ids): those paragraphs
+    wait here. Ids are the matcher's; this document's are counted from ``_base``.
+    """
+
+    def __init__(self, options: Options, matcher: Matcher | None) -> None:
+        self._options = options
+        self._matcher = options.matcher() if matcher is None else matcher
+        self._base = self._matcher.next_id  # the matcher's id of this document's first paragraph
+        self._new: list[_Paragraph] = []  # not yet fed to the matcher
+        self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
+        self._next = 0  # id of the first waiting paragraph
+        self._block = -1  # block of the last decided paragraph
+        self._block_kept = False
+        self._lead = b""  # the blank lines of the current block, not written yet
+        self._holding: list[bytes] | None = None  # auto: the first block's output, held
+        self._held_raw = b""  # ... and its input, to read it again line by line
+
+    def add(self, paragraph: _Paragraph, *, holds: bool = False) -> None:
+        if holds:
+            self._holding = []
+            self._held_raw = paragraph.lead + paragraph.body
+        self._new.append(paragraph)
+
+    def decide(self, summary: Summary, *, end: bool) -> list[bytes]:
+        """Feed the new paragraphs; return the output of every paragraph now decided."""
+        if not self._new and not end:
+            return []
+        keys = [key(p.body.decode("utf-8", "surrogateescape")) for p in self._new]
+        first = self._next + len(self._waiting)
+        self._waiting.extend(self._new)
+        self._new = []
+        matches = self._matcher.feed(keys, end=end)
+        decided = self._matcher.decided - self._base
+        self._matcher.take_near_misses()  # only -v wants them, and -v is not streamed
+        if self._options.threshold < 100:
+            summary.exact_only += [
+                first + i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS
+            ]
+        summary.paragraphs += len(keys)
+        removed = {m.index - self._base: m for m in matches}
+        out: list[bytes] = []
+        while self._next < decided:
+            self._apply(self._waiting.popleft(), removed.get(self._next), summary, out)
+            self._next += 1
+        return out
+
+    def _apply(
+        self, paragraph: _Paragraph, match: Match | None, summary: Summary, out: list[bytes]
+    ) -> None:
+        if paragraph.block != self._block:
+            self._block = paragraph.block
+            self._block_kept = False
+            self._lead = b""
+        if match is not None:
+            summary.removed += 1
+            summary.exact += match.score >= 100
+            if not self._block_kept:
+                self._lead += paragraph.lead  # written if a later paragraph of the block stays
+            return
+        if self._holding is not None and self._next > 0:  # a later paragraph stays: let go
+            out[:0] = self._holding
+            self._holding = None
+        target = self._holding if self._holding is not None else out
+        target += (self._lead, paragraph.lead, paragraph.body)
+        self._lead = b""
+        self._block_kept = True
+
+    def finish(self, summary: Summary, options: Options) -> list[bytes]:
+        """At the end: what is still held, or the first block read again line by line."""
+        held, self._holding = self._holding, None
+        if held is None:
+            return []
+        if summary.paragraphs == 1:
+            return held
+        # Every later paragraph repeated the first block, read as one: as clean() does, read
+        # that block line by line, with a fresh matcher, so the output is a fixed point.
+        again = Streamer(Options(options.threshold, options.min_chars, "line", False))
+        again._started = True  # the BOM, if any, is written already; this is the text after it
+        out = [again.feed(self._held_raw), again.close()]
+        lines = again.summary
+        summary.paragraphs += lines.paragraphs - 1
+        summary.removed += lines.removed
+        summary.exact += lines.exact
+        shift = lines.paragraphs - 1
+        summary.exact_only[:] = lines.exact_only + [i + shift for i in summary.exact_only if i]
+        return out
+
+
+def _blank_any(line: bytes) -> bool:
+    if line.isspace():
+        return True
+    if line.isascii() and not exact.odd_whitespace(line):
+        return False
+    return exact.blank_str(line)
+
+
+def _blank_test(data: bytes) -> Callable[[bytes], bool]:
+    """How to tell a blank line in ``data``: by its bytes when that gives ``str.isspace``."""
+    if data.isascii() and not exact.odd_whitespace(data):
+        return bytes.isspace
+    return _blank_any
+
+
+def _looks_like_lines(lines: list[bytes]) -> bool:
+    # paragraphs._looks_like_lines, on bytes: the length that counts is in characters.
+    long_lines = 0
+    for line in lines:
+        simple = line.isascii() and not exact.odd_whitespace(line)
+        text = line if simple else line.decode("utf-8", "surrogateescape")
+        long_lines += len(text.rstrip()) >= LONG_LINE_CHARS
+    return long_lines * 2 > len(lines)
+
+
+def clean_chunks(chunks: Iterable[bytes], options: Options) -> Iterator[bytes]:
+    """Clean a document given as chunks of bytes; yield the output as it becomes final.
+
+    >>> options = Options(split="block", keep_recurring=False)
+    >>> chunks = [b"One block of plain text.\\n\\nOne block", b" of plain text.\\n"]
+    >>> b"".join(clean_chunks(chunks, options))
+    b'One block of plain text.\\n'
+    """
+    streamer = Streamer(options)
+    for chunk in chunks:
+        out = streamer.feed(chunk)
+        if out:
+            yield out
+    out = streamer.close()
+    if out:
+        yield out
