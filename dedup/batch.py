@@ -34,7 +34,8 @@ from dedup.files import (
     check_editable,
     display_name,
     is_special,
-    output_path,
+    names_shards,
+    output_targets,
     read_chunks,
     reason,
     refuse_binary,
@@ -45,6 +46,7 @@ from dedup.files import (
     stdin_buffer,
     write_all,
 )
+from dedup.parquet import is_parquet
 from dedup.pipeline import Options, Result
 from dedup.report import open_report
 from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
@@ -117,6 +119,11 @@ class Job:
     ``on_bad_input``: ``"continue"`` reports an input that cannot be read and goes on with the
     next, as ``cat`` does; ``"stop"`` ends the run there (a corpus with a hole is usually a
     mistake). ``top``: count the most repeated paragraphs, for ``--stats``.
+
+    ``jobs``: clean a corpus as stages over shards on this many local processes (0: one per
+    core); ``engine="ray"``: on a Ray cluster instead, the one at ``ray_address`` (default:
+    ``RAY_ADDRESS``, else a local Ray). Either way the output is the bytes of one process
+    (see :mod:`dedup.stages`). A sharded run always stops at its first bad input.
     """
 
     inputs: tuple[str, ...] = (STDIN,)
@@ -129,6 +136,9 @@ class Job:
     binary_ok: bool = False
     on_bad_input: Literal["continue", "stop"] = "continue"
     top: bool = False
+    jobs: int = 1
+    engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
 
     def __post_init__(self) -> None:
         # The CLI says these as usage errors first; a library caller gets a ValueError.
@@ -138,6 +148,27 @@ class Job:
             raise ValueError("in-place editing and an output directory need named files")
         if not self.inputs:
             raise ValueError("a job needs at least one input (- for stdin)")
+        if self.jobs < 0:
+            raise ValueError(f"jobs must be 0 (one per core) or more, not {self.jobs}")
+        if self.parallel and (self.diff or isinstance(self.destination, InPlace)):
+            raise ValueError("--jobs and --engine write shards whole: no diff, no in-place edit")
+
+    @property
+    def parallel(self) -> bool:
+        """Whether the stages run anywhere but in this process (``jobs`` other than 1, Ray)."""
+        return self.engine == "ray" or self.jobs != 1
+
+    @property
+    def sharded(self) -> bool:
+        """Whether the run goes as stages over shards (:mod:`dedup.sharding`).
+
+        A parallel run does; so does a Parquet input, and in a run that stops at a bad input
+        (a corpus) a directory or a glob pattern, which name shards. Otherwise a directory is
+        refused, as ``cat`` refuses one.
+        """
+        if self.parallel or any(is_parquet(name) for name in self.inputs):
+            return True
+        return self.on_bad_input == "stop" and any(names_shards(name) for name in self.inputs)
 
 
 class Listener:
@@ -145,6 +176,14 @@ class Listener:
 
     def cleaned(self, document: Document, result: Result) -> None:
         """A document was cleaned (before its output is written)."""
+
+    def changed(self, document: Document) -> None:
+        """A text file (a whole document, not a record) lost paragraphs: what ``--check`` names.
+
+        Called however the file was cleaned: whole (after ``cleaned``), as it was read (after
+        ``streamed``), or in a shard (where neither is called: the results stay on the
+        workers).
+        """
 
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
         """Another document is done; ``position()`` gives the input bytes read so far, if known."""
@@ -167,13 +206,17 @@ def run(job: Job, listener: Listener | None = None) -> Tally:
     ``tally.failed``, passed to ``listener.failed``, and an ``-o`` file is then left as it
     was (as ``sort -o`` leaves it), since it would hold only part of the result.
     """
+    if job.sharded:
+        from dedup.sharding import run_sharded  # stages, executors: only for such a run
+
+        return run_sharded(job, listener or Listener())
     road = _Road(job, listener or Listener())
     remove_stale_temporaries(road.targets())
     with contextlib.ExitStack() as stack:
         road.cleaner = Cleaner(
             job.options, across=job.across, report=open_report(stack, job.report), top=job.top
         )
-        with _shared_output(job.destination) as shared:
+        with shared_output(job.destination) as shared:
             for name in job.inputs:
                 road.clean_input(name, shared)
             _keep_a_partial_result_out(job, road.cleaner.tally)
@@ -183,8 +226,9 @@ def run(job: Job, listener: Listener | None = None) -> Tally:
 _Opened = tuple[BinaryIO, bool, "os.stat_result | None", Callable[[], "int | None"]]
 
 
-class _Sink:
-    """Where one input's output goes; compressed streams get ``write``, files ``write_all``.
+class Sink:
+    """Where one input's (or shard's) output goes; compressed streams get ``write``, files
+    ``write_all``.
 
     ``write_all`` writes past Python's buffer and completes short writes (see ``files``); a
     compressor must see every byte, so it gets them through its own ``write``.
@@ -215,16 +259,7 @@ class _Road:
         destination = job.destination
         if isinstance(destination, OutputDir):
             # Every name is checked before anything is cleaned, not halfway through a corpus.
-            taken: set[str] = set()
-            for name in self.job.inputs:
-                target = output_path(destination.path, name)
-                if target in taken:
-                    raise InputError(
-                        f"{display_name(name)}: named twice; --output-dir would write its "
-                        "copy twice"
-                    )
-                taken.add(target)
-                self._outputs[name] = target
+            self._outputs = output_targets(destination.path, ((n, n) for n in job.inputs))
 
     def targets(self) -> list[str]:
         """Every file this run may replace, for the clean-up of a killed run's leftovers."""
@@ -238,7 +273,7 @@ class _Road:
             targets.append(self.job.report)
         return targets
 
-    def clean_input(self, name: str, shared: _Sink | None) -> None:
+    def clean_input(self, name: str, shared: Sink | None) -> None:
         """Clean one input into its output; a bad input stops the run or is reported."""
         destination = self.job.destination
         try:
@@ -271,7 +306,7 @@ class _Road:
         stream: BinaryIO,
         compressed: bool,
         status: os.stat_result | None,
-        shared: _Sink | None,
+        shared: Sink | None,
         position: Callable[[], int | None],
     ) -> None:
         """Clean one text file: read it whole, refuse what is not text, clean, write.
@@ -292,6 +327,8 @@ class _Road:
         document = Document(shown)
         result = self.cleaner.clean(document, decoded.text, bom=decoded.bom)
         self.listener.cleaned(document, result)
+        if result.changed:
+            self.listener.changed(document)
         out = result.data
         self._count_bytes(data, out)
         if in_place:
@@ -327,7 +364,7 @@ class _Road:
         self,
         name: str,
         stream: BinaryIO,
-        shared: _Sink | None,
+        shared: Sink | None,
         position: Callable[[], int | None],
         *,
         compressed: bool,
@@ -375,7 +412,11 @@ class _Road:
         tally.paragraphs += summary.paragraphs
         tally.removed += summary.removed
         tally.exact += summary.exact
-        self.listener.streamed(Document(display_name(name)), summary)
+        tally.exact_only += len(summary.exact_only)
+        document = Document(display_name(name))
+        self.listener.streamed(document, summary)
+        if summary.changed:
+            self.listener.changed(document)
 
     # -- JSON Lines records: each one a document, written back as soon as it is cleaned ----
 
@@ -383,7 +424,7 @@ class _Road:
         self,
         name: str,
         stream: BinaryIO,
-        sink: _Sink | None,
+        sink: Sink | None,
         records: Records,
         position: Callable[[], int | None],
     ) -> None:
@@ -400,18 +441,10 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
-        from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
-
-        try:
-            return parse(raw, field=records.field, id_field=records.id_field)
-        except BadRecord as error:
-            if not records.skip_bad:
-                raise InputError(
-                    f"{shown}:{number}: {error} (--skip-bad-records passes such records through)"
-                ) from None
+        record = parse_record(raw, shown, number, records, self.listener.warn)
+        if record is None:
             self.cleaner.tally.skipped_records += 1
-            self.listener.warn(f"{shown}:{number}: {error}; passed through unchanged")
-            return None
+        return record
 
     def _cleaned_record(self, record: Record, document: Document) -> bytes:
         result = self.cleaner.clean(document, record.text)
@@ -427,48 +460,74 @@ class _Road:
         self.cleaner.tally.bytes_out += len(out)
 
     @contextlib.contextmanager
-    def _opened(self, path: str, name: str, shared: _Sink | None) -> Iterator[_Opened]:
+    def _opened(self, path: str, name: str, shared: Sink | None) -> Iterator[_Opened]:
         """Open an input, decompressed: the stream, whether it was compressed, its stat, and
         how far into the inputs reading has got (for a progress bar's ETA).
 
         A directory is refused, and so is the file that the shared output writes to.
         """
         shown = display_name(name)
-        if path == STDIN:
-            stdin = stdin_buffer()
-            status = regular_file_status(stdin)
+        with open_input(path, shown) as (handle, status):
             if status is not None and shared is not None:
-                _refuse_same_file(shown, status, shared.stream)
-            stream, found = open_stream(stdin, shown)
-            yield stream, found is not None, status, lambda: None
-            return
-        try:
-            handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
-        except OSError as error:
-            raise InputError(f"{shown}: {reason(error)}") from error
-        with handle:
-            status = os.fstat(handle.fileno())
-            if stat.S_ISDIR(status.st_mode):
-                raise InputError(f"{shown}: Is a directory")
-            if shared is not None:
-                _refuse_same_file(shown, status, shared.stream)
+                refuse_same_file(shown, status, shared.stream)
+            if path == STDIN:
+                stream, found = open_stream(handle, shown)
+                yield stream, found is not None, status, lambda: None
+                return
             # A plain file to be streamed is read as it is: the decompression layers cost a
             # tenth of exact mode's time, and read_chunks says what a failed read was.
-            as_is = self.streams() and stat.S_ISREG(status.st_mode)
+            as_is = self.streams() and status is not None and stat.S_ISREG(status.st_mode)
             stream, found = open_stream(handle, shown, as_is=as_is)
             done = self.bytes_done
             yield stream, found is not None, status, lambda: done + handle.tell()
-            self.bytes_done += status.st_size
+            self.bytes_done += status.st_size if status is not None else 0
 
     @contextlib.contextmanager
-    def _output_for(self, name: str, shared: _Sink | None) -> Iterator[_Sink | None]:
+    def _output_for(self, name: str, shared: Sink | None) -> Iterator[Sink | None]:
         """The shared output, or with ``--output-dir`` this input's own copy."""
         target = self._outputs.get(name)
         if target is None:
             yield shared
             return
-        with _output_file(target, name) as copy:
+        with output_file(target, name) as copy:
             yield copy
+
+
+def parse_record(
+    raw: bytes, shown: str, number: int, records: Records, warn: Callable[[str], None]
+) -> Record | None:
+    """Parse the record on line ``number``; a bad one stops the run, or with ``skip_bad`` is
+    passed over with a warning (``None``: write the line through unchanged)."""
+    from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
+
+    try:
+        return parse(raw, field=records.field, id_field=records.id_field)
+    except BadRecord as error:
+        if not records.skip_bad:
+            raise InputError(
+                f"{shown}:{number}: {error} (--skip-bad-records passes such records through)"
+            ) from None
+        warn(f"{shown}:{number}: {error}; passed through unchanged")
+        return None
+
+
+@contextlib.contextmanager
+def open_input(path: str, shown: str) -> Iterator[tuple[BinaryIO, os.stat_result | None]]:
+    """Open an input (``-``: stdin) as raw bytes with its stat (``None``: not a regular file
+    on stdin); a file that cannot be opened, or a directory, is an :class:`InputError`."""
+    if path == STDIN:
+        stdin = stdin_buffer()
+        yield stdin, regular_file_status(stdin)
+        return
+    try:
+        handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise InputError(f"{shown}: {reason(error)}") from error
+    with handle:
+        status = os.fstat(handle.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError(f"{shown}: Is a directory")
+        yield handle, status
 
 
 def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
@@ -479,7 +538,8 @@ def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
         raise InputError(f"{shown}: binary file (NUL byte); not edited in place")
 
 
-def _refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> None:
+def refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> None:
+    """Refuse an input that is the regular file the shared output writes to (``cat``'s rule)."""
     try:
         output = os.fstat(sink.fileno())
     except (OSError, ValueError):
@@ -490,7 +550,7 @@ def _refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> Non
 
 
 @contextlib.contextmanager
-def _shared_output(destination: Destination) -> Iterator[_Sink | None]:
+def shared_output(destination: Destination) -> Iterator[Sink | None]:
     """Yield where every document goes in turn: stdout, an ``-o`` file, or nowhere (``None``).
 
     EPIPE from any write into it becomes :class:`PipeClosed`, since click would turn the
@@ -500,7 +560,7 @@ def _shared_output(destination: Destination) -> Iterator[_Sink | None]:
         if isinstance(destination, Stdout):
             if sys.stdout is None:
                 raise OutputError("write error: standard output is closed")
-            yield _Sink(sys.stdout.buffer, packed=False)
+            yield Sink(sys.stdout.buffer, packed=False)
             sys.stdout.buffer.flush()
         elif isinstance(destination, OutputFile):
             with _output_stream(destination.path) as sink:
@@ -512,7 +572,7 @@ def _shared_output(destination: Destination) -> Iterator[_Sink | None]:
 
 
 @contextlib.contextmanager
-def _output_stream(path: str) -> Iterator[_Sink]:
+def _output_stream(path: str) -> Iterator[Sink]:
     """``-o``: a FIFO or device is written directly; a file atomically (beside it, renamed)."""
     shown = display_name(path)
     compression = format_for(path)
@@ -524,7 +584,7 @@ def _output_stream(path: str) -> Iterator[_Sink]:
             # is replaced, and a failure never leaves a truncated f.
             handle = stack.enter_context(atomic_writer(path))
         packed = stack.enter_context(writer(handle, compression, shown))
-        yield _Sink(packed, packed=compression is not None)
+        yield Sink(packed, packed=compression is not None)
 
 
 def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
@@ -535,15 +595,20 @@ def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
 
 
 @contextlib.contextmanager
-def _output_file(path: str, source: str) -> Iterator[_Sink]:
+def output_file(path: str, source: str) -> Iterator[Sink]:
     """Write one ``--output-dir`` copy atomically, compressed if its name says so."""
     shown = display_name(path)
+    ready_output(path, source)
+    compression = format_for(path)
+    with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
+        yield Sink(packed, packed=compression is not None)
+
+
+def ready_output(path: str, source: str) -> None:
+    """Make the directory of ``source``'s ``--output-dir`` copy; refuse to overwrite the input."""
     if os.path.exists(path) and os.path.samefile(path, source):
         raise InputError(f"{display_name(source)}: input file is output file")
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{shown}: {reason(error)}") from error
-    compression = format_for(path)
-    with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
-        yield _Sink(packed, packed=compression is not None)
+        raise OutputError(f"{display_name(path)}: {reason(error)}") from error

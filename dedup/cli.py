@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 import click
 
@@ -37,6 +37,7 @@ from dedup.errors import DedupError
 from dedup.files import STDIN, PipeClosed, reason
 from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
 from dedup.paragraphs import SPLIT_MODES, SplitMode
+from dedup.parquet import is_parquet
 from dedup.pipeline import Options
 
 if TYPE_CHECKING:
@@ -123,14 +124,14 @@ def cli() -> None:
 @click.option(
     "--field",
     metavar="NAME",
-    help=f"With --jsonl, the field holding the text.  [default: {DEFAULT_FIELD}]",
+    help=f"With --jsonl or Parquet, the field holding the text.  [default: {DEFAULT_FIELD}]",
 )
 @click.option(
     "--id-field",
     metavar="NAME",
     default=DEFAULT_ID_FIELD,
     show_default=True,
-    help="With --jsonl, the field naming a record in --report.",
+    help="With --jsonl or Parquet, the field naming a record in --report.",
 )
 @click.option(
     "--across", is_flag=True, help="Also remove repeats of paragraphs kept in earlier documents."
@@ -149,6 +150,26 @@ def cli() -> None:
     type=click.Path(dir_okay=False, allow_dash=True),
     metavar="FILE",
     help="Write every removal as a JSON line to FILE (- for stderr).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Clean a corpus on N local processes (0: one per core); the output is the same.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run a corpus's stages here (--jobs) or on Ray (pip install 'paradedup[ray]').",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDR",
+    help="With --engine ray, the cluster to join.  [default: $RAY_ADDRESS, else a local Ray]",
 )
 def clean_command(
     files: tuple[str, ...],
@@ -172,6 +193,9 @@ def clean_command(
     skip_bad_records: bool,
     output_dir: str | None,
     report: str | None,
+    jobs: int,
+    engine: Literal["local", "ray"],
+    ray_address: str | None,
 ) -> None:
     """Print FILES (or stdin) with repeated paragraphs removed.
 
@@ -189,13 +213,24 @@ def clean_command(
       dedup clean --check --threshold 95 a.txt || echo "a.txt has repeats"
       dedup clean --jsonl --across --report removed.jsonl docs.jsonl.zst -o clean.jsonl.zst
     """
-    if field is not None and not jsonl:
-        raise click.UsageError("--field needs --jsonl")
-    corpus = jsonl or across or skip_bad_records or output_dir is not None or report is not None
+    parquet = any(is_parquet(name) for name in files)
+    if field is not None and not (jsonl or parquet):
+        raise click.UsageError("--field needs --jsonl (or Parquet input)")
+    corpus = (
+        jsonl
+        or parquet
+        or across
+        or skip_bad_records
+        or output_dir is not None
+        or report is not None
+        or jobs != 1
+        or engine == "ray"
+    )
     if corpus and (in_place or diff or verbose):
         raise click.UsageError(
             "-i, --diff and -v work on text files one by one; with corpus options "
-            "(--jsonl, --across, --report, --output-dir) use --output-dir and --report"
+            "(--jsonl, --across, --report, --output-dir, --jobs, --engine) use --output-dir "
+            "and --report"
         )
     inputs = files or (STDIN,)
     _check_inputs(inputs, in_place=in_place, output_dir=output_dir, report=report, output=output)
@@ -211,7 +246,7 @@ def clean_command(
         across=across,
         records=(
             Records(field=field or DEFAULT_FIELD, id_field=id_field, skip_bad=skip_bad_records)
-            if jsonl
+            if jsonl or parquet  # a Parquet row is a record too
             else None
         ),
         destination=_destination(
@@ -227,6 +262,9 @@ def clean_command(
         binary_ok=binary_ok,
         on_bad_input="stop" if corpus else "continue",
         top=stats,
+        jobs=jobs,
+        engine=engine,
+        ray_address=ray_address,
     )
     watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus)
     with _progress(job, quiet=quiet, corpus=corpus) as watcher.bar:
@@ -298,25 +336,24 @@ class _Watcher(Listener):
         self.check = check
         self.rows: list[StatsRow] | None = [] if stats else None
         self.bar: ProgressBar | ByteBar | None = None
-        self.exact_only = 0  # paragraphs too long for fuzzy comparison, over the whole run
 
     def cleaned(self, document: Document, result: Result) -> None:
-        if result.exact_only:
-            self.exact_only += len(result.exact_only)
-            if self.verbose:
-                self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
+        if result.exact_only and self.verbose:
+            self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
         if self.verbose and (result.removed or result.near_misses):
             from dedup.console import show_removals
 
             show_removals(document.name, result)
-        if self.check and result.changed and document.record is None and not self.quiet:
-            from dedup.console import show_would_clean
-
-            show_would_clean(document.name)
         if self.rows is not None:
             from dedup.console import stats_row
 
             self.rows.append(stats_row(document.name, result))
+
+    def changed(self, document: Document) -> None:
+        if self.check and not self.quiet:
+            from dedup.console import show_would_clean
+
+            show_would_clean(document.name)
 
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
         if self.bar is not None:
@@ -332,12 +369,8 @@ class _Watcher(Listener):
         _error(str(error))
 
     def streamed(self, document: Document, summary: Summary) -> None:
-        # As cleaned() for a document cleaned as it was read (never with -v: that needs it whole).
-        self.exact_only += len(summary.exact_only)
-        if self.check and summary.changed and not self.quiet:
-            from dedup.console import show_would_clean
-
-            show_would_clean(document.name)
+        # As cleaned() for a document cleaned as it was read (never with -v: that needs it whole;
+        # the run calls changed() for --check and counts the long paragraphs in the tally).
         if self.rows is not None:
             removed, exact = summary.removed, summary.exact
             counts = [summary.paragraphs, summary.kept, removed, exact, removed - exact]
@@ -345,8 +378,8 @@ class _Watcher(Listener):
 
     def finish(self, tally: Tally, *, stats: bool, corpus: bool) -> None:
         """After the run: the long-paragraph warning, once, and the --stats table."""
-        if self.exact_only and not self.verbose:
-            self.warn(f"{_exact_only(self.exact_only)} (-v names the files)")
+        if tally.exact_only and not self.verbose:
+            self.warn(f"{_exact_only(tally.exact_only)} (-v names the files)")
         if stats and corpus:
             from dedup.console import show_corpus_stats
 

@@ -65,6 +65,8 @@ class Tally:
     skipped_records: int = 0
     failed: int = 0
     """Inputs that could not be cleaned (a run that goes on after a bad input counts them)."""
+    exact_only: int = 0
+    """Paragraphs too long for fuzzy comparison, checked for exact repeats only."""
     repeats: Counter[bytes] = field(default_factory=Counter)
     """Removals per kept paragraph that was repeated, by a digest of its text (``top`` only)."""
     samples: dict[bytes, str] = field(default_factory=dict)
@@ -79,6 +81,29 @@ class Tally:
     def near(self) -> int:
         """Removals that were near, not exact, repeats."""
         return self.removed - self.exact
+
+    def add(self, result: Result) -> None:
+        """Count one cleaned document (the one place a document is counted, in any process)."""
+        self.documents += 1
+        self.paragraphs += len(result.paragraphs)
+        self.removed += len(result.removed)
+        self.exact += sum(1 for match in result.removed if match.exact)
+        self.exact_only += len(result.exact_only)
+
+    def merge(self, part: Tally) -> None:
+        """Add the counts of a later part of the run (a shard), as if counted here in turn."""
+        self.documents += part.documents
+        self.paragraphs += part.paragraphs
+        self.removed += part.removed
+        self.exact += part.exact
+        self.bytes_in += part.bytes_in
+        self.bytes_out += part.bytes_out
+        self.skipped_records += part.skipped_records
+        self.failed += part.failed
+        self.exact_only += part.exact_only
+        self.repeats.update(part.repeats)  # new keys in the part's order: ties rank as in one run
+        for digest, sample in part.samples.items():
+            self.samples.setdefault(digest, sample)
 
     def count_repeat(self, original: Fingerprint) -> None:
         """Count one removal against the kept paragraph it repeats."""
@@ -179,11 +204,7 @@ class Cleaner:
         return result
 
     def _account(self, result: Result) -> None:
-        tally = self.tally
-        tally.documents += 1
-        tally.paragraphs += len(result.paragraphs)
-        tally.removed += len(result.removed)
-        tally.exact += sum(1 for match in result.removed if match.exact)
+        self.tally.add(result)
         if self._top:
             self._count_repeats(result)
 
@@ -218,14 +239,25 @@ class Cleaner:
             original, index = document, match.original
         line, (_, sample) = self._original(result, match)
         repeats = {**original.describe(), "paragraph": index, "line": line, "text": sample}
-        return {
-            **document.describe(),
-            "paragraph": match.index,
-            "line": result.paragraphs[match.index].line,
-            "repeats": repeats,
-            "score": match.score,
-            "text": result.paragraph_text(match.index),
-        }
+        return report_entry(document, result, match, repeats)
+
+
+def report_entry(
+    document: Document, result: Result, match: Match, repeats: dict[str, object]
+) -> dict[str, object]:
+    """The report's entry for one removal; ``repeats`` describes the kept original.
+
+    The original's fields are its document's (:meth:`Document.describe`), then
+    ``paragraph``, ``line`` and ``text`` (its start, as :func:`fingerprint` keeps it).
+    """
+    return {
+        **document.describe(),
+        "paragraph": match.index,
+        "line": result.paragraphs[match.index].line,
+        "repeats": repeats,
+        "score": match.score,
+        "text": result.paragraph_text(match.index),
+    }
 
 
 def clean_documents(

@@ -323,6 +323,40 @@ def output_path(output_dir: str, name: str) -> str:
     return os.path.join(output_dir, relative)
 
 
+def names_shards(name: str) -> bool:
+    """Whether an input names shards rather than a file: a directory, or a glob pattern
+    that is no existing name (for corpora with more shards than a command line holds).
+
+    >>> names_shards("part-*.jsonl"), names_shards("-")
+    (True, False)
+    """
+    import glob  # only to recognise a pattern
+
+    if name == STDIN:
+        return False
+    return os.path.isdir(name) or (not os.path.lexists(name) and glob.has_magic(name))
+
+
+def output_targets(output_dir: str, named: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each input's ``--output-dir`` copy, from ``(name, relative name)`` pairs, by name.
+
+    Two inputs onto one copy (``a.txt ./a.txt``, or ``x.jsonl`` in two directories given as
+    shards) are refused here, before anything is cleaned.
+    """
+    targets: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for name, relative in named:
+        target = output_path(output_dir, relative)
+        if target in owners:
+            raise InputError(
+                f"{display_name(name)}: --output-dir would write {display_name(target)} twice "
+                f"(also from {display_name(owners[target])})"
+            )
+        owners[target] = name
+        targets[name] = target
+    return targets
+
+
 def input_size(files: tuple[str, ...] | list[str]) -> int | None:
     """The total size of the inputs in bytes, when they are all regular files (for an ETA)."""
     total = 0

@@ -121,3 +121,57 @@ def test_skipped_records_are_counted_and_warned_about(here):
     tally = run(job, recorder)
     assert tally.skipped_records == 1
     assert recorder.warnings == ["d.jsonl:2: not a JSON object; passed through unchanged"]
+
+
+class Watching(Recorder):
+    """Also keeps the progress calls and the files that changed."""
+
+    def __init__(self):
+        super().__init__()
+        self.documents_seen: list[int] = []
+        self.changed_names: list[str] = []
+
+    def progress(self, tally, position):
+        self.documents_seen.append(tally.documents)
+
+    def changed(self, document):
+        self.changed_names.append(document.name)
+
+
+def test_a_parallel_job_runs_as_shards_and_tells_its_listener(here):
+    Path("d.jsonl").write_text(record(A + B + A) + '{"text": 1}\n' + record(B + A))
+    records = Records(skip_bad=True)
+    one, two = Watching(), Watching()
+    job = Job(inputs=("d.jsonl",), across=True, records=records, destination=OutputFile("1.jsonl"))
+    plain = run(job, one)
+    parallel = Job(
+        inputs=("d.jsonl",),
+        across=True,
+        records=records,
+        destination=OutputFile("2.jsonl"),
+        on_bad_input="stop",
+        jobs=2,
+    )
+    assert parallel.sharded
+    assert run(parallel, two) == plain
+    assert Path("2.jsonl").read_bytes() == Path("1.jsonl").read_bytes()
+    assert (
+        two.warnings
+        == one.warnings
+        == ['d.jsonl:2: "text" is a number, not a string; passed through unchanged']
+    )
+    assert two.documents_seen[-1] == 2
+    texts = run(
+        Job(inputs=("a.txt", "b.txt"), destination=Nowhere(), on_bad_input="stop", jobs=2), two
+    )
+    assert texts.removed == 1
+    assert two.changed_names == ["a.txt"]
+
+
+def test_a_parallel_job_refuses_what_writes_one_file_at_a_time():
+    with pytest.raises(ValueError, match="no diff, no in-place"):
+        Job(inputs=("a.txt",), destination=InPlace(), jobs=2)
+    with pytest.raises(ValueError, match="no diff, no in-place"):
+        Job(inputs=("a.txt",), diff=True, engine="ray")
+    with pytest.raises(ValueError, match="jobs must be"):
+        Job(jobs=-1)

@@ -16,8 +16,8 @@ from dedup.batch import (
     Nowhere,
     OutputDir,
     Records,
+    Sink,
     _Road,
-    _Sink,
     run,
 )
 from dedup.corpus import Cleaner, Document, Ledger
@@ -119,7 +119,7 @@ def test_records_stream_one_at_a_time():
     road = _Road(Job(records=Records(), across=True), Listener())
     road.cleaner = Cleaner(Options(), across=True)
     road._clean_records(
-        "s.jsonl", Watched(lines, sink), _Sink(sink, packed=True), Records(), lambda: None
+        "s.jsonl", Watched(lines, sink), Sink(sink, packed=True), Records(), lambda: None
     )
     assert sink.getvalue() == b"".join(lines[:3]) + b'{"text": ""}\n' * 6
 
@@ -193,7 +193,7 @@ def test_progress_position_runs_on_across_files(tmp_path):
 def test_output_dir_refuses_an_input_named_twice(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a.txt").write_text("One line of text, long enough.\n")
-    with pytest.raises(InputError, match="named twice"):
+    with pytest.raises(InputError, match=r"would write out/a\.txt twice \(also from a\.txt\)"):
         run(Job(inputs=("a.txt", "./a.txt"), destination=OutputDir("out")))
     assert not (tmp_path / "out").exists()
 

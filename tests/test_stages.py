@@ -1,0 +1,323 @@
+"""Sharded corpus runs on local processes give the bytes of one process; Parquet; shard names."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from processes import DEDUP, HANG_GUARD, dedup
+from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
+
+from dedup import sharding
+from dedup.batch import Job, OutputDir, Records
+from dedup.sharding import list_shards
+
+GOLDEN = Path(__file__).parent / "corpus_golden"
+CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("planted")
+    write_jsonl_shards(directory / "shards", planted_documents(240, seed=5), 4)
+    return directory
+
+
+def outputs(directory: Path, args, *, monkeypatch) -> tuple[bytes, bytes, bytes]:
+    """Run with ``args`` inside ``directory``; return stdout, the report and stderr."""
+    monkeypatch.chdir(directory)
+    code, out, err = run([*args, "--report", "report.jsonl", "--stats"])
+    assert code == 0, err
+    return out, Path("report.jsonl").read_bytes(), err
+
+
+ACROSS = {
+    "alone": [],
+    "across": ["--across"],
+    "grouped": ["--across", "--threshold", "100"],
+    "grouped-recurring": ["--across", "--threshold", "100", "--keep-recurring"],
+}
+
+
+@pytest.mark.parametrize("across", ACROSS.values(), ids=ACROSS)
+def test_two_processes_write_the_bytes_of_one(planted, across, monkeypatch):
+    shards = sorted(str(p.relative_to(planted)) for p in (planted / "shards").iterdir())
+    one = outputs(planted, ["--jsonl", *across, *shards], monkeypatch=monkeypatch)
+    two = outputs(planted, ["--jsonl", *across, "--jobs", "2", *shards], monkeypatch=monkeypatch)
+    assert one == two
+    _, report, stats = one
+    removed = report.count(b"\n")
+    assert removed > (250 if across else 40)  # the corpus really is planted
+    assert b'"document": "shards/part-03.jsonl:' in report
+    if across:  # a removal that repeats a paragraph kept in an earlier shard
+        assert any(
+            json.loads(line)["repeats"]["document"].split(":")[0]
+            < json.loads(line)["document"].split(":")[0]
+            for line in report.splitlines()
+        )
+    exact = sum(json.loads(line)["score"] == 100 for line in report.splitlines())
+    assert re.search(rf"removed, exact +{exact:,}\n", stats.decode())
+    assert re.search(rf"removed, near +{removed - exact:,}\n", stats.decode())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_cases_with_two_processes(case):
+    args = (GOLDEN / f"{case}.args").read_text().split()
+    code, out, err = run([*args, "--jobs", "2", GOLDEN / f"{case}.jsonl"])
+    assert (code, err) == (0, b"")
+    assert out == (GOLDEN / f"{case}.expected.jsonl").read_bytes()
+
+
+def test_a_directory_of_shards_is_read_in_order_and_written_under_the_same_names(
+    planted, monkeypatch, tmp_path
+):
+    monkeypatch.chdir(planted)
+    code, whole, _ = run(["--jsonl", "--across", "shards/part-00.jsonl", *sorted(
+        str(p.relative_to(planted)) for p in (planted / "shards").glob("part-0[123].jsonl"))])  # fmt: skip
+    assert code == 0
+    out = tmp_path / "out"
+    assert run(["--jsonl", "--across", "--jobs", "2", "--output-dir", out, "shards"])[0] == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [f"part-0{n}.jsonl" for n in range(4)]
+    assert b"".join((out / name).read_bytes() for name in names) == whole
+    # The same through a quoted glob, as for corpora with more shards than argv holds.
+    assert run(["--jsonl", "--across", "-j", "2", "shards/part-*.jsonl"])[1] == whole
+
+
+def test_a_pattern_that_matches_nothing_is_an_input_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["--jsonl", "--jobs", "2", "nothing-*.jsonl"])
+    assert (code, out) == (2, b"")
+    assert err.decode().strip() == "dedup: nothing-*.jsonl: no input files there"
+
+
+def test_two_inputs_onto_one_output_name_are_refused(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for name in ("a/x.jsonl", "b/x.jsonl"):
+        (tmp_path / name).write_text('{"text": "t"}\n')
+    job = Job(
+        inputs=(str(tmp_path / "a"), str(tmp_path / "b")),
+        records=Records(),
+        destination=OutputDir(str(tmp_path / "out")),
+        on_bad_input="stop",
+    )
+    with pytest.raises(Exception, match=r"would write .*x\.jsonl twice"):
+        list_shards(job)
+
+
+def test_a_failing_shard_leaves_no_half_written_shard(planted, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = sorted((planted / "shards").iterdir())
+    Path("in").mkdir()
+    Path("good").mkdir()
+    for number, path in enumerate(source):
+        lines = path.read_bytes().splitlines(keepends=True)
+        Path("good", path.name).write_bytes(b"".join(lines))
+        if number == 2:  # a bad record in the middle of the third shard
+            lines.insert(len(lines) // 2, b'{"text": 3}\n')
+        Path("in", path.name).write_bytes(b"".join(lines))
+    assert run(["--jsonl", "--output-dir", "whole", "good"])[0] == 0
+    code, _, err = run(["--jsonl", "--jobs", "2", "--output-dir", "out", "in"])
+    assert code == 2
+    assert err.decode().startswith("dedup: in/part-02.jsonl:")
+    written = sorted(p.name for p in Path("out").rglob("*"))
+    assert "part-02.jsonl" not in written
+    assert {"part-00.jsonl", "part-01.jsonl"} <= set(written)  # done before the failure
+    assert all(not name.startswith(".") for name in written)  # no temporary file left
+    for name in written:  # every shard under its final name is whole
+        assert Path("out", name).read_bytes() == Path("whole", name).read_bytes()
+
+
+def parquet_shard(path: Path, texts: list[str | None]) -> pa.Table:
+    table = pa.table(
+        {
+            "id": pa.array(range(len(texts)), type=pa.int64()),
+            "text": pa.array(texts, type=pa.large_string()),
+            "score": pa.array([i / 7 for i in range(len(texts))], type=pa.float32()),
+            "tags": pa.array([[f"t{i}"] * (i % 3) for i in range(len(texts))]),
+        }
+    ).replace_schema_metadata({"source": "test"})
+    pq.write_table(table, path, compression="zstd", row_group_size=16)
+    return table
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_parquet_keeps_every_other_column_and_the_row_order(tmp_path, monkeypatch, jobs):
+    monkeypatch.chdir(tmp_path)
+    documents = planted_documents(80, seed=9)
+    texts: list[str | None] = [*documents[:40], None, *documents[40:]]
+    tables = [
+        parquet_shard(Path("a.parquet"), texts[:50]),
+        parquet_shard(Path("b.parquet"), texts[50:]),
+    ]
+    Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in documents))
+    code, jsonl_out, _ = run(["--jsonl", "--across", "docs.jsonl"])
+    assert code == 0
+    expected = [json.loads(line)["text"] for line in jsonl_out.splitlines()]
+    args = ["--across", "--jobs", jobs, "--output-dir", "out", "--report", "r.jsonl"]
+    code, out, err = run([*args, "a.parquet", "b.parquet"])
+    assert (code, out, err) == (0, b"", b"")
+    cleaned = [pq.read_table(Path("out", name)) for name in ("a.parquet", "b.parquet")]
+    for before, after in zip(tables, cleaned, strict=True):
+        assert after.schema == before.schema
+        assert after.schema.metadata == before.schema.metadata
+        assert after.drop_columns(["text"]).equals(before.drop_columns(["text"]))
+    got = [t for table in cleaned for t in table.column("text").to_pylist()]
+    assert got == [*expected[:40], None, *expected[40:]]  # what one process makes of JSONL
+    assert got != texts
+    assert b'"document": "b.parquet:' in Path("r.jsonl").read_bytes()
+    assert pq.ParquetFile("out/a.parquet").metadata.row_group(0).column(1).compression == "ZSTD"
+
+
+def test_parquet_without_an_output_dir_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    parquet_shard(Path("a.parquet"), ["One paragraph that is long enough.\n"])
+    code, out, err = run(["a.parquet"])
+    assert (code, out) == (2, b"")
+    assert b"Parquet output needs --output-dir (or --check)" in err
+
+
+def test_engine_ray_without_ray_names_the_extra(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("Some text.\n")
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if it were not installed
+    code, out, err = run(["--engine", "ray", "a.txt"])
+    assert (code, out) == (2, b"")
+    assert err.decode() == "dedup: --engine ray needs Ray: pip install 'paradedup[ray]'\n"
+
+
+def test_the_engine_is_parallel_only_when_asked():
+    assert not Job().parallel
+    assert not Job().sharded
+    assert Job(jobs=0, on_bad_input="stop").sharded
+    assert Job(jobs=0, on_bad_input="stop").parallel
+    assert Job(engine="ray").sharded
+
+
+def test_ctrl_c_leaves_only_whole_shards(tmp_path, reap):
+    # Ctrl-C reaches the whole process group: the driver and every worker.
+    write_jsonl_shards(tmp_path / "in", planted_documents(6000, seed=2), 30)
+    whole = tmp_path / "whole"
+    assert dedup("clean", "--jsonl", "--output-dir", "whole", "in", cwd=tmp_path).returncode == 0
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [*DEDUP, "clean", "--jsonl", "--jobs", "2", "--output-dir", "out", "in"],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    reap(child)
+    while child.poll() is None and not (out.exists() and any(out.rglob("part-*"))):
+        time.sleep(0.01)
+    os.killpg(child.pid, signal.SIGINT)
+    _, err = child.communicate(timeout=HANG_GUARD)
+    assert (child.returncode, err.strip()) == (130, b"")  # click ends the line Ctrl-C began
+    written = sorted(p.name for p in out.rglob("*"))
+    assert 1 <= len(written) < 30
+    assert all(name.startswith("part-") for name in written)  # no temporary file left
+    for name in written:
+        assert (out / name).read_bytes() == (whole / name).read_bytes()
+
+
+def test_exact_runs_on_several_processes_group_keys_instead_of_one_matcher(planted, monkeypatch):
+    monkeypatch.chdir(planted)
+    expected = run(["--jsonl", "--across", "--threshold", "100", "shards"])
+
+    def no_matcher(*args, **kwargs):
+        raise AssertionError("the one-matcher resolution ran")
+
+    monkeypatch.setattr(sharding, "Resolver", no_matcher)
+    assert run(["--jsonl", "--across", "--threshold", "100", "-j", "2", "shards"]) == expected
+    assert expected[0] == 0
+    assert expected[1].count(b"\n") > 200
+
+
+def test_text_files_on_two_processes_are_cleaned_as_one_process_cleans_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    names = []
+    for number, text in enumerate(planted_documents(6, seed=4)):
+        first = text.splitlines(keepends=True)[0]  # a repeat inside, and one across files
+        Path(f"{number}.txt").write_text(f"{text}{first}\n{BOILERPLATE[0]}\n")
+        names.append(f"{number}.txt")
+    code, out, err = run(names)
+    assert (code, err) == (0, b"")
+    assert run(["--jobs", "2", *names]) == (0, out, b"")
+    assert run(["--jobs", "2", "--across", *names])[1] != out  # --across does more
+
+
+def test_jobs_with_in_place_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("Some text.\n")
+    code, _, err = run(["--jobs", "2", "-i", "a.txt"])
+    assert code == 2
+    assert b"--jobs, --engine) use --output-dir and --report" in err
+
+
+def test_stdin_cannot_be_a_shard_of_a_parallel_run():
+    code, out, err = run(["--jsonl", "--jobs", "2"], stdin=b'{"text": "a"}\n')
+    assert (code, out) == (2, b"")
+    assert err == b"dedup: <stdin>: --jobs and --engine need file arguments, not stdin\n"
+
+
+def test_report_entries_name_the_line_and_text_of_an_original_in_another_shard(
+    planted, monkeypatch
+):
+    shards = sorted(str(p.relative_to(planted)) for p in (planted / "shards").iterdir())
+    _, report, _ = outputs(
+        planted, ["--jsonl", "--across", "-j", "2", *shards], monkeypatch=monkeypatch
+    )
+    entries = [json.loads(line) for line in report.splitlines()]
+    elsewhere = [
+        e for e in entries if e["repeats"]["document"].split(":")[0] != e["document"].split(":")[0]
+    ]
+    assert elsewhere
+    for entry in elsewhere:
+        assert isinstance(entry["repeats"]["line"], int)
+        assert entry["repeats"]["text"]  # the original's start, as one process reports it
+
+
+def test_check_names_each_text_file_that_would_change_on_two_processes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text(f"{BOILERPLATE[0]}\n{BOILERPLATE[1]}\n{BOILERPLATE[0]}\n")
+    Path("b.txt").write_text(f"{BOILERPLATE[2]}\n")
+    Path("c.txt").write_text(f"{BOILERPLATE[2]}\n{BOILERPLATE[2]}\n")
+    one = run(["--check", "--across", "a.txt", "b.txt", "c.txt"])
+    assert one == (1, b"", b"would clean a.txt\nwould clean c.txt\n")
+    assert run(["--check", "-j", "2", "--across", "a.txt", "b.txt", "c.txt"]) == one
+    assert run(["--check", "-j", "2", "-q", "a.txt", "b.txt", "c.txt"]) == (1, b"", b"")
+
+
+def test_the_long_paragraph_warning_comes_once_from_two_processes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    long = "word " * 2500 + "\n"  # over MAX_FUZZY_CHARS
+    for name in ("a.txt", "b.txt"):
+        Path(name).write_text(f"{long}\n{BOILERPLATE[0]}\n")
+    one = run(["--across", "a.txt", "b.txt"])
+    assert b"2 paragraph(s) longer than 10,000 characters" in one[2]
+    assert run(["--across", "-j", "2", "a.txt", "b.txt"]) == one
+
+
+def test_stale_temporaries_beside_output_shards_are_removed(planted, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("out").mkdir()
+    stale = Path("out/.part-01.jsonl.abcd1234.tmp")
+    fresh = Path("out/.part-01.jsonl.wxyz5678.tmp")  # maybe a live run's
+    for path in (stale, fresh):
+        path.write_text("partial")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(stale, (hours_ago, hours_ago))
+    code, _, err = run(["--jsonl", "-j", "2", "--output-dir", "out", planted / "shards"])
+    assert (code, err) == (0, b"")
+    assert not stale.exists()
+    assert fresh.exists()
+    assert Path("out/part-01.jsonl").exists()
