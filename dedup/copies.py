@@ -36,35 +36,54 @@ from enum import IntEnum
 from hashlib import blake2b
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA, Levenshtein
+
+
+class _Pattern:
+    """A regular expression compiled on first use.
+
+    Compiling this module's Unicode classes costs milliseconds at import, which a script
+    that cleans one small file with ``--threshold 100`` would pay for nothing.
+    """
+
+    __slots__ = ("_compiled", "_source")
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
 
 # A word is a run of letters; in the scripts written without spaces (CJK ideographs, kana) each
 # character is a word of its own, since one cannot tell where words end there.
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"(\d+)|([{_CJK}])|([^\W\d_{_CJK}]+)")
+_TOKEN = _Pattern(rf"(\d+)|([{_CJK}])|([^\W\d_{_CJK}]+)")
 # Apostrophes inside a word are spelling, not punctuation: "don't" and "dont" are one word.
-_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+_APOSTROPHE = _Pattern(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 # Operators and symbols; a dash counts when it opens a word ("-uid", "-1"), not inside one.
 # One character class, then context by hand: a regex alternation with look-arounds tries
 # every position of the text and costs several times more.
-_SYMBOL = re.compile(r"[<>&|#%+=*/\\~^$@{}\[\]-]")
+_SYMBOL = _Pattern(r"[<>&|#%+=*/\\~^$@{}\[\]-]")
 # A chunk (between spaces) with a letter and an identifier mark is code, a path or an option:
 # one letter changed there changes what it names (``http_proxy``, ``libs/coroutine``, ``-uid``).
-_IDENTIFIER = re.compile(r"[_/\\$@{}=<>]|\w[.:]\w|^-+[^\W\d_]")
-_LETTER = re.compile(r"[^\W\d_]")
+_IDENTIFIER = _Pattern(r"[_/\\$@{}=<>]|\w[.:]\w|^-+[^\W\d_]")
+_LETTER = _Pattern(r"[^\W\d_]")
 # Whether any chunk may be a name: then the slow, chunk-by-chunk reading (a superset test,
 # in cheap steps: one character class over the text is several times faster than the
 # alternation, which tries every position).
-_NAME_MARK = re.compile(r"[_/\\$@{}=<>]")
-_DOTTED = re.compile(r"[.:](?=\w)")
-_OPTION = re.compile(r"(?:^| )-+[^\W\d_]")
-_NUMBER = re.compile(r"\d+")
-_OPERATOR = re.compile(r"[<>&|#%+=*/\\~^$@{}\[\]]")
-_WORD = re.compile(rf"[{_CJK}]|[^\W\d_{_CJK}]+")
-_INNER_MARK = re.compile(r"[^\w\s]")
+_NAME_MARK = _Pattern(r"[_/\\$@{}=<>]")
+_DOTTED = _Pattern(r"[.:](?=\w)")
+_OPTION = _Pattern(r"(?:^| )-+[^\W\d_]")
+_NUMBER = _Pattern(r"\d+")
+_OPERATOR = _Pattern(r"[<>&|#%+=*/\\~^$@{}\[\]]")
+_WORD = _Pattern(rf"[{_CJK}]|[^\W\d_{_CJK}]+")
+_INNER_MARK = _Pattern(r"[^\w\s]")
 _EDGE_PUNCTUATION = ".,;:!?\"'()"
 # A truncated copy ends in one of these (after normalization "…" is "...").
-_TRUNCATION = re.compile(r"\s*(?:\.\.\.|\[\.\.\.\]|\(\.\.\.\))$")
+_TRUNCATION = _Pattern(r"\s*(?:\.\.\.|\[\.\.\.\]|\(\.\.\.\))$")
 
 MIN_TYPO_WORD = 5
 """Words shorter than this are never a misspelling of another: ``uid``/``gid``, ``form``/``from``,
@@ -143,10 +162,10 @@ def features(key: str) -> Features:
     >>> features("set it to not true").negations
     frozenset({'not'})
     """
-    text = _fold_accents(_APOSTROPHE.sub("", key) if "'" in key else key)
+    text = _fold_accents(_APOSTROPHE.get().sub("", key) if "'" in key else key)
     if not _may_hold_names(text):  # prose, in one pass (most keys)
-        numbers = _NUMBER.findall(text)
-        words = _WORD.findall(text)
+        numbers = _NUMBER.get().findall(text)
+        words = _WORD.get().findall(text)
         symbols = _symbols(text)
     else:
         words, numbers, symbols = _chunk_by_chunk(text)
@@ -162,21 +181,21 @@ def features(key: str) -> Features:
 
 def _may_hold_names(text: str) -> bool:
     return bool(
-        _NAME_MARK.search(text)
+        _NAME_MARK.get().search(text)
         or (("." in text or ":" in text) and _dotted(text))
-        or ("-" in text and _OPTION.search(text))
+        or ("-" in text and _OPTION.get().search(text))
     )
 
 
 def _dotted(text: str) -> bool:
     """Whether a dot or colon joins two word characters (``foo.bar``, ``a:b``)."""
-    return any(m.start() and _is_word(text[m.start() - 1]) for m in _DOTTED.finditer(text))
+    return any(m.start() and _is_word(text[m.start() - 1]) for m in _DOTTED.get().finditer(text))
 
 
 def _symbols(text: str) -> list[str]:
     """The operators and symbols of ``text`` in order; a run of dashes opening a word is one."""
     found: list[str] = []
-    for match in _SYMBOL.finditer(text):
+    for match in _SYMBOL.get().finditer(text):
         char, at = match.group(), match.start()
         if char != "-":
             found.append(char)
@@ -204,24 +223,26 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
     plain: list[str] = []
     chunks: list[str | None] = [*text.split(" "), None]  # None flushes the last run
     for chunk in chunks:
-        if chunk is not None and not (_IDENTIFIER.search(chunk) and _LETTER.search(chunk)):
+        if chunk is not None and not (
+            _IDENTIFIER.get().search(chunk) and _LETTER.get().search(chunk)
+        ):
             plain.append(chunk)
             continue
         if plain:
             run = " ".join(plain)
-            numbers += _NUMBER.findall(run)
-            words += _WORD.findall(run)
+            numbers += _NUMBER.get().findall(run)
+            words += _WORD.get().findall(run)
             symbols += _symbols(run)
             plain = []
         if chunk is None:
             break
-        for number, ideograph, word in _TOKEN.findall(chunk):
+        for number, ideograph, word in _TOKEN.get().findall(chunk):
             if number:
                 numbers.append(number)
             else:
                 words.append("\0" + (ideograph or word))
         # Every mark inside a name counts: vmlinuz and vmlinuz- differ.
-        symbols += _INNER_MARK.findall(chunk.strip(_EDGE_PUNCTUATION))
+        symbols += _INNER_MARK.get().findall(chunk.strip(_EDGE_PUNCTUATION))
     return words, numbers, symbols
 
 
@@ -247,9 +268,9 @@ def fingerprint(key: str) -> int:
     >>> fingerprint("version 5.0.1 built today") == fingerprint("version 5.1 built today")
     False
     """
-    text = _fold_accents(_APOSTROPHE.sub("", key) if "'" in key else key)
-    negations = NEGATIONS.intersection(_WORD.findall(text))
-    parts = [" ".join(_NUMBER.findall(text)), "".join(_OPERATOR.findall(text))]
+    text = _fold_accents(_APOSTROPHE.get().sub("", key) if "'" in key else key)
+    negations = NEGATIONS.intersection(_WORD.get().findall(text))
+    parts = [" ".join(_NUMBER.get().findall(text)), "".join(_OPERATOR.get().findall(text))]
     parts.append(" ".join(sorted(negations)))
     # blake2b, not hash(): the fingerprint must be the same in every process (corpus workers).
     digest = blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=4)
@@ -299,8 +320,8 @@ def _truncated(earlier: str, later: str, a: Features, b: Features) -> bool | Non
     The cut may fall inside the last word ("… for the wor..."); what remains must be the
     original's words, numbers and symbols in order, with nothing changed.
     """
-    marker = _TRUNCATION.search(later)
-    if marker is None or _TRUNCATION.search(earlier):
+    marker = _TRUNCATION.get().search(later)
+    if marker is None or _TRUNCATION.get().search(earlier):
         return None
     kept = features(later[: marker.start()])
     words = kept.words
@@ -323,6 +344,8 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
     level = Level.COPY
     notes: list[str] = []
     typos = 0
+    from rapidfuzz.distance import Levenshtein  # lazy: only pairs that are compared
+
     for op in Levenshtein.editops(a, b):
         if op.tag == "replace":
             x, y = a[op.src_pos], b[op.dest_pos]
@@ -360,6 +383,8 @@ def _misspelling(x: str, y: str) -> bool:
     """
     if x[0] == "\0" or y[0] == "\0" or min(len(x), len(y)) < MIN_TYPO_WORD:
         return False
+    from rapidfuzz.distance import OSA  # lazy: only pairs that are compared
+
     if x[0] != y[0] or x[-1] != y[-1] or OSA.distance(x, y, score_cutoff=1) > 1:
         return False
     if len(x) != len(y):

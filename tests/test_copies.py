@@ -176,11 +176,13 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
 
     from dedup import copies
 
-    text = copies._fold_accents(copies._APOSTROPHE.sub("", key_text))
+    text = copies._fold_accents(copies._APOSTROPHE.get().sub("", key_text))
     words, numbers, symbols = [], [], []
     for chunk in text.split(" "):
-        identifier = bool(copies._IDENTIFIER.search(chunk) and copies._LETTER.search(chunk))
-        for number, ideograph, word in copies._TOKEN.findall(chunk):
+        identifier = bool(
+            copies._IDENTIFIER.get().search(chunk) and copies._LETTER.get().search(chunk)
+        )
+        for number, ideograph, word in copies._TOKEN.get().findall(chunk):
             if number:
                 numbers.append(number)
             else:
