@@ -108,6 +108,12 @@ def is_substantive(key: str, min_chars: int) -> bool:
     return len(key) >= min_chars
 
 
+def may_be_near(key: str, min_chars: int) -> bool:
+    """Whether a key takes part in near matching: substantive, and short enough for
+    ``fuzz.ratio`` (:data:`MAX_FUZZY_CHARS`); longer ones are matched exactly only."""
+    return min_chars <= len(key) <= MAX_FUZZY_CHARS
+
+
 def score(a: str, b: str, *, threshold: float) -> float:
     """Return how alike two keys are (0-100) if ``b`` is a copy of ``a`` on its own, else 0.0.
 
@@ -168,9 +174,7 @@ def prepare(
     keys = list(keys)
     if threshold >= 100:
         return Prepared(keys)
-    eligible = list(
-        dict.fromkeys(k for k in keys if is_substantive(k, min_chars) and len(k) <= MAX_FUZZY_CHARS)
-    )
+    eligible = list(dict.fromkeys(k for k in keys if may_be_near(k, min_chars)))
     found = {k: fingerprint(k) for k in eligible}
     if not with_signatures or not eligible:
         return Prepared(keys, found)
@@ -290,7 +294,7 @@ class Matcher:
         self, ident: int, text: str, candidates: dict[int, list[tuple[int, float]]]
     ) -> Match | None:
         """Decide the first occurrence of a key that may be a near repeat."""
-        if self.threshold >= 100 or len(text) > MAX_FUZZY_CHARS:
+        if self.threshold >= 100 or not may_be_near(text, self.min_chars):
             return None
         distinct = self._distinct
         position = len(distinct.ids)
@@ -457,7 +461,7 @@ class Matcher:
         for offset, (text, known) in enumerate(zip(keys, digests, strict=True)):
             if (
                 known is not None  # substantive
-                and len(text) <= MAX_FUZZY_CHARS
+                and may_be_near(text, self.min_chars)
                 and text not in new
                 and known not in seen
             ):

@@ -167,10 +167,9 @@ class _Decisions:
 def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
     first_id = matcher.next_id
     removed = matcher.feed(keys)
+    near_misses = matcher.take_near_misses()
     if first_id:  # a matcher that has seen earlier documents (--across)
         removed = [_local(m, first_id) for m in removed]
-    near_misses = matcher.take_near_misses()
-    if first_id:
         near_misses = [_local(m, first_id) for m in near_misses]
     structure: set[int] = set()
     if options.keep_recurring:
