@@ -174,7 +174,7 @@ def _borrow_right(
     return sig
 
 
-def band_hashes(sig: Signatures, salt: NDArray[np.uint32] | None = None) -> NDArray[np.uint64]:
+def band_hashes(sig: Signatures, salt: NDArray[np.uint32]) -> NDArray[np.uint64]:
     """Return ``(n, BANDS)`` 32-bit band hashes, each of one band's 4 strided bins.
 
     ``salt`` (one value per key: the key's fingerprint, see :mod:`dedup.copies`) goes into
@@ -182,8 +182,7 @@ def band_hashes(sig: Signatures, salt: NDArray[np.uint32] | None = None) -> NDAr
     operator) never share a band: template siblings do not even become candidates.
     """
     x = sig.reshape(len(sig), _ROWS, BANDS)
-    start = np.uint32(0x9E3779B9) if salt is None else _mix(salt + np.uint32(0x9E3779B9))[:, None]
-    h = _mix(x[:, 0] + start)
+    h = _mix(x[:, 0] + _mix(salt + np.uint32(0x9E3779B9))[:, None])
     for r in range(1, _ROWS):
         h = _mix(h ^ x[:, r])
     return h.astype(np.uint64)
