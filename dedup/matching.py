@@ -218,9 +218,10 @@ class Matcher:
         self.threshold = threshold
         self.min_chars = min_chars
         self.explain = explain
-        """Also look for near misses across fingerprints (another number, symbol or
-        negation), to say why a look-alike was kept; costs a scan of the kept keys per key,
-        so it is done only in the exhaustive part (the first ``SMALL_INPUT`` keys)."""
+        """Record near misses, to say why a look-alike was kept (``-v``): those of the same
+        fingerprint met as candidates, and, in the exhaustive part (the first ``SMALL_INPUT``
+        keys), those of another number, symbol or negation, at the cost of a scan of the
+        kept keys per key. Off, nothing is recorded, so nothing piles up unasked."""
         self.next_id = 0
         """The id the next key fed will get."""
         self._seen: dict[str | bytes, int] = {}  # digest -> original (the kept first, or its)
@@ -349,7 +350,7 @@ class Matcher:
                 verdict.level is Level.PASSAGE and self._in_passage(original)
             ):
                 return Match(ident, original, verdict.score, verdict.reason)
-            if miss is None:
+            if miss is None and self.explain:
                 miss = (original, verdict)
         if miss is not None:
             original, verdict = miss

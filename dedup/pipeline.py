@@ -37,8 +37,8 @@ class Options:
     around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
     Off by default, in plain and corpus mode alike: keep-first then removes every later
     repeat, which is what a user can predict (issue 11). The CLI takes its default from here.
-    ``explain``: also find, for ``Result.near_misses``, look-alikes that differ in a number, a
-    symbol or a negation (``-v``); it changes no decision, and costs time on long documents.
+    ``explain``: fill ``Result.near_misses`` with the look-alikes that were kept and why
+    (``-v``); it changes no decision, and costs time on long documents.
     """
 
     threshold: int = DEFAULT_THRESHOLD

@@ -364,7 +364,6 @@ class _Decider:
         self._new = []
         matches = self._matcher.feed(keys, end=end)
         decided = self._matcher.decided - self._base
-        self._matcher.take_near_misses()  # only -v wants them, and -v is not streamed
         if self._options.threshold < 100:
             summary.exact_only += [
                 first + i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS
