@@ -13,16 +13,18 @@ message, so the CLI reports it in one line with its exit code, whichever executo
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from types import FrameType
-from typing import Any, Literal, NoReturn, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
+from dedup import workers
 from dedup.errors import DedupError
 
 Item = TypeVar("Item")
@@ -35,11 +37,12 @@ ENGINES: tuple[EngineName, ...] = ("local", "ray")
 RAY_INSTALL = "pip install 'paradedup[ray]'"
 """What to run when ``--engine ray`` or Parquet meets an installation without the extra."""
 
-RAY_MAX_RETRIES = 3
-"""How often Ray re-runs a stage whose worker process died (Ray's own default, made explicit).
+MAX_RETRIES = 3
+"""How often a stage whose worker process died runs again (Ray's own default, made explicit).
 
-A stage is pure over its shard and writes its output shard atomically, so running it again
-gives the same result and never a mixed file.
+Ray counts per task; the local pool, which breaks as a whole when one worker dies, counts
+restarts per run. A stage is pure over its shard and writes its output shard atomically, so
+running it again gives the same result and never a mixed file.
 """
 
 LOCAL_RAY_OBJECT_STORE = 300 * 2**20
@@ -64,6 +67,10 @@ class MissingExtra(DedupError):
 
 class EngineError(DedupError):
     """Ray could not be started or joined (exit 2: the run never began)."""
+
+
+class WorkerLost(DedupError):
+    """Local workers kept dying (exit 2): the pool was restarted :data:`MAX_RETRIES` times."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,10 @@ def _guarded(stage: Callable[[Item], Out], item: Item) -> Out | _Raised:
         return stage(item)
     except DedupError as error:
         return _Raised(type(error), str(error))
+    except workers.Stopped as stopped:
+        # SIGTERM in a local worker: the stage has unwound (its temporary is gone); end the
+        # process here, or the pool would send the exception back and take the next item.
+        os._exit(stopped.code if isinstance(stopped.code, int) else 1)
 
 
 def _unwrap(result: Out | _Raised) -> Out:
@@ -119,56 +130,125 @@ class InProcess:
     def close(self) -> None:
         """Nothing to release."""
 
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 class LocalProcesses:
     """Runs stages on ``jobs`` local processes started with ``forkserver`` (``spawn`` elsewhere).
 
     Not ``fork``: the driver may hold threads (the matcher's look-ahead, rich's progress
     refresh), and forking a threaded process can deadlock. The pool lives until :meth:`close`.
+    A worker that dies mid-stage (the out-of-memory killer) breaks the whole pool; as Ray
+    does, the pool is started again and the unfinished items run again, at most
+    :data:`MAX_RETRIES` times in a run. The workers stop with their driver however it ends
+    (:mod:`dedup.workers`).
     """
 
     def __init__(self, jobs: int) -> None:
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in methods else "spawn"
+        )
         if "forkserver" in methods:
             # Workers fork from a server that has imported the stages once, instead of each
             # paying the imports (~0.2 s) again.
-            context.set_forkserver_preload(["dedup.stages"])
+            self._context.set_forkserver_preload(["dedup.stages"])
         self.jobs = jobs or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=context, initializer=_worker_signals
+        self.restarts = 0
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=self._context,
+            initializer=workers.start,
+            initargs=(os.getpid(),),
         )
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
         """Yield ``stage(item)`` for each item, in order, computed on the pool."""
-        return _windowed(
-            lambda item: self._pool.submit(_guarded, stage, item),
-            lambda future: _unwrap(future.result()),
-            items,
-            window=WINDOW_PER_WORKER * self.jobs,
-            cancel=lambda future: future.cancel(),
-        )
+        # What is still pending when the caller stops early is cancelled by close(), in the
+        # pool's own thread: cancelling here races with a pool that breaks at the same time
+        # (Python 3.11 then prints InvalidStateError from that thread).
+        pending: deque[_Attempt[Item]] = deque()
+        window = WINDOW_PER_WORKER * self.jobs
+        for item in items:
+            pending.append(_Attempt(item, self._pool.submit(_guarded, stage, item)))
+            if len(pending) >= window:
+                yield self._take(stage, pending)
+        while pending:
+            yield self._take(stage, pending)
 
-    def close(self) -> None:
-        """Stop the worker processes."""
+    def _take(self, stage: Callable[[Item], Out], pending: deque[_Attempt[Item]]) -> Out:
+        """The first pending result; if a worker died, restart the pool and run again."""
+        while True:
+            try:
+                result: Out | _Raised = pending[0].future.result()
+            except BrokenProcessPool:
+                self._restart()
+                for attempt in pending:
+                    if attempt.broken():
+                        attempt.future = self._pool.submit(_guarded, stage, attempt.item)
+                continue
+            pending.popleft()
+            return _unwrap(result)
+
+    def _restart(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.restarts += 1
+        if self.restarts > MAX_RETRIES:
+            raise WorkerLost(
+                f"--jobs: a worker process died {self.restarts} times (killed, most often by "
+                "the out-of-memory killer); try fewer --jobs or smaller shards"
+            )
+        self._pool = self._start()
+
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the worker processes: after their current items, or at once when abandoning.
+
+        Abandoning (Ctrl-C, SIGTERM) sends each worker SIGTERM, which unwinds its stage and
+        removes its temporary; one that does not end within :data:`workers.GRACE` is killed.
+        """
+        if abandon:
+            _stop_workers(self._pool)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def __enter__(self) -> LocalProcesses:
+        return self
 
-def _worker_signals() -> None:
-    """Ctrl-C is the driver's to handle; SIGTERM unwinds a worker so it removes its temp file.
-
-    Ctrl-C reaches every process of the terminal's group. The driver stops submitting and
-    waits for the shards being written, which finish whole; a worker that took the SIGINT
-    itself would print a traceback and could break the pool. A SIGTERM to the whole group
-    (``timeout``, a service manager) raises ``SystemExit`` in the worker instead of killing
-    it outright, so the atomic writer's cleanup runs.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(abandon=kind is not None and not issubclass(kind, Exception))
 
 
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
-    raise SystemExit(128 + signum)
+@dataclass
+class _Attempt(Generic[Item]):
+    """An item on its way through the pool; its future is replaced when it runs again."""
+
+    item: Item
+    future: Future[Any]
+
+    def broken(self) -> bool:
+        return self.future.done() and isinstance(self.future.exception(), BrokenProcessPool)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # Python 3.14 has pool.terminate_workers(); before it, the pool's own table of processes
+    # (private, but stable since 3.2) is the only way to reach them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    deadline = time.monotonic() + workers.GRACE
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 class RayTasks:
@@ -216,7 +296,7 @@ class RayTasks:
         # SPREAD: shards go to every node from the start (each reads its share of the input),
         # rather than filling the driver's node first as Ray's default placement does.
         task = self._ray.remote(_guarded).options(
-            max_retries=RAY_MAX_RETRIES, num_cpus=1, scheduling_strategy="SPREAD"
+            max_retries=MAX_RETRIES, num_cpus=1, scheduling_strategy="SPREAD"
         )
         workers = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
         return _windowed(
@@ -235,7 +315,7 @@ class RayTasks:
     ) -> tuple[list[Meta], list[Out]]:
         """:func:`shuffle` with the parts kept in the object store, never in the driver."""
         ray = self._ray
-        options = {"max_retries": RAY_MAX_RETRIES, "num_cpus": 1, "scheduling_strategy": "SPREAD"}
+        options = {"max_retries": MAX_RETRIES, "num_cpus": 1, "scheduling_strategy": "SPREAD"}
         splitter = ray.remote(_split_returns).options(num_returns=parts + 1, **options)
         merger = ray.remote(_merge_parts).options(**options)
         split_up = [splitter.remote(split, parts, item) for item in items]
@@ -251,12 +331,28 @@ class RayTasks:
         if self._started:
             self._ray.shutdown()
 
+    def __enter__(self) -> RayTasks:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 class ClosableExecutor(Executor, Protocol):
-    """An executor that holds processes or a cluster connection until closed."""
+    """An executor that holds processes or a cluster connection until closed.
+
+    Used as a context manager: leaving it releases the workers on every exit path, and at
+    once (without waiting for the items under way) on Ctrl-C or SIGTERM.
+    """
 
     def close(self) -> None:
         """Release the workers."""
+
+    def __enter__(self) -> ClosableExecutor:
+        """The executor itself."""
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """Release the workers; at once if ``kind`` is an interruption."""
 
 
 def _windowed(

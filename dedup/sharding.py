@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import glob
 import os
+import time
 from collections.abc import Callable
 
 from dedup import parquet
@@ -92,10 +93,13 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
     """
     shards = list_shards(job)
     _check_shards(shards, job)
-    remove_stale_temporaries(_targets(shards, job))
+    targets, started = _targets(shards, job), time.time()
+    remove_stale_temporaries(targets)
     with contextlib.ExitStack() as stack:
-        executor = executor_for(Engine(job.engine, job.jobs, job.ray_address))
-        stack.callback(executor.close)
+        # Last, once every worker has stopped: what a worker killed mid-stage left (its
+        # shard ran again, or the run stopped).
+        stack.callback(remove_stale_temporaries, targets, since=started)
+        executor = stack.enter_context(executor_for(Engine(job.engine, job.jobs, job.ray_address)))
         report = open_report(stack, job.report)
         with shared_output(job.destination) as shared:
             if shared is not None:
