@@ -16,6 +16,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import re
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -263,17 +268,34 @@ class RayTasks:
         ray = _import_ray()
         self._ray = ray
         self._started = False
-        if not ray.is_initialized():
-            address = engine.address or os.environ.get("RAY_ADDRESS") or None
-            local: dict[str, Any] = {}
-            if address is None:
-                # "local": a Ray of our own, never one some other program left running here.
-                address = "local"
-                local = {
-                    "num_cpus": engine.jobs or None,
-                    "object_store_memory": LOCAL_RAY_OBJECT_STORE,
-                }
-            try:
+        self._reaper: subprocess.Popen[bytes] | None = None
+        if ray.is_initialized():
+            return
+        address = engine.address or os.environ.get("RAY_ADDRESS") or None
+        local: dict[str, Any] = {}
+        if address is None:
+            # "local": a Ray of our own, never one some other program left running here.
+            address = "local"
+            local = {
+                "num_cpus": engine.jobs or None,
+                "object_store_memory": LOCAL_RAY_OBJECT_STORE,
+                "_node_ip_address": LOOPBACK,
+            }
+        else:
+            _check_reachable(address)
+        if local:  # watched from outside, so that even a SIGKILL here does not leave it
+            self._reaper = subprocess.Popen(
+                [sys.executable, "-m", "dedup.workers", str(os.getpid())],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # the terminal's Ctrl-C and a group's SIGTERM pass it by
+            )
+        # Ray installs its own SIGTERM handler (sys.exit(15), then a C++ crash banner while
+        # it dies); ours unwinds the run and stops Ray on the way out, with 143.
+        handlers = {number: signal.getsignal(number) for number in (SIGNALS)}
+        try:
+            with _loopback_only(ray) if local else contextlib.nullcontext():
                 ray.init(
                     address=address,
                     include_dashboard=False,
@@ -282,9 +304,26 @@ class RayTasks:
                     configure_logging=True,
                     **local,
                 )
-            except Exception as error:  # Ray raises many kinds; each is one line for a user
-                raise EngineError(f"--engine ray: cannot start or join Ray: {error}") from error
-            self._started = True
+        except Exception as error:  # Ray raises many kinds; each is one line for a user
+            self.close()
+            raise EngineError(f"--engine ray: cannot start or join Ray: {_line(error)}") from error
+        finally:
+            for number, handler in handlers.items():
+                if handler is not None:
+                    signal.signal(number, handler)
+        self._started = True
+        if local:
+            self._guard_local()
+
+    def _guard_local(self) -> None:
+        """Refuse a local Ray that would listen beyond loopback."""
+        where = self._ray.util.get_node_ip_address()
+        if where != LOOPBACK:
+            self.close()
+            raise EngineError(
+                f"--engine ray: the local Ray would listen on {where}, not only on {LOOPBACK}; "
+                "to use a cluster, give --ray-address"
+            )
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
         """Yield ``stage(item)`` for each item, in order, each computed as a Ray task.
@@ -301,10 +340,32 @@ class RayTasks:
         workers = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
         return _windowed(
             lambda item: task.remote(stage, item),
-            lambda reference: _unwrap(self._ray.get(reference)),
+            self._get,
             items,
             window=WINDOW_PER_WORKER * workers,
         )
+
+    def _get(self, reference: Any) -> Any:  # noqa: ANN401 (a Ray object reference and its value)
+        """A task's result; an exception that is not dedup's comes back as one line.
+
+        A task that raised is ``RayTaskError``, whose message is the remote traceback in
+        colour (25 lines for one ``ValueError``); the exception itself is raised instead, so
+        the CLI reports it as it would from one process. Ray's own failures (a worker that
+        died more than :data:`MAX_RETRIES` times, a lost object) become an :class:`EngineError`.
+        """
+        ray = self._ray
+        try:
+            with _termination_outside_ray() as terminated:
+                while not terminated and not ray.wait([reference], timeout=WAIT_SLICE)[0]:
+                    pass
+            return _unwrap(ray.get(reference))
+        except ray.exceptions.RayTaskError as error:
+            cause = error.cause
+            if isinstance(cause, BaseException) and not isinstance(cause, ray.exceptions.RayError):
+                raise cause.with_traceback(None) from None
+            raise EngineError(f"--engine ray: a stage failed: {_line(error)}") from None
+        except ray.exceptions.RayError as error:
+            raise EngineError(f"--engine ray: {_line(error)}") from None
 
     def shuffle(
         self,
@@ -323,13 +384,18 @@ class RayTasks:
             merger.remote(merge, *[returns[number + 1] for returns in split_up])
             for number in range(parts)
         ]
-        metas = [_unwrap(ray.get(returns[0])) for returns in split_up]
-        return metas, [_unwrap(ray.get(reference)) for reference in merged]
+        metas = [self._get(returns[0]) for returns in split_up]
+        return metas, [self._get(reference) for reference in merged]
 
     def close(self) -> None:
-        """Stop the local Ray this executor started, if any."""
+        """Stop the Ray this executor started (or disconnect from the cluster it joined)."""
         if self._started:
+            self._started = False
             self._ray.shutdown()
+        if self._reaper is not None:
+            self._reaper.terminate()
+            self._reaper.wait()
+            self._reaper = None
 
     def __enter__(self) -> RayTasks:
         return self
@@ -425,6 +491,93 @@ def executor_for(engine: Engine) -> ClosableExecutor:
     if engine.jobs == 1:
         return InProcess()
     return LocalProcesses(engine.jobs)
+
+
+LOOPBACK = "127.0.0.1"
+"""The only address a local Ray of dedup's listens on: its gRPC servers, agents and workers."""
+
+CONNECT_TIMEOUT = 10.0
+"""Seconds to reach ``--ray-address`` before giving up; Ray itself retries for many minutes."""
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+WAIT_SLICE = 0.25
+"""Seconds the driver waits inside Ray at a time, so a SIGTERM is acted on soon after."""
+
+
+@contextlib.contextmanager
+def _termination_outside_ray() -> Iterator[list[int]]:
+    """Defer SIGTERM while waiting inside Ray; deliver it again once out of Ray's code.
+
+    Ray runs Python's signal handlers from inside its C++ wait, and an exception raised
+    there (the CLI's SIGTERM handler unwinds the run with ``SystemExit``) becomes a silent
+    exit 1. Here SIGTERM is only noted; the wait ends within :data:`WAIT_SLICE`, the
+    previous handler is restored and the signal sent again, to run in plain Python code.
+    """
+    noted: list[int] = []
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, lambda number, frame: noted.append(number))
+    try:
+        yield noted
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if noted:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+_NOT_A_CLUSTER = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
+
+@contextlib.contextmanager
+def _loopback_only(ray: Any) -> Iterator[None]:  # noqa: ANN401 (the ray module)
+    """While a local Ray starts: a node that is no cluster's, so it binds to loopback only.
+
+    On Linux, Ray turns ``127.0.0.1`` as the node address into the machine's external
+    address, and its servers then listen on every interface. Its one switch for a
+    single-machine node is ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` (the default on macOS
+    and Windows), read into a constant when Ray is imported: both are set for the start,
+    when the node's address is decided and its processes inherit the environment, and put
+    back after. ``tests/test_faults_processes.py`` checks every listening socket.
+    """
+    constants: Any = sys.modules.get("ray._private.ray_constants")
+    before = os.environ.get(_NOT_A_CLUSTER), getattr(constants, "ENABLE_RAY_CLUSTER", None)
+    os.environ[_NOT_A_CLUSTER] = "0"
+    if constants is not None:
+        constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        if before[0] is None:
+            os.environ.pop(_NOT_A_CLUSTER, None)
+        else:
+            os.environ[_NOT_A_CLUSTER] = before[0]
+        if constants is not None:
+            constants.ENABLE_RAY_CLUSTER = before[1]
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse a ``HOST:PORT`` that takes no connection within :data:`CONNECT_TIMEOUT`.
+
+    Ray retries an unreachable address for many minutes inside C++ code that never returns
+    to Python, so Ctrl-C and SIGTERM waited as long; this connect is bounded and can be
+    interrupted. Other forms (``auto``, a ``ray://`` client address) are Ray's to resolve.
+    """
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit() or address in ("auto", "local"):
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
+    except OSError as error:
+        raise EngineError(
+            f"--engine ray: cannot reach Ray at {address} within {CONNECT_TIMEOUT:g} s: "
+            f"{error.strerror or error}"
+        ) from None
+
+
+def _line(error: BaseException) -> str:
+    """The first line of an exception's message, without the terminal colours Ray adds."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _import_ray() -> Any:  # noqa: ANN401 (ray ships no type information mypy can use here)

@@ -22,6 +22,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
@@ -134,3 +135,85 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True  # someone's process, alive
     return True
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by ``pid``, at any depth (a snapshot; never ``pid`` itself)."""
+    children: dict[int, list[int]] = {}
+    for child, parent in _parents():
+        children.setdefault(parent, []).append(child)
+    found: list[int] = []
+    todo = list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += children.get(child, [])
+    return found
+
+
+def _parents() -> list[tuple[int, int]]:
+    """(pid, parent pid) of every process we can see: /proc on Linux, ps(1) elsewhere."""
+    pairs: list[tuple[int, int]] = []
+    proc = Path("/proc")
+    if (proc / "self").is_dir():
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue  # it ended meanwhile
+            pairs.append((int(entry.name), int(fields[1])))
+        return pairs
+    import subprocess
+
+    listing = subprocess.run(
+        ["ps", "-A", "-o", "pid=,ppid="], capture_output=True, check=False, text=True
+    ).stdout
+    for line in listing.splitlines():
+        pid, _, parent = line.strip().partition(" ")
+        if pid.isdigit() and parent.strip().isdigit():
+            pairs.append((int(pid), int(parent.strip())))
+    return pairs
+
+
+def reap(driver: int) -> None:
+    """Until ``driver`` ends, note the Ray processes it started; then kill those left.
+
+    Run as ``python -m dedup.workers DRIVER`` in a session of its own (the signals of the
+    driver's terminal pass it by), started before Ray is. A driver that ends normally stops
+    its Ray and then this process; one killed by SIGKILL cannot, and Ray's agents outlive
+    their raylet by a minute or more. Only descendants whose command line is Ray's are
+    noted, every :data:`REAP_POLL` seconds, so a reused pid has no time to be someone
+    else's; processes that Ray started from those are killed as well.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    noted: set[int] = set()
+    while _running(driver):
+        noted |= {pid for pid in descendants(driver) if _is_ray(pid)}
+        time.sleep(REAP_POLL)
+    started = {child for parent in noted for child in descendants(parent)}
+    for pid in noted | started:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+
+
+REAP_POLL = 0.5
+"""Seconds between two looks at what a driver's Ray has started."""
+
+
+def _is_ray(pid: int) -> bool:
+    """Whether ``pid`` runs Ray: its binaries, its Python entry points, or a ``ray::`` title."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        import subprocess
+
+        command = subprocess.run(
+            ["ps", "-p", str(pid), "-o", "args="], capture_output=True, check=False
+        ).stdout
+    return command.startswith(b"ray::") or b"/ray/" in command
+
+
+if __name__ == "__main__":
+    reap(int(sys.argv[1]))

@@ -179,3 +179,99 @@ def test_jobs_workers_that_keep_dying_stop_the_run_with_one_line(start):
     assert err.count(b"\n") == 1
     assert run.gone()
     assert run.temporaries() == []
+
+
+# Ray: a local Ray that dedup starts is its own to stop, on every exit path.
+
+LISTENING = r"""
+import os, socket, struct, sys
+from dedup import workers
+from dedup.executors import Engine, RayTasks
+
+def listening():
+    sockets = {}
+    for name, family in (("tcp", socket.AF_INET), ("tcp6", socket.AF_INET6)):
+        with open(f"/proc/net/{name}") as table:
+            next(table)
+            for line in table:
+                fields = line.split()
+                if fields[3] != "0A":  # TCP_LISTEN
+                    continue
+                address, port = fields[1].split(":")
+                words = [int(address[i : i + 8], 16) for i in range(0, len(address), 8)]
+                raw = b"".join(struct.pack("<I", word) for word in words)
+                sockets[fields[9]] = (socket.inet_ntop(family, raw), int(port, 16))
+    for pid in workers.descendants(os.getpid()):
+        try:
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+        except OSError:
+            continue
+        for link in links:
+            if link.startswith("socket:[") and link[8:-1] in sockets:
+                yield sockets[link[8:-1]]
+
+ray = RayTasks(Engine("ray", 1))
+try:
+    assert list(ray.map(abs, [-1, -2])) == [1, 2]  # a worker started, with its servers
+    found = sorted(set(listening()))
+finally:
+    ray.close()
+print(len(found))
+for address, port in found:
+    if address not in ("127.0.0.1", "::ffff:127.0.0.1", "::1"):
+        print(f"{address}:{port}")
+"""
+
+
+def test_a_local_ray_listens_on_loopback_only(tmp_path):
+    done = subprocess.run(
+        [*DEDUP[:1], "-c", LISTENING],
+        cwd=tmp_path,
+        env=environment(),
+        capture_output=True,
+        timeout=HANG_GUARD,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    count, *beyond = done.stdout.decode().split()
+    assert int(count) >= 4  # GCS, raylet, agents, the worker: the check saw them
+    assert beyond == []
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGKILL, -9), (signal.SIGTERM, 143)])
+def test_a_ray_started_by_dedup_is_stopped_when_the_driver_is(start, signum, code):
+    run = start("--engine", "ray", "--jobs", "1")
+    run.wait_for_stages(1)
+    os.kill(run.child.pid, signum)
+    got, err = run.finish()
+    assert got == code, err.decode()
+    if signum == signal.SIGTERM:
+        assert err == b""  # no crash banner from Ray's core worker
+    assert run.gone()  # GCS, raylet, both agents, the workers
+
+
+def test_a_bug_in_a_ray_task_is_one_plain_line(start):
+    run = start("--engine", "ray", "--jobs", "1", fault="raise")
+    code, err = run.finish()
+    assert code == 70
+    assert err.decode() == (
+        "dedup: internal error: ValueError: a planted bug (set DEDUP_DEBUG=1 for details)\n"
+    )
+    assert run.gone()
+
+
+def test_a_ray_address_that_refuses_is_one_line_at_once(tmp_path):
+    (tmp_path / "a.txt").write_text("Some text.\n")
+    with_ray = environment()
+    with_ray.pop("RAY_ADDRESS", None)
+    done = subprocess.run(
+        [*DEDUP, "clean", "--engine", "ray", "--ray-address", "127.0.0.1:1", "a.txt"],
+        cwd=tmp_path,
+        env=with_ray,
+        capture_output=True,
+        timeout=HANG_GUARD,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode().startswith("dedup: --engine ray: cannot reach Ray at 127.0.0.1:1")
+    assert done.stderr.count(b"\n") == 1

@@ -9,7 +9,8 @@ shard has been read (its temporary output file open):
 - a file ``<pid>-<shard>`` is created in that directory, so the test knows a stage is under way;
 - ``DEDUP_FAULT=pause`` sleeps ``DEDUP_FAULT_PAUSE`` seconds (default 60), mid-write;
 - ``DEDUP_FAULT=kill-once`` kills its own process with SIGKILL, in the first stage only, as
-  the out-of-memory killer would; ``kill-always`` does so in every stage.
+  the out-of-memory killer would; ``kill-always`` does so in every stage;
+- ``DEDUP_FAULT=raise`` raises a ``ValueError``, as a bug in a stage would.
 """
 
 import os
@@ -31,6 +32,8 @@ if os.environ.get("DEDUP_FAULT_MARKS"):
                 (_marks / f"{os.getpid()}-{shard.number}").touch()
                 if _fault == "pause":
                     time.sleep(float(os.environ.get("DEDUP_FAULT_PAUSE", "60")))
+                elif _fault == "raise":
+                    raise ValueError("a planted bug")
                 elif _fault == "kill-always":
                     os.kill(os.getpid(), signal.SIGKILL)
                 elif _fault == "kill-once":
