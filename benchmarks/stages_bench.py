@@ -137,7 +137,7 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
     """
     from dedup.batch import Job, Nowhere, Records
     from dedup.grouping import group_bucket, hash_shard
-    from dedup.pipeline import Options
+    from dedup.options import Options
     from dedup.sharding import list_shards
     from dedup.stages import Resolver, WriteTask, prepare_shard, write_shard
 

@@ -7,8 +7,9 @@
 
 from dedup.corpus import clean_documents
 from dedup.errors import DedupError, InputError, OutputError
-from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match
-from dedup.pipeline import Options, Result, clean, clean_bytes
+from dedup.matching import Match
+from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Options
+from dedup.pipeline import Result, clean, clean_bytes
 
 __version__ = "0.1.0"
 

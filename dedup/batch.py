@@ -46,8 +46,9 @@ from dedup.files import (
     stdin_buffer,
     write_all,
 )
+from dedup.options import Options
 from dedup.parquet import is_parquet
-from dedup.pipeline import Options, Result
+from dedup.pipeline import Result
 from dedup.report import open_report
 from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
 

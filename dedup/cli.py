@@ -35,10 +35,15 @@ from dedup.batch import (
 )
 from dedup.errors import DedupError
 from dedup.files import STDIN, PipeClosed, reason
-from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
-from dedup.paragraphs import SPLIT_MODES, SplitMode
+from dedup.options import (
+    DEFAULT_MIN_CHARS,
+    DEFAULT_THRESHOLD,
+    MAX_FUZZY_CHARS,
+    SPLIT_MODES,
+    Options,
+    SplitMode,
+)
 from dedup.parquet import is_parquet
-from dedup.pipeline import Options
 
 if TYPE_CHECKING:
     from dedup.console import ByteBar, ProgressBar, StatsRow

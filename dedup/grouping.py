@@ -32,8 +32,8 @@ from dedup.corpus import Document
 from dedup.executors import Executor, shuffle
 from dedup.matching import Match, is_substantive
 from dedup.normalize import key
+from dedup.options import Options
 from dedup.paragraphs import split
-from dedup.pipeline import Options
 from dedup.stages import Decision, Original, WriteTask, _units
 
 Follow = tuple[str, tuple[str, ...]] | None

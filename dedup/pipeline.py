@@ -10,52 +10,12 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from dedup.decoding import decode, encode
-from dedup.matching import (
-    DEFAULT_MIN_CHARS,
-    DEFAULT_THRESHOLD,
-    MAX_FUZZY_CHARS,
-    Match,
-    Matcher,
-    is_substantive,
-)
+from dedup.matching import Match, Matcher, is_substantive
 from dedup.normalize import key
-from dedup.paragraphs import Paragraph, SplitMode, split
+from dedup.options import MAX_FUZZY_CHARS, Options
+from dedup.paragraphs import Paragraph, split
 from dedup.recurring import recurring
 from dedup.writing import removed_spans, render, unified_diff
-
-
-@dataclass(frozen=True)
-class Options:
-    """Every setting of a clean, in one value (make variants with ``dataclasses.replace``).
-
-    ``threshold``: minimum ``rapidfuzz.fuzz.ratio`` (0-100) of two normalized paragraphs for a
-    near repeat; 100 means exact repeats (after normalization) only.
-    ``min_chars``: paragraphs whose normalized text is shorter are never removed.
-    ``split``: ``"auto"``, ``"line"`` (every line a paragraph) or ``"block"`` (every
-    blank-line-separated block a paragraph); see the README for how ``auto`` reads text.
-    ``keep_recurring``: keep a paragraph that occurs three or more times with new text
-    around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
-    Off by default, in plain and corpus mode alike: keep-first then removes every later
-    repeat, which is what a user can predict (issue 11). The CLI takes its default from here.
-    ``explain``: fill ``Result.near_misses`` with the look-alikes that were kept and why
-    (``-v``); it changes no decision, and costs time on long documents.
-    """
-
-    threshold: int = DEFAULT_THRESHOLD
-    min_chars: int = DEFAULT_MIN_CHARS
-    split: SplitMode = "auto"
-    keep_recurring: bool = False
-    explain: bool = False
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.threshold <= 100:
-            raise ValueError(f"threshold must be between 0 and 100, not {self.threshold}")
-        if self.min_chars < 0:
-            raise ValueError(f"min_chars must not be negative, not {self.min_chars}")
-
-    def matcher(self) -> Matcher:
-        """Return a fresh matcher with these settings (one per document, or one per corpus)."""
-        return Matcher(threshold=self.threshold, min_chars=self.min_chars, explain=self.explain)
 
 
 @dataclass(frozen=True)
@@ -127,7 +87,7 @@ def clean(text: str | bytes, options: Options | None = None) -> Result:
         source, bom = decoded.text, decoded.bom
     else:
         source, bom = text, b""
-    result = clean_document(source, options, options.matcher(), bom=bom)
+    result = clean_document(source, options, Matcher.from_options(options), bom=bom)
     if _cleans_to_one_block(result, options):
         result = _read_first_block_by_line(result, options)
     return result
@@ -178,9 +138,7 @@ def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
         structure = recurring(repeats, substantive)
         removed = _with_their_passage([m for m in removed if m.index not in structure], substantive)
     long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
-    return _Decisions(
-        removed, sorted(structure), long if options.threshold < 100 else [], near_misses
-    )
+    return _Decisions(removed, sorted(structure), [] if options.exact else long, near_misses)
 
 
 def _with_their_passage(removed: list[Match], substantive: list[bool]) -> list[Match]:
@@ -240,7 +198,7 @@ def _read_first_block_by_line(result: Result, options: Options) -> Result:
     first = paragraphs[0]
     lines = split(result.source[: first.end], "line")
     keys = [key(result.source[p.start : p.end]) for p in lines]
-    in_lines = _decide(keys, options.matcher(), options)
+    in_lines = _decide(keys, Matcher.from_options(options), options)
     # The later blocks move down by the lines the first block now counts as; all of them were
     # removed as repeats of it, so their original stays 0. (None is kept as structure.)
     shift = len(lines) - 1

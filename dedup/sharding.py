@@ -101,7 +101,7 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
             if shared is not None:
                 _refuse_the_output(shards, shared)
             tasks = [WriteTask(shard, job) for shard in shards]
-            if job.across and job.parallel and job.options.threshold >= 100:
+            if job.across and job.parallel and job.options.exact:
                 from dedup.grouping import grouped  # exact only: grouping replaces the matcher
 
                 tasks = grouped(executor, tasks, listener.warn)

@@ -61,8 +61,9 @@ from dedup.corpus import Document, Fingerprint, Tally, fingerprint, report_entry
 from dedup.decoding import decode
 from dedup.files import display_name, refuse_binary
 from dedup.matching import Match, Matcher, Prepared, prepare
+from dedup.options import Options
 from dedup.paragraphs import Paragraph, split
-from dedup.pipeline import Options, Result, _decide, clean
+from dedup.pipeline import Result, _decide, clean
 from dedup.records import Record
 from dedup.writing import render
 
@@ -262,7 +263,7 @@ class Resolver:
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.matcher: Matcher = options.matcher()
+        self.matcher: Matcher = Matcher.from_options(options)
         self._first_ids = array("q")
         self._owners: list[tuple[Document, int, int]] = []
 

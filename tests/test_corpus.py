@@ -57,10 +57,11 @@ def test_across_equals_cleaning_everything_with_one_matcher(texts):
         result = cleaner.clean(Document(f"d{n}"), text)
         removed_ids += [offset + m.index for m in result.removed]
         offset += len(result.paragraphs)
+    from dedup.matching import Matcher
     from dedup.normalize import key
     from dedup.paragraphs import split
 
-    matcher = Options().matcher()
+    matcher = Matcher.from_options(Options())
     expected = [
         m.index for t in texts for m in matcher.feed([key(t[p.start : p.end]) for p in split(t)])
     ]

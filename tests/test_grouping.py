@@ -13,7 +13,7 @@ from reference import reference_repeats
 from dedup.corpus import Document
 from dedup.grouping import bucket_of, group_bucket, occurrences, with_short_ones
 from dedup.matching import Match
-from dedup.pipeline import Options
+from dedup.options import Options
 from dedup.stages import Decision, Original
 
 # Few distinct keys, short and long, so that repeats, passages and short paragraphs abound.
