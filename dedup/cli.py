@@ -19,22 +19,9 @@ from typing import TYPE_CHECKING, Literal, NoReturn
 import click
 
 from dedup import __version__
-from dedup.batch import (
-    DEFAULT_FIELD,
-    DEFAULT_ID_FIELD,
-    Destination,
-    InPlace,
-    Job,
-    Listener,
-    Nowhere,
-    OutputDir,
-    OutputFile,
-    Records,
-    Stdout,
-    run,
-)
 from dedup.errors import DedupError
 from dedup.files import STDIN, PipeClosed, reason
+from dedup.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Job, Listener, Records
 from dedup.options import (
     DEFAULT_MIN_CHARS,
     DEFAULT_THRESHOLD,
@@ -43,7 +30,9 @@ from dedup.options import (
     Options,
     SplitMode,
 )
+from dedup.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 from dedup.parquet import is_parquet
+from dedup.run import run
 
 if TYPE_CHECKING:
     from dedup.console import ByteBar, ProgressBar, StatsRow

@@ -9,20 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup import Options, clean, clean_documents
-from dedup.batch import (
-    InPlace,
-    Job,
-    Listener,
-    Nowhere,
-    OutputDir,
-    Records,
-    Sink,
-    _Road,
-    run,
-)
+from dedup.batch import _Road
 from dedup.corpus import Cleaner, Document, Ledger
 from dedup.errors import InputError
 from dedup.files import output_path
+from dedup.job import Job, Listener, Records
+from dedup.outputs import InPlace, Nowhere, OutputDir, Sink
+from dedup.run import run
 
 LINES = st.sampled_from(
     [
