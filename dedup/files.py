@@ -412,3 +412,17 @@ def open_input(path: str, shown: str) -> Iterator[tuple[BinaryIO, os.stat_result
         if stat.S_ISDIR(status.st_mode):
             raise InputError(f"{shown}: Is a directory")
         yield handle, status
+
+
+PARQUET_SUFFIX = ".parquet"
+
+
+def is_parquet(name: str) -> bool:
+    """Whether an input is read as Parquet: by its name, as datatrove's readers decide.
+
+    Here, not in :mod:`dedup.parquet`, so that a plain run can ask without loading that.
+
+    >>> is_parquet("shard-000.parquet"), is_parquet("shard-000.jsonl")
+    (True, False)
+    """
+    return name.lower().endswith(PARQUET_SUFFIX)

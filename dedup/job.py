@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from dedup.errors import DedupError
-from dedup.files import STDIN, names_shards
+from dedup.files import STDIN, is_parquet, names_shards
 from dedup.options import Options
 from dedup.outputs import Destination, InPlace, OutputDir, Stdout
-from dedup.parquet import is_parquet
 
 if TYPE_CHECKING:
     from dedup.corpus import Document, Tally

@@ -17,11 +17,17 @@ import glob
 import os
 from collections.abc import Callable
 
-from dedup import parquet
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.executors import Engine, Executor, executor_for
-from dedup.files import STDIN, display_name, names_shards, output_targets, remove_stale_temporaries
+from dedup.files import (
+    STDIN,
+    display_name,
+    is_parquet,
+    names_shards,
+    output_targets,
+    remove_stale_temporaries,
+)
 from dedup.job import Job, Listener
 from dedup.outputs import OutputDir, OutputFile, Sink, Stdout, refuse_same_file, shared_output
 from dedup.report import open_report
@@ -71,7 +77,7 @@ def _walk(directory: str) -> list[str]:
 
 
 def _kind(path: str, job: Job) -> Kind:
-    if parquet.is_parquet(path):
+    if is_parquet(path):
         return "parquet"
     return "text" if job.records is None else "jsonl"
 
