@@ -5,6 +5,7 @@ documented, every relative link resolves, the Python examples run, and the user 
 stays free of what belongs to one development machine or one day (run logs, private names).
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -76,6 +77,12 @@ def test_every_relative_link_resolves(doc: Path):
         assert target.exists(), f"{doc.name}: {link}"
         if anchor and target.suffix == ".md":
             assert anchor in anchors(target), f"{doc.name}: {link}"
+
+
+def test_the_readme_links_every_docs_page():
+    linked = {(README.parent / link.partition("#")[0]).resolve() for link in relative_links(README)}
+    for page in (ROOT / "docs").glob("*.md"):
+        assert page.resolve() in linked, page.name
 
 
 def test_the_anchor_rule_is_githubs():
@@ -159,6 +166,38 @@ def test_api_examples_that_start_processes_are_guarded():
     for example in api_examples():
         if re.search(r"ProcessPoolExecutor|jobs=", example):
             assert '\nif __name__ == "__main__":\n' in example
+
+
+def complete(shell_mode: str, words: str = "", cword: int = 0) -> str:
+    """What the shell's completion function gets back from ``dedup`` (click's protocol)."""
+    environment = {
+        **os.environ,
+        "_DEDUP_COMPLETE": shell_mode,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(cword),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "dedup"],
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_documented_completion_scripts_are_printed(shell: str):
+    assert f"_DEDUP_COMPLETE={shell}_source dedup" in USAGE.read_text()
+    assert f"_DEDUP_COMPLETE={shell}_complete" in complete(f"{shell}_source")
+
+
+def test_completion_offers_options_and_choices():
+    assert "plain,--threshold" in complete("bash_complete", "dedup clean --thr", 2).splitlines()
+    choices = complete("bash_complete", "dedup clean --split ", 3).splitlines()
+    assert choices == ["plain,auto", "plain,line", "plain,block"]
 
 
 def test_ci_pins_the_linters():
