@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from dedup.cli import EXIT_CODES_HELP, clean_command, cli
+from dedup.manpage import render
 
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
@@ -213,7 +214,8 @@ def test_ci_pins_the_linters():
     assert "-c .ci/constraints.txt" in (ci / "run").read_text()
 
 
-if __name__ == "__main__":  # python tests/test_docs.py: rewrite the usage page's help block
+if __name__ == "__main__":  # python tests/test_docs.py: rewrite what the help text makes
     USAGE.write_text(
         HELP_BLOCK.sub(lambda m: m.group(1) + real_help() + m.group(3), USAGE.read_text())
     )
+    (ROOT / "man" / "dedup.1").write_text(render(cli, clean_command))
