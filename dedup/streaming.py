@@ -446,6 +446,8 @@ class _Decider:
 def _blank_any(line: bytes) -> bool:
     if line.isspace():
         return True
+    if 0x20 < line[0] < 0x7F:  # it opens with a visible ASCII character: not blank (most lines)
+        return False
     if line.isascii() and not exact.odd_whitespace(line):
         return False
     return exact.blank_str(line)
