@@ -30,29 +30,14 @@ from dataclasses import dataclass, field, fields
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
 from dedup.copies import Features, Level, Verdict, compare, features, fingerprint
+from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
     import numpy as np
     from numpy.typing import NDArray
 
     from dedup.index import BandIndex
-
-DEFAULT_THRESHOLD = 90
-"""Minimum ``fuzz.ratio`` (0-100) of two keys for a near repeat."""
-
-DEFAULT_MIN_CHARS = 20
-"""Keys shorter than this are never matched: ``***``, ``Advertisement``, a refrain."""
-
-MAX_FUZZY_CHARS = 10_000
-"""Keys longer than this are compared exactly only.
-
-``fuzz.ratio`` is quadratic in the length: about 2 ms for two 10,000-character keys, 1 s for two
-of 300,000 (measured with rapidfuzz 3.14 on this project's 2-core machine). A paragraph that
-long is a dump, not prose, and an exact repeat of it is still found.
-"""
 
 SMALL_INPUT = 1000
 """Distinct keys up to which a new key is compared with every kept key of its fingerprint.
@@ -63,6 +48,9 @@ index (:mod:`dedup.index`) proposes the candidates.
 
 SMALL_FEED = 512
 """Candidate pairs fewer than this are scored on one thread (starting threads costs ~1 ms)."""
+
+SMALL_GROUP = 32
+"""Kept keys of one fingerprint up to which lengths are checked before rapidfuzz is called."""
 
 DIGEST_OVER = 32
 """Keys longer than this are remembered by a 16-byte digest, not by their text."""
@@ -112,6 +100,18 @@ def may_be_near(key: str, min_chars: int) -> bool:
     """Whether a key takes part in near matching: substantive, and short enough for
     ``fuzz.ratio`` (:data:`MAX_FUZZY_CHARS`); longer ones are matched exactly only."""
     return min_chars <= len(key) <= MAX_FUZZY_CHARS
+
+
+def may_reach(a: int, b: int, threshold: float) -> bool:
+    """Whether keys of lengths ``a`` and ``b`` can have a ``fuzz.ratio`` of ``threshold``.
+
+    The ratio is ``100 * (1 - indel / (a + b))`` and the indel distance is at least
+    ``|a - b|``, so it is at most ``200 * min(a, b) / (a + b)``: a bound, never a verdict.
+
+    >>> may_reach(100, 120, 90), may_reach(100, 130, 90)
+    (True, False)
+    """
+    return 200 * min(a, b) >= threshold * (a + b)
 
 
 def score(a: str, b: str, *, threshold: float) -> float:
@@ -207,6 +207,16 @@ class Matcher:
     :attr:`decided` says how many ids are final. Feeding a document in any number of batches
     gives the same result as feeding it at once.
     """
+
+    @classmethod
+    def from_options(cls, options: Options) -> Matcher:
+        """A fresh matcher with the settings of ``options`` (one per document, or per corpus).
+
+        Here rather than on ``Options``, so the settings stay a leaf that imports no rule.
+        """
+        return cls(
+            threshold=options.threshold, min_chars=options.min_chars, explain=options.explain
+        )
 
     def __init__(
         self,
@@ -324,8 +334,15 @@ class Matcher:
     def _exhaustive(self, text: str, fingerprint: int) -> list[tuple[int, float]]:
         """Every kept key of the same fingerprint whose ratio reaches the threshold."""
         group = self._distinct.groups.get(fingerprint)
+        if group and len(group) <= SMALL_GROUP:
+            # Cheap in Python for a few keys, and a small file whose paragraphs cannot meet
+            # never loads rapidfuzz (a tenth of the start-up); the cutoff below decides.
+            size, known = len(text), self._distinct.keys
+            group = [p for p in group if may_reach(size, len(known[p] or ""), self.threshold)]
         if not group:
             return []
+        from rapidfuzz import fuzz, process  # lazy: only keys that meet a candidate
+
         keys = [self._distinct.keys[p] for p in group]
         hits = process.extract(
             text, keys, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=None
@@ -366,6 +383,8 @@ class Matcher:
             return  # its own fingerprint's look-alike already says why
         distinct = self._distinct
         kept = [p for p, k in enumerate(distinct.kept) if k]
+        from rapidfuzz import fuzz, process
+
         best = process.extractOne(
             text, [distinct.keys[p] for p in kept], scorer=fuzz.ratio, score_cutoff=self.threshold
         )
@@ -505,6 +524,8 @@ class Matcher:
         ]
         if not pairs:
             return {}
+        from rapidfuzz import fuzz, process
+
         left = [texts[r] for r, _ in pairs]
         right = [self._text_at(p, start, texts) for _, p in pairs]
         ratios = process.cpdist(
