@@ -247,7 +247,9 @@ class RayTasks:
 
     Joins the cluster at ``address`` (or ``RAY_ADDRESS``), or starts a local Ray with at most
     ``jobs`` CPUs (0: all) when there is none, and stops only a Ray it started itself. An
-    already initialised Ray (a test's simulated cluster, a notebook) is used as it is.
+    already initialised Ray (a test's simulated cluster, a notebook) is used as it is. A
+    local Ray listens on loopback only (:func:`_loopback_only`) and is killed by a watcher
+    process if this one dies without stopping it (:func:`dedup.workers.reap`).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -270,16 +272,10 @@ class RayTasks:
         else:
             _check_reachable(address)
         if local:  # watched from outside, so that even a SIGKILL here does not leave it
-            self._reaper = subprocess.Popen(
-                [sys.executable, "-m", "dedup.workers", str(os.getpid())],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,  # the terminal's Ctrl-C and a group's SIGTERM pass it by
-            )
+            self._reaper = _reaper()
         # Ray installs its own SIGTERM handler (sys.exit(15), then a C++ crash banner while
         # it dies); ours unwinds the run and stops Ray on the way out, with 143.
-        handlers = {number: signal.getsignal(number) for number in (SIGNALS)}
+        handlers = {number: signal.getsignal(number) for number in SIGNALS}
         try:
             with _loopback_only(ray) if local else contextlib.nullcontext():
                 ray.init(
@@ -323,12 +319,12 @@ class RayTasks:
         task = self._ray.remote(_guarded).options(
             max_retries=MAX_RETRIES, num_cpus=1, scheduling_strategy="SPREAD"
         )
-        workers = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+        cpus = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
         return _windowed(
             lambda item: task.remote(stage, item),
             self._get,
             items,
-            window=WINDOW_PER_WORKER * workers,
+            window=WINDOW_PER_WORKER * cpus,
         )
 
     def _get(self, reference: Any) -> Any:  # noqa: ANN401 (a Ray object reference and its value)
@@ -539,6 +535,17 @@ def _loopback_only(ray: Any) -> Iterator[None]:  # noqa: ANN401 (the ray module)
             os.environ[_NOT_A_CLUSTER] = before[0]
         if constants is not None:
             constants.ENABLE_RAY_CLUSTER = before[1]
+
+
+def _reaper() -> subprocess.Popen[bytes]:
+    """Start :func:`dedup.workers.reap` for this process: it kills our Ray if we are killed."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dedup.workers", str(os.getpid())],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # never holds our stdout open for a reader downstream
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # the terminal's Ctrl-C and a group's SIGTERM pass it by
+    )
 
 
 def _check_reachable(address: str) -> None:

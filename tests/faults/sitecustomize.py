@@ -16,33 +16,50 @@ shard has been read (its temporary output file open):
 import os
 
 if os.environ.get("DEDUP_FAULT_MARKS"):
+    import importlib
     import signal
     import time
     from pathlib import Path
 
-    from dedup import stages
-
     _marks = Path(os.environ["DEDUP_FAULT_MARKS"])
     _fault = os.environ.get("DEDUP_FAULT", "pause")
-    _read_units = stages._units
 
-    def _faulty_units(shard, *args, **kwargs):
-        for number, unit in enumerate(_read_units(shard, *args, **kwargs)):
-            if number == 1:
-                (_marks / f"{os.getpid()}-{shard.number}").touch()
-                if _fault == "pause":
-                    time.sleep(float(os.environ.get("DEDUP_FAULT_PAUSE", "60")))
-                elif _fault == "raise":
-                    raise ValueError("a planted bug")
-                elif _fault == "kill-always":
-                    os.kill(os.getpid(), signal.SIGKILL)
-                elif _fault == "kill-once":
-                    try:
-                        (_marks / "killed").mkdir()
-                    except FileExistsError:
-                        pass
-                    else:
-                        os.kill(os.getpid(), signal.SIGKILL)
-            yield unit
+    def _planted(shard):
+        (_marks / f"{os.getpid()}-{shard.number}").touch()
+        if _fault == "pause":
+            time.sleep(float(os.environ.get("DEDUP_FAULT_PAUSE", "60")))
+        elif _fault == "raise":
+            raise ValueError("a planted bug")
+        elif _fault == "kill-always":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif _fault == "kill-once":
+            try:
+                (_marks / "killed").mkdir()
+            except FileExistsError:
+                pass
+            else:
+                os.kill(os.getpid(), signal.SIGKILL)
 
-    stages._units = _faulty_units
+    def _faulty(read):
+        def units(shard, *args, **kwargs):
+            for number, unit in enumerate(read(shard, *args, **kwargs)):
+                if number == 1:
+                    _planted(shard)
+                yield unit
+
+        return units
+
+    # The stage modules read shards through a function they imported by name; each one's
+    # own name is replaced (wherever the layout of the day puts them).
+    _planted_somewhere = False
+    for _module_name in ("dedup.stages", "dedup.grouping", "dedup.batch.stages"):
+        try:
+            _module = importlib.import_module(_module_name)
+        except ImportError:
+            continue
+        for _name in ("read_units", "_units"):
+            if hasattr(_module, _name):
+                setattr(_module, _name, _faulty(getattr(_module, _name)))
+                _planted_somewhere = True
+    if not _planted_somewhere:
+        raise RuntimeError("tests/faults/sitecustomize.py: no shard reader to plant faults in")
