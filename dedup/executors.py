@@ -276,6 +276,7 @@ class RayTasks:
         # Ray installs its own SIGTERM handler (sys.exit(15), then a C++ crash banner while
         # it dies); ours unwinds the run and stops Ray on the way out, with 143.
         handlers = {number: signal.getsignal(number) for number in SIGNALS}
+        terminated = False
         try:
             with _loopback_only(ray) if local else contextlib.nullcontext():
                 ray.init(
@@ -286,6 +287,10 @@ class RayTasks:
                     configure_logging=True,
                     **local,
                 )
+        except SystemExit as stop:
+            if stop.code != signal.SIGTERM:
+                raise
+            terminated = True  # Ray's handler, installed while connecting, took a SIGTERM
         except Exception as error:  # Ray raises many kinds; each is one line for a user
             self.close()
             raise EngineError(f"--engine ray: cannot start or join Ray: {_line(error)}") from error
@@ -294,6 +299,10 @@ class RayTasks:
                 if handler is not None:
                     signal.signal(number, handler)
         self._started = True
+        if terminated:  # to the handler this process had before Ray (the CLI's: exit 143)
+            self.close()
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise EngineError("--engine ray: terminated while starting or joining Ray")
         if local:
             self._guard_local()
 
