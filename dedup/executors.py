@@ -16,11 +16,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,6 +28,16 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from dedup import workers
 from dedup.errors import RAY_INSTALL, DedupError, EngineError, MissingExtra
+from dedup.rayguards import (
+    LOOPBACK,
+    SIGNALS,
+    WAIT_SLICE,
+    check_reachable,
+    loopback_only,
+    one_line,
+    start_reaper,
+    termination_outside_ray,
+)
 
 Item = TypeVar("Item")
 Handle = TypeVar("Handle")
@@ -248,8 +255,8 @@ class RayTasks:
     Joins the cluster at ``address`` (or ``RAY_ADDRESS``), or starts a local Ray with at most
     ``jobs`` CPUs (0: all) when there is none, and stops only a Ray it started itself. An
     already initialised Ray (a test's simulated cluster, a notebook) is used as it is. A
-    local Ray listens on loopback only (:func:`_loopback_only`) and is killed by a watcher
-    process if this one dies without stopping it (:func:`dedup.workers.reap`).
+    local Ray listens on loopback only (:func:`dedup.rayguards.loopback_only`) and is killed
+    by a watcher process if this one dies without stopping it (:func:`dedup.workers.reap`).
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -270,15 +277,15 @@ class RayTasks:
                 "_node_ip_address": LOOPBACK,
             }
         else:
-            _check_reachable(address)
+            check_reachable(address)
         if local:  # watched from outside, so that even a SIGKILL here does not leave it
-            self._reaper = _reaper()
+            self._reaper = start_reaper()
         # Ray installs its own SIGTERM handler (sys.exit(15), then a C++ crash banner while
         # it dies); ours unwinds the run and stops Ray on the way out, with 143.
         handlers = {number: signal.getsignal(number) for number in SIGNALS}
         terminated = False
         try:
-            with _loopback_only(ray) if local else contextlib.nullcontext():
+            with loopback_only(ray) if local else contextlib.nullcontext():
                 ray.init(
                     address=address,
                     include_dashboard=False,
@@ -293,7 +300,9 @@ class RayTasks:
             terminated = True  # Ray's handler, installed while connecting, took a SIGTERM
         except Exception as error:  # Ray raises many kinds; each is one line for a user
             self.close()
-            raise EngineError(f"--engine ray: cannot start or join Ray: {_line(error)}") from error
+            raise EngineError(
+                f"--engine ray: cannot start or join Ray: {one_line(error)}"
+            ) from error
         finally:
             for number, handler in handlers.items():
                 if handler is not None:
@@ -346,7 +355,7 @@ class RayTasks:
         """
         ray = self._ray
         try:
-            with _termination_outside_ray() as terminated:
+            with termination_outside_ray() as terminated:
                 while not terminated and not ray.wait([reference], timeout=WAIT_SLICE)[0]:
                     pass
             return _unwrap(ray.get(reference))
@@ -354,9 +363,9 @@ class RayTasks:
             cause = error.cause
             if isinstance(cause, BaseException) and not isinstance(cause, ray.exceptions.RayError):
                 raise cause.with_traceback(None) from None
-            raise EngineError(f"--engine ray: a stage failed: {_line(error)}") from None
+            raise EngineError(f"--engine ray: a stage failed: {one_line(error)}") from None
         except ray.exceptions.RayError as error:
-            raise EngineError(f"--engine ray: {_line(error)}") from None
+            raise EngineError(f"--engine ray: {one_line(error)}") from None
 
     def shuffle(
         self,
@@ -482,104 +491,6 @@ def executor_for(engine: Engine) -> ClosableExecutor:
     if engine.jobs == 1:
         return InProcess()
     return LocalProcesses(engine.jobs)
-
-
-LOOPBACK = "127.0.0.1"
-"""The only address a local Ray of dedup's listens on: its gRPC servers, agents and workers."""
-
-CONNECT_TIMEOUT = 10.0
-"""Seconds to reach ``--ray-address`` before giving up; Ray itself retries for many minutes."""
-
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-WAIT_SLICE = 0.25
-"""Seconds the driver waits inside Ray at a time, so a SIGTERM is acted on soon after."""
-
-
-@contextlib.contextmanager
-def _termination_outside_ray() -> Iterator[list[int]]:
-    """Defer SIGTERM while waiting inside Ray; deliver it again once out of Ray's code.
-
-    Ray runs Python's signal handlers from inside its C++ wait, and an exception raised
-    there (the CLI's SIGTERM handler unwinds the run with ``SystemExit``) becomes a silent
-    exit 1. Here SIGTERM is only noted; the wait ends within :data:`WAIT_SLICE`, the
-    previous handler is restored and the signal sent again, to run in plain Python code.
-    """
-    noted: list[int] = []
-    previous = signal.getsignal(signal.SIGTERM)
-    signal.signal(signal.SIGTERM, lambda number, frame: noted.append(number))
-    try:
-        yield noted
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if noted:
-            os.kill(os.getpid(), signal.SIGTERM)
-
-
-_NOT_A_CLUSTER = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
-
-
-@contextlib.contextmanager
-def _loopback_only(ray: Any) -> Iterator[None]:  # noqa: ANN401 (the ray module)
-    """While a local Ray starts: a node that is no cluster's, so it binds to loopback only.
-
-    On Linux, Ray turns ``127.0.0.1`` as the node address into the machine's external
-    address, and its servers then listen on every interface. Its one switch for a
-    single-machine node is ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` (the default on macOS
-    and Windows), read into a constant when Ray is imported: both are set for the start,
-    when the node's address is decided and its processes inherit the environment, and put
-    back after. ``tests/test_faults_processes.py`` checks every listening socket.
-    """
-    constants: Any = sys.modules.get("ray._private.ray_constants")
-    before = os.environ.get(_NOT_A_CLUSTER), getattr(constants, "ENABLE_RAY_CLUSTER", None)
-    os.environ[_NOT_A_CLUSTER] = "0"
-    if constants is not None:
-        constants.ENABLE_RAY_CLUSTER = False
-    try:
-        yield
-    finally:
-        if before[0] is None:
-            os.environ.pop(_NOT_A_CLUSTER, None)
-        else:
-            os.environ[_NOT_A_CLUSTER] = before[0]
-        if constants is not None:
-            constants.ENABLE_RAY_CLUSTER = before[1]
-
-
-def _reaper() -> subprocess.Popen[bytes]:
-    """Start :func:`dedup.workers.reap` for this process: it kills our Ray if we are killed."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "dedup.workers", str(os.getpid())],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,  # never holds our stdout open for a reader downstream
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # the terminal's Ctrl-C and a group's SIGTERM pass it by
-    )
-
-
-def _check_reachable(address: str) -> None:
-    """Refuse a ``HOST:PORT`` that takes no connection within :data:`CONNECT_TIMEOUT`.
-
-    Ray retries an unreachable address for many minutes inside C++ code that never returns
-    to Python, so Ctrl-C and SIGTERM waited as long; this connect is bounded and can be
-    interrupted. Other forms (``auto``, a ``ray://`` client address) are Ray's to resolve.
-    """
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    if not host or not port.isdigit() or address in ("auto", "local"):
-        return
-    try:
-        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT).close()
-    except OSError as error:
-        raise EngineError(
-            f"--engine ray: cannot reach Ray at {address} within {CONNECT_TIMEOUT:g} s: "
-            f"{error.strerror or error}"
-        ) from None
-
-
-def _line(error: BaseException) -> str:
-    """The first line of an exception's message, without the terminal colours Ray adds."""
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _import_ray() -> Any:  # noqa: ANN401 (ray ships no type information mypy can use here)
