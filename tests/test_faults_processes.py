@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pty
+import re
 import signal
 import subprocess
 import time
@@ -48,7 +50,9 @@ def corpus(tmp_path_factory):
 class Run:
     """A ``dedup clean --jsonl ARGS --output-dir out in`` child in a session of its own."""
 
-    def __init__(self, directory: Path, args: list[str], fault: str) -> None:
+    def __init__(
+        self, directory: Path, args: list[str], fault: str, stderr=subprocess.PIPE, **env: str
+    ) -> None:
         self.marks = directory / "marks"
         self.marks.mkdir()
         self.out = directory / "out"
@@ -56,13 +60,14 @@ class Run:
             PYTHONPATH=os.pathsep.join([str(FAULTS), os.environ.get("PYTHONPATH", "")]),
             DEDUP_FAULT_MARKS=str(self.marks),
             DEDUP_FAULT=fault,
+            **env,
         )
         self.child = subprocess.Popen(
             [*DEDUP, "clean", "--jsonl", *args, "--output-dir", str(self.out), "in"],
             cwd=directory,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
             start_new_session=True,
         )
         self.group = self.child.pid
@@ -111,11 +116,11 @@ def start(corpus, tmp_path):
     """Start a run in a copy of the corpus; whatever it leaves is killed after the test."""
     runs: list[Run] = []
 
-    def started(*args: str, fault: str = "pause") -> Run:
+    def started(*args: str, fault: str = "pause", **options) -> Run:
         directory = tmp_path / f"run-{len(runs)}"
         directory.mkdir()
         (directory / "in").symlink_to(corpus / "in", target_is_directory=True)
-        runs.append(Run(directory, list(args), fault))
+        runs.append(Run(directory, list(args), fault, **options))
         return runs[-1]
 
     yield started
@@ -275,3 +280,25 @@ def test_a_ray_address_that_refuses_is_one_line_at_once(tmp_path):
     assert (done.returncode, done.stdout) == (2, b"")
     assert done.stderr.decode().startswith("dedup: --engine ray: cannot reach Ray at 127.0.0.1:1")
     assert done.stderr.count(b"\n") == 1
+
+
+ESCAPE = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+COLOUR = re.compile(rb"\x1b\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])[;m]")
+
+
+def test_a_bug_in_a_ray_task_is_one_line_without_colour_on_a_terminal_with_no_color(start):
+    reader, writer = pty.openpty()
+    # -q: no progress bar, which a terminal would get; the error line is not a warning
+    run = start("-q", "--engine", "ray", "--jobs", "1", fault="raise", stderr=writer, NO_COLOR="1")
+    os.close(writer)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the last writer of the terminal is gone
+        while chunk := os.read(reader, 4096):
+            shown += chunk
+    os.close(reader)
+    assert run.finish()[0] == 70
+    assert COLOUR.search(shown) is None  # bold may stay (rich's NO_COLOR); colours may not
+    lines = [line for line in ESCAPE.sub(b"", shown).decode().splitlines() if line.strip()]
+    assert lines == [
+        "dedup: internal error: ValueError: a planted bug (set DEDUP_DEBUG=1 for details)"
+    ]
