@@ -32,6 +32,7 @@ from dedup.rayguards import (
     LOOPBACK,
     SIGNALS,
     WAIT_SLICE,
+    bound_joining,
     check_reachable,
     loopback_only,
     one_line,
@@ -260,13 +261,15 @@ class RayTasks:
     """
 
     def __init__(self, engine: Engine) -> None:
+        address = engine.address or os.environ.get("RAY_ADDRESS") or None
+        if address is not None:
+            bound_joining()  # before Ray is imported: it reads these once
         ray = _import_ray()
         self._ray = ray
         self._started = False
         self._reaper: subprocess.Popen[bytes] | None = None
         if ray.is_initialized():
             return
-        address = engine.address or os.environ.get("RAY_ADDRESS") or None
         local: dict[str, Any] = {}
         if address is None:
             # "local": a Ray of our own, never one some other program left running here.
