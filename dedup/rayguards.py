@@ -107,9 +107,11 @@ def bound_joining() -> None:
 
     With its defaults Ray tries 20 times for 30 seconds each, about ten minutes, while
     Ctrl-C and SIGTERM wait; here about half a minute (measured 33 s, loaded machine). Both
-    are environment variables Ray reads when it is imported, so this runs before that, and a
-    value the user set is kept.
+    are environment variables Ray reads when it is imported, so this runs before that (and
+    does nothing once Ray is imported, as in a notebook), and a value the user set is kept.
     """
+    if "ray" in sys.modules:
+        return  # read already; setting them now would only reach the processes we start
     os.environ.setdefault("RAY_NUM_REDIS_GET_RETRIES", str(JOIN_ATTEMPTS))
     os.environ.setdefault("RAY_py_gcs_connect_timeout_s", str(JOIN_ATTEMPT_TIMEOUT))
 
