@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedup.cli import EXIT_CODES_HELP, clean_command, cli
+from dedup.cli.command import EXIT_CODES_HELP, clean_command, cli
 
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from dedup.cli import clean_command, cli
-from dedup.manpage import escape, render
+from dedup.cli.command import clean_command, cli
+from dedup.cli.manpage import escape, render
 
 ROOT = Path(__file__).parents[1]
 PAGE = ROOT / "man" / "dedup.1"
@@ -12,7 +12,7 @@ PAGE = ROOT / "man" / "dedup.1"
 
 def test_the_committed_man_page_is_up_to_date():
     assert PAGE.read_text() == render(cli, clean_command), (
-        "run: python -m dedup.manpage > man/dedup.1"
+        "run: python -m dedup.cli.manpage > man/dedup.1"
     )
 
 

@@ -3,8 +3,8 @@
 Why: importing click costs more than Python's own start-up (about 30 ms of the 45 ms that
 ``python -c "import click"`` takes), and a shell loop over many small files pays it once per
 file. So an invocation that names only files (no option, nothing click must interpret) builds
-the same :class:`~dedup.batch.Job` as click would for it and runs it here; anything else goes
-to :mod:`dedup.cli`, the one place that knows the flags. Both roads share what follows the
+the same :class:`~dedup.batch.job.Job` as click would for it and runs it here; anything else goes
+to :mod:`dedup.cli.command`, the one place that knows the flags. Both roads share what follows the
 parsing: :func:`execute` (run the job, show what a person should see, pick the exit code) and
 :func:`guarded` (every failure becomes one line and a documented exit code).
 ``tests/test_cli_startup.py`` checks that the two roads build the same job.
@@ -20,15 +20,15 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
+from dedup.batch.job import Job, Listener
+from dedup.batch.run import run
 from dedup.errors import DedupError
-from dedup.files import STDIN, PipeClosed, is_parquet, reason
-from dedup.job import Job, Listener
+from dedup.io.files import STDIN, PipeClosed, is_parquet, reason
+from dedup.io.outputs import Stdout
 from dedup.options import MAX_FUZZY_CHARS
-from dedup.outputs import Stdout
-from dedup.run import run
 
 if TYPE_CHECKING:
-    from dedup.console import ByteBar, ProgressBar, StatsRow
+    from dedup.cli.console import ByteBar, ProgressBar, StatsRow
     from dedup.corpus import Document, Tally
     from dedup.pipeline import Result
     from dedup.streaming import Summary
@@ -56,7 +56,7 @@ def run_command(args: Sequence[str]) -> int:
     """Run the command line ``args`` (without the program name) and return its exit code."""
     files = plain_files(args)
     if files is None:
-        from dedup.cli import parse_and_run  # click: only when there is something to parse
+        from dedup.cli.command import parse_and_run  # click: only when there is something to parse
 
         return guarded(lambda: parse_and_run(args))
     return guarded(lambda: execute(plain_job(files)))
@@ -101,7 +101,7 @@ def execute(
 
 def guarded(call: Callable[[], int]) -> int:
     """Return ``call()``'s exit code; every failure that reaches here is one line on stderr
-    and the documented code (click's own errors are caught inside :mod:`dedup.cli`)."""
+    and the documented code (click's own errors are caught inside :mod:`dedup.cli.command`)."""
     try:
         return call()
     except KeyboardInterrupt:
@@ -139,7 +139,7 @@ def _exit_code(tally: Tally, *, check: bool) -> int:
 class _Watcher(Listener):
     """Shows what a run tells: removals (-v), "would clean" (--check), warnings, errors.
 
-    rich (through :mod:`dedup.console`) is imported only when there is something to show.
+    rich (through :mod:`dedup.cli.console`) is imported only when there is something to show.
     """
 
     def __init__(self, *, verbose: bool, quiet: bool, check: bool, stats: bool) -> None:
@@ -153,17 +153,17 @@ class _Watcher(Listener):
         if result.exact_only and self.verbose:
             self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
         if self.verbose and (result.removed or result.near_misses):
-            from dedup.console import show_removals
+            from dedup.cli.console import show_removals
 
             show_removals(document.name, result)
         if self.rows is not None:
-            from dedup.console import stats_row
+            from dedup.cli.console import stats_row
 
             self.rows.append(stats_row(document.name, result))
 
     def changed(self, document: Document) -> None:
         if self.check and not self.quiet:
-            from dedup.console import show_would_clean
+            from dedup.cli.console import show_would_clean
 
             show_would_clean(document.name)
 
@@ -173,7 +173,7 @@ class _Watcher(Listener):
 
     def warn(self, message: str) -> None:
         if not self.quiet:
-            from dedup.console import show_warning
+            from dedup.cli.console import show_warning
 
             show_warning(message)
 
@@ -193,11 +193,11 @@ class _Watcher(Listener):
         if tally.exact_only and not self.verbose:
             self.warn(f"{_exact_only(tally.exact_only)} (-v names the files)")
         if stats and corpus:
-            from dedup.console import show_corpus_stats
+            from dedup.cli.console import show_corpus_stats
 
             show_corpus_stats(tally)
         elif stats:
-            from dedup.console import show_stats
+            from dedup.cli.console import show_stats
 
             show_stats(self.rows or [])
 
@@ -222,13 +222,13 @@ def _progress(
         or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
     ):
         return contextlib.nullcontext()
-    from dedup.files import input_size
+    from dedup.io.files import input_size
 
     if not corpus:  # plain: a bar of bytes, once the run passes a second
-        from dedup.console import plain_progress
+        from dedup.cli.console import plain_progress
 
         return plain_progress(input_size(job.inputs))
-    from dedup.console import corpus_progress
+    from dedup.cli.console import corpus_progress
 
     if job.records is not None:
         return corpus_progress(input_size(job.inputs), by_bytes=True)
@@ -236,7 +236,9 @@ def _progress(
 
 
 def _error(message: str) -> None:
-    from dedup.console import show_error  # rich is imported only when there is something to show
+    from dedup.cli.console import (
+        show_error,  # rich is imported only when there is something to show
+    )
 
     show_error(message)
 

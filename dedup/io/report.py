@@ -10,10 +10,10 @@ from __future__ import annotations
 import contextlib
 import sys
 
-from dedup.compression import format_for, writer
 from dedup.corpus import Report
 from dedup.errors import OutputError
-from dedup.files import STDIN, atomic_writer, display_name
+from dedup.io.compression import format_for, writer
+from dedup.io.files import STDIN, atomic_writer, display_name
 
 
 def report_line(entry: dict[str, object]) -> bytes:
