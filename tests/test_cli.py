@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedup.cli.command import cli, main
+from dedup.cli import main
+from dedup.cli.command import cli
 
 A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from dedup.cli.command import main
+from dedup.cli import main
 
 
 def fail_with(error):

@@ -15,12 +15,12 @@ import click
 
 from dedup import __version__
 from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Job, Records
-from dedup.cli.launch import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, execute, main, run_command
+from dedup.cli.watch import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, execute
 from dedup.io.files import STDIN, is_parquet
 from dedup.io.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, SPLIT_MODES, Options, SplitMode
 
-__all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "main", "parse_and_run", "run_command"]
+__all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "parse_and_run"]
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
