@@ -36,7 +36,7 @@ class Options:
     near repeat; 100 means exact repeats (after normalization) only.
     ``min_chars``: paragraphs whose normalized text is shorter are never removed.
     ``split``: ``"auto"``, ``"line"`` (every line a paragraph) or ``"block"`` (every
-    blank-line-separated block a paragraph); see the README for how ``auto`` reads text.
+    blank-line-separated block a paragraph); see docs/rules.md for how ``auto`` reads text.
     ``keep_recurring``: keep a paragraph that occurs three or more times with new text
     around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
     Off by default, in plain and corpus mode alike: keep-first then removes every later

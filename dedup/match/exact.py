@@ -239,8 +239,9 @@ class ExactLines:
 
 def odd_whitespace(data: bytes) -> bool:
     """Whether ``data`` holds a byte that only ``str`` calls whitespace."""
-    # Four memchr scans are several times faster than one regex character class.
-    return any(byte in data for byte in _ODD_WHITESPACE)
+    # Four memchr scans are several times faster than one regex character class (and spelt
+    # out, faster than a generator over _ODD_WHITESPACE).
+    return b"\x1c" in data or b"\x1d" in data or b"\x1e" in data or b"\x1f" in data
 
 
 def blank_str(line: bytes) -> bool:
