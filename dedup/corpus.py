@@ -1,7 +1,7 @@
 """Many documents in order, each cleaned alone or against every earlier one (``across``).
 
 Pure: documents come in as text and go out as :class:`Result` values; no files, streams or
-JSON here (reading and writing a corpus is :mod:`dedup.batch`). Documents are cleaned strictly
+JSON here (reading and writing a corpus is :mod:`dedup.batch.local`). Documents are cleaned strictly
 in the order given, one at a time, so the result never depends on how many cores there are.
 Without ``across`` every document gets a fresh matcher and is cleaned exactly as
 :func:`dedup.clean` would clean it alone. With ``across`` one matcher remembers the kept
@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from dedup.matching import Match, Matcher
+from dedup.match.matcher import Match, Matcher
 from dedup.options import Options
 from dedup.pipeline import Result, clean, clean_document
 

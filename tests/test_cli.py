@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedup.cli import cli, main
+from dedup.cli import main
+from dedup.cli.command import cli
 
 A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"
@@ -121,7 +122,9 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr("dedup.corpus.clean", boom)
-    monkeypatch.setattr("dedup.batch.Streamer", boom)  # the road a plain file takes by default
+    monkeypatch.setattr(
+        "dedup.batch.local.Streamer", boom
+    )  # the road a plain file takes by default
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 70

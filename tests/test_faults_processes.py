@@ -190,8 +190,8 @@ def test_jobs_workers_that_keep_dying_stop_the_run_with_one_line(start):
 
 LISTENING = r"""
 import os, socket, struct, sys
-from dedup import workers
-from dedup.executors import Engine, RayTasks
+from dedup.batch import workers
+from dedup.batch.executors import Engine, RayTasks
 
 def listening():
     sockets = {}

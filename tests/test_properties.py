@@ -6,10 +6,10 @@ from hypothesis import strategies as st
 from invariants import is_input_minus_whole_lines
 
 from dedup import Options, clean, clean_bytes
-from dedup.cli import cli
-from dedup.matching import score
-from dedup.normalize import key
-from dedup.paragraphs import LINE, split
+from dedup.cli.command import cli
+from dedup.match.matcher import score
+from dedup.text.normalize import key
+from dedup.text.paragraphs import LINE, split
 
 SENTENCES = [
     "The council approved the harbour budget on Monday evening.",

@@ -17,10 +17,10 @@ import pytest
 from processes import DEDUP, HANG_GUARD, dedup
 from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
 
-from dedup import sharding
-from dedup.job import Job, Records
-from dedup.outputs import OutputDir
-from dedup.sharding import list_shards
+from dedup.batch import sharded as sharding
+from dedup.batch.job import Job, Records
+from dedup.batch.sharded import list_shards
+from dedup.io.outputs import OutputDir
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))

@@ -1,4 +1,4 @@
-"""dedup.workers: waiting for a process to end, and listing what a process started."""
+"""dedup.batch.workers: waiting for a process to end, and listing what a process started."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import threading
 import pytest
 from processes import HANG_GUARD
 
-from dedup import workers
+from dedup.batch import workers
 
 SLEEPER = [sys.executable, "-c", "import sys, time; sys.stdin.read()"]
 

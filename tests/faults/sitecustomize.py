@@ -52,7 +52,12 @@ if os.environ.get("DEDUP_FAULT_MARKS"):
     # The stage modules read shards through a function they imported by name; each one's
     # own name is replaced (wherever the layout of the day puts them).
     _planted_somewhere = False
-    for _module_name in ("dedup.stages", "dedup.grouping", "dedup.batch.stages"):
+    for _module_name in (
+        "dedup.batch.stages",
+        "dedup.batch.grouping",
+        "dedup.stages",
+        "dedup.grouping",
+    ):
         try:
             _module = importlib.import_module(_module_name)
         except ImportError:

@@ -1,12 +1,12 @@
 """A sharded corpus run from the driver's side: list the shards, run the stages, gather in order.
 
-:func:`dedup.run.run` hands a :class:`~dedup.batch.Job` here when it runs as shards (see
-``Job.sharded``). :mod:`dedup.stages` holds what runs on the workers; this module decides
+:func:`dedup.batch.run.run` hands a :class:`~dedup.batch.job.Job` here when it runs as shards (see
+``Job.sharded``). :mod:`dedup.batch.stages` holds what runs on the workers; this module decides
 which stages run (one matcher, exact grouping, or nothing to resolve), hands them to an
-executor (:mod:`dedup.executors`) and takes the results in shard order into the output
+executor (:mod:`dedup.batch.executors`) and takes the results in shard order into the output
 stream, the report and the tally, so that every byte comes out where and when one process
-puts it. Where output goes, the report file and "input is output" are :mod:`dedup.batch`'s
-and :mod:`dedup.report`'s decisions, used here as they are.
+puts it. Where output goes, the report file and "input is output" are :mod:`dedup.batch.local`'s
+and :mod:`dedup.io.report`'s decisions, used here as they are.
 """
 
 from __future__ import annotations
@@ -18,10 +18,13 @@ import os
 import time
 from collections.abc import Callable
 
+from dedup.batch.executors import Engine, Executor, executor_for
+from dedup.batch.job import Job, Listener
+from dedup.batch.shards import Decision, Kind, Shard, ShardSpec, Where, WriteTask
+from dedup.batch.stages import Resolver, prepare_shard, write_shard
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
-from dedup.executors import Engine, Executor, executor_for
-from dedup.files import (
+from dedup.io.files import (
     STDIN,
     display_name,
     is_parquet,
@@ -29,11 +32,8 @@ from dedup.files import (
     output_targets,
     remove_stale_temporaries,
 )
-from dedup.job import Job, Listener
-from dedup.outputs import OutputDir, OutputFile, Sink, Stdout, refuse_same_file, shared_output
-from dedup.report import open_report
-from dedup.shards import Decision, Kind, Shard, ShardSpec, Where, WriteTask
-from dedup.stages import Resolver, prepare_shard, write_shard
+from dedup.io.outputs import OutputDir, OutputFile, Sink, Stdout, refuse_same_file, shared_output
+from dedup.io.report import open_report
 
 
 def list_shards(job: Job) -> list[Shard]:
@@ -105,7 +105,9 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
             spec = spec_for(job)
             tasks = [WriteTask(shard, spec) for shard in shards]
             if job.across and job.parallel and job.options.exact:
-                from dedup.grouping import grouped  # exact only: grouping replaces the matcher
+                from dedup.batch.grouping import (
+                    grouped,  # exact only: grouping replaces the matcher
+                )
 
                 tasks = grouped(executor, tasks, listener.warn)
             elif job.across:

@@ -1,8 +1,9 @@
 """What a run is, as one value: :class:`Job`, and :class:`Listener`, what it tells as it goes.
 
-The CLI builds a job from its flags, :func:`dedup.run.run` carries it out, in this process
-(:mod:`dedup.batch`) or as stages over shards (:mod:`dedup.sharding`). Values only: reading
-and writing are elsewhere, so a stage module may import this one without importing a driver.
+The CLI builds a job from its flags, :func:`dedup.batch.run.run` carries it out, in this process
+(:mod:`dedup.batch.local`) or as stages over shards (:mod:`dedup.batch.sharded`). Values only:
+reading and writing are elsewhere, so a stage module may import this one without importing a
+driver.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from dedup.errors import DedupError
-from dedup.files import STDIN, is_parquet, names_shards
+from dedup.io.files import STDIN, is_parquet, names_shards
+from dedup.io.outputs import Destination, InPlace, OutputDir, Stdout
 from dedup.options import Options
-from dedup.outputs import Destination, InPlace, OutputDir, Stdout
 
 if TYPE_CHECKING:
     from dedup.corpus import Document, Tally
@@ -57,7 +58,7 @@ class Job:
     ``jobs``: clean a corpus as stages over shards on this many local processes (0: one per
     core); ``engine="ray"``: on a Ray cluster instead, the one at ``ray_address`` (default:
     ``RAY_ADDRESS``, else a local Ray). Either way the output is the bytes of one process
-    (see :mod:`dedup.stages`). A sharded run always stops at its first bad input.
+    (see :mod:`dedup.batch.stages`). A sharded run always stops at its first bad input.
     """
 
     inputs: tuple[str, ...] = (STDIN,)
@@ -94,7 +95,7 @@ class Job:
 
     @property
     def sharded(self) -> bool:
-        """Whether the run goes as stages over shards (:mod:`dedup.sharding`).
+        """Whether the run goes as stages over shards (:mod:`dedup.batch.sharded`).
 
         A parallel run does; so does a Parquet input, and in a run that stops at a bad input
         (a corpus) a directory or a glob pattern, which name shards. Otherwise a directory is

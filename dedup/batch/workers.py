@@ -52,10 +52,19 @@ def start(driver: int) -> None:
     stops the workers), and a worker that took it itself would print a traceback.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGTERM, _stop_starting)
     _signal_on_parent_death(signal.SIGTERM)
     watch = threading.Thread(target=_watch_driver, args=(driver,), name="driver-watch", daemon=True)
     watch.start()
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop_starting(signum: int, frame: FrameType | None) -> NoReturn:
+    """SIGTERM before the worker is ready (a pool being replaced): nothing to unwind yet.
+
+    Raising here would make the pool log "Exception in initializer" and a traceback.
+    """
+    os._exit(128 + signum)
 
 
 def _stop(signum: int, frame: FrameType | None) -> NoReturn:
@@ -180,7 +189,7 @@ def _parents() -> list[tuple[int, int]]:
 def reap(driver: int) -> None:
     """Until ``driver`` ends, note the Ray processes it started; then kill those left.
 
-    Run as ``python -m dedup.workers DRIVER`` in a session of its own (the signals of the
+    Run as ``python -m dedup.batch.workers DRIVER`` in a session of its own (the signals of the
     driver's terminal pass it by), started before Ray is. A driver that ends normally stops
     its Ray and then this process; one killed by SIGKILL cannot, and Ray's agents outlive
     their raylet by a minute or more. Only descendants whose command line is Ray's are

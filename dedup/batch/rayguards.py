@@ -1,6 +1,6 @@
 """What dedup puts around Ray: a local Ray on loopback, reaped, and signals Ray would eat.
 
-Ray is used as it is (:class:`dedup.executors.RayTasks`); these are the edges where its
+Ray is used as it is (:class:`dedup.batch.executors.RayTasks`); these are the edges where its
 defaults do not suit a command-line filter on a shared machine: a local node that listens
 on every interface, agents that outlive a killed driver, a SIGTERM turned into exit 15 or
 silently into exit 1, an unreachable address retried for many minutes, and remote
@@ -85,9 +85,9 @@ def loopback_only(ray: Any) -> Iterator[None]:  # noqa: ANN401 (the ray module)
 
 
 def start_reaper() -> subprocess.Popen[bytes]:
-    """Start :func:`dedup.workers.reap` for this process: it kills our Ray if we are killed."""
+    """Start :func:`dedup.batch.workers.reap` for us: it kills our Ray if we are killed."""
     return subprocess.Popen(
-        [sys.executable, "-m", "dedup.workers", str(os.getpid())],
+        [sys.executable, "-m", "dedup.batch.workers", str(os.getpid())],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,  # never holds our stdout open for a reader downstream
         stderr=subprocess.DEVNULL,

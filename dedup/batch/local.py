@@ -20,12 +20,11 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedup import exact
-from dedup.compression import open_stream
+from dedup.batch.job import Job, Listener, Records
 from dedup.corpus import Cleaner, Document, Tally
-from dedup.decoding import decode, looks_binary
 from dedup.errors import InputError, OutputError
-from dedup.files import (
+from dedup.io.compression import open_stream
+from dedup.io.files import (
     STDIN,
     check_editable,
     display_name,
@@ -37,8 +36,7 @@ from dedup.files import (
     remove_stale_temporaries,
     replace_file,
 )
-from dedup.job import Job, Listener, Records
-from dedup.outputs import (
+from dedup.io.outputs import (
     InPlace,
     OutputDir,
     OutputFile,
@@ -47,11 +45,13 @@ from dedup.outputs import (
     refuse_same_file,
     shared_output,
 )
-from dedup.report import open_report
+from dedup.io.report import open_report
+from dedup.match import exact
 from dedup.streaming import READ_SIZE, Streamer, streamable
+from dedup.text.decoding import decode, looks_binary
 
 if TYPE_CHECKING:
-    from dedup.records import Record
+    from dedup.io.records import Record
 
 
 def run_local(job: Job, listener: Listener | None = None) -> Tally:
@@ -275,7 +275,7 @@ class _Road:
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
         # JSON Lines only: the record parser brings json and the shard reader (Parquet), which
         # a plain clean never needs (tests/test_cli_startup.py).
-        from dedup.shards import parse_record
+        from dedup.batch.shards import parse_record
 
         record = parse_record(raw, shown, number, records, self.listener.warn)
         if record is None:

@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from dedup.decoding import SNIFF_BYTES, looks_binary, wide_encoding
 from dedup.errors import InputError, OutputError
+from dedup.text.decoding import SNIFF_BYTES, looks_binary, wide_encoding
 
 STDIN = "-"
 
@@ -425,7 +425,7 @@ PARQUET_SUFFIX = ".parquet"
 def is_parquet(name: str) -> bool:
     """Whether an input is read as Parquet: by its name, as datatrove's readers decide.
 
-    Here, not in :mod:`dedup.parquet`, so that a plain run can ask without loading that.
+    Here, not in :mod:`dedup.io.parquet`, so that a plain run can ask without loading that.
 
     >>> is_parquet("shard-000.parquet"), is_parquet("shard-000.jsonl")
     (True, False)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dedup.errors import InputError
-from dedup.files import atomic_writer, display_name
+from dedup.io.files import atomic_writer, display_name
 
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
 """Parquet's codec names where ``pyarrow.parquet.write_table`` spells them otherwise."""

@@ -2,7 +2,7 @@
 
 Every executor has one operation, :meth:`Executor.map`: call a stage function on each item and
 yield the results *in the order of the items*, whatever order they finished in. The stage
-functions (:mod:`dedup.stages`) are pure over their shard, so the same items give the same
+functions (:mod:`dedup.batch.stages`) are pure over their shard, so the same items give the same
 results on any executor, and the driver that consumes them in order decides the same things:
 the output never depends on the number of workers or machines.
 
@@ -26,9 +26,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
-from dedup import workers
-from dedup.errors import RAY_INSTALL, DedupError, EngineError, MissingExtra
-from dedup.rayguards import (
+from dedup.batch import workers
+from dedup.batch.rayguards import (
     LOOPBACK,
     SIGNALS,
     WAIT_SLICE,
@@ -39,6 +38,7 @@ from dedup.rayguards import (
     start_reaper,
     termination_outside_ray,
 )
+from dedup.errors import RAY_INSTALL, DedupError, EngineError, MissingExtra
 
 Item = TypeVar("Item")
 Handle = TypeVar("Handle")
@@ -78,7 +78,7 @@ class Engine:
 
     ``address`` is the Ray cluster to join (``None``: ``RAY_ADDRESS``, or a local Ray started
     for this run). ``jobs`` bounds a local Ray's CPUs; a cluster uses what it has. Built
-    from a :class:`~dedup.batch.Job`'s ``engine``, ``jobs`` and ``ray_address``.
+    from a :class:`~dedup.batch.job.Job`'s ``engine``, ``jobs`` and ``ray_address``.
     """
 
     name: EngineName = "local"
@@ -144,7 +144,7 @@ class LocalProcesses:
     A worker that dies mid-stage (the out-of-memory killer) breaks the whole pool; as Ray
     does, the pool is started again and the unfinished items run again, at most
     :data:`MAX_RETRIES` times in a run. The workers stop with their driver however it ends
-    (:mod:`dedup.workers`).
+    (:mod:`dedup.batch.workers`).
     """
 
     def __init__(self, jobs: int) -> None:
@@ -155,7 +155,7 @@ class LocalProcesses:
         if "forkserver" in methods:
             # Workers fork from a server that has imported the stages once, instead of each
             # paying the imports (~0.2 s) again.
-            self._context.set_forkserver_preload(["dedup.stages"])
+            self._context.set_forkserver_preload(["dedup.batch.stages"])
         self.jobs = jobs or os.cpu_count() or 1
         self.restarts = 0
         self._pool = self._start()
@@ -256,8 +256,8 @@ class RayTasks:
     Joins the cluster at ``address`` (or ``RAY_ADDRESS``), or starts a local Ray with at most
     ``jobs`` CPUs (0: all) when there is none, and stops only a Ray it started itself. An
     already initialised Ray (a test's simulated cluster, a notebook) is used as it is. A
-    local Ray listens on loopback only (:func:`dedup.rayguards.loopback_only`) and is killed
-    by a watcher process if this one dies without stopping it (:func:`dedup.workers.reap`).
+    local Ray listens on loopback only (:func:`dedup.batch.rayguards.loopback_only`) and is killed
+    by a watcher process if this one dies without stopping it (:func:`dedup.batch.workers.reap`).
     """
 
     def __init__(self, engine: Engine) -> None:

@@ -1,9 +1,9 @@
-"""The ``dedup`` command: flags become a :class:`~dedup.batch.Job`, which runs; then an exit code.
+"""The ``dedup`` command: flags become a :class:`~dedup.batch.job.Job`, which runs; an exit code.
 
-Only this module knows about argv, signals and exit codes; :mod:`dedup.batch` opens, cleans
+Only this module knows about argv, signals and exit codes; :mod:`dedup.batch.local` opens, cleans
 and writes, and says what happened to a listener defined here. Standard output carries the
 cleaned bytes (or the diff) and nothing else; every message goes to stderr through
-:mod:`dedup.console`, which is imported only when there is something to show.
+:mod:`dedup.cli.console`, which is imported only when there is something to show.
 """
 
 from __future__ import annotations
@@ -14,20 +14,13 @@ from typing import Literal
 import click
 
 from dedup import __version__
-from dedup.files import STDIN, is_parquet
-from dedup.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Job, Records
-from dedup.launch import (
-    EXIT_ERROR,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    execute,
-    main,
-    run_command,
-)
+from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Job, Records
+from dedup.cli.watch import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, execute
+from dedup.io.files import STDIN, is_parquet
+from dedup.io.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, SPLIT_MODES, Options, SplitMode
-from dedup.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 
-__all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "main", "parse_and_run", "run_command"]
+__all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "parse_and_run"]
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
@@ -296,7 +289,7 @@ def parse_and_run(args: Sequence[str]) -> int:
         error.show()
         return EXIT_ERROR
     except click.ClickException as error:
-        from dedup.console import show_error
+        from dedup.cli.console import show_error
 
         show_error(error.format_message())
         return EXIT_ERROR
