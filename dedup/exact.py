@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dedup.normalize import key
+from dedup.normalize import keeps_case, key
 from dedup.pipeline import Options
 
 DIGEST_SIZE = 16
@@ -53,7 +53,8 @@ class ExactLines:
       cache only saves work, it never decides), and meet one dict lookup; a chunk made only
       of them meets one C loop;
     * an ASCII line's key is computed on its bytes (``_ASCII_KEY`` maps case, the other
-      whitespace and the backquote as ``normalize.key`` does on ASCII), without a ``str``;
+      whitespace and the backquote as ``normalize.key`` does on ASCII), without a ``str``,
+      unless ``normalize.keeps_case`` says a technical chunk keeps its case there;
     * a key is remembered as a 16-byte digest (``DIGEST_SIZE``), or as itself when shorter,
       so memory grows by a few dozen bytes per distinct key, whatever its length.
 
@@ -138,7 +139,7 @@ class ExactLines:
                         in_block = False
                     continue
                 ident += 1
-                if ascii_line:
+                if ascii_line and (line.islower() or not keeps_case(line.decode("ascii"))):
                     k = line.translate(_ASCII_KEY)
                     if b"  " in k or k[:1] == b" " or k[-1:] == b" ":
                         k = b" ".join(k.split())

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.copies import Level, compare, features, fingerprint
-from dedup.normalize import key
+from dedup.normalize import is_technical, key
 
 
 def judge(a: str, b: str) -> Level:
@@ -178,22 +178,29 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
 
     text = copies._fold_accents(copies._APOSTROPHE.get().sub("", key_text))
     words, numbers, symbols = [], [], []
-    for chunk in text.split(" "):
-        identifier = bool(
-            copies._IDENTIFIER.get().search(chunk) and copies._LETTER.get().search(chunk)
-        )
-        for number, ideograph, word in copies._TOKEN.get().findall(chunk):
+    chunks = text.split(" ")
+    beside_names = any(is_technical(c) for c in chunks)
+    for chunk in chunks:
+        marks_only = bool(chunk.strip(".,;:!?\"'")) and not re.search(r"\w", chunk)
+        if is_technical(chunk) or (beside_names and marks_only):
+            numbers += re.findall(r"\d+", chunk)
+            word = re.sub(r"(?<=[^.,!?])[.,!?]$", "", chunk)
+            if word[0] in "\"'":
+                word = word.strip("\"'") or word
+            words.append("\0" + word)
+            symbols += re.findall(r"[^\w\s]", chunk.strip(copies._EDGE_PUNCTUATION))
+            continue
+        for number, ideograph, word in re.findall(
+            rf"(\d+)|([{copies._CJK}])|([^\W\d_{copies._CJK}]+)", chunk
+        ):
             if number:
                 numbers.append(number)
             else:
-                words.append(("\0" if identifier else "") + (ideograph or word))
-        if identifier:
-            symbols += re.findall(r"[^\w\s]", chunk.strip(copies._EDGE_PUNCTUATION))
-        else:
-            symbols += [
-                "-" if s[0] == "-" else s
-                for s in re.findall(r"[<>&|#%+=*/\\~^$@{}\[\]]|(?<![\w-])-+(?=\w)", chunk)
-            ]
+                words.append(ideograph or word)
+        symbols += [
+            "-" if s[0] == "-" else s
+            for s in re.findall(r"[<>&|#%+=*/\\~^$@{}\[\]]|(?<![\w-])-+(?=\w)", chunk)
+        ]
     return words, numbers, symbols
 
 

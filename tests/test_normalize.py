@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.normalize import _FOLD, key
+from dedup.normalize import _FOLD, keeps_case, key, unicode_key
 
 
 def test_key_folds_what_copies_change():
@@ -28,5 +28,11 @@ def test_key_keeps_what_differs():
 
 @given(st.text(st.characters(max_codepoint=127)))
 def test_ascii_fast_path_equals_the_unicode_path(text):
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
-    assert key(text) == " ".join(folded.split())
+    assert key(text) == unicode_key(text)
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_prose_folds_as_it_always_did(text):
+    if not keeps_case(text):
+        folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+        assert key(text) == " ".join(folded.split())
