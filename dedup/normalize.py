@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import compress
+from operator import not_
 
 # Characters that NFKC leaves alone but that a scraper, a word processor or a CMS swaps freely.
 _FOLD = str.maketrans(
@@ -57,19 +59,18 @@ _FOLD = str.maketrans(
 # and symbols, which the copy rule compares anyway). Brackets alone are not a mark: a man
 # page's ``GraphViz[1]`` is a footnote.
 _TECHNICAL_NAME = re.compile(
-    r"[_/\\$@{}=<>*|~^#%&+]"  # identifier marks
+    r"[_/\\$@{}=<>|~^#%&+]"  # identifier marks (not *: Markdown's **emphasis**)
     r"|\w[.:]\w|\w::\w|->"  # foo.c, a:b, Foo::Bar, Time->new
     r"|(?<!\S)(?:-+|:)\w"  # -i, --socks4a, psql's :foo
     r"|[^\W\d_]\d|\d[^\W\d_]"  # socks4a, xft2, 2nd
     r"|\w\(|[:=][\"']"  # A(), gitmailmap(5), :"foo", ="x"
 )
+_PROSE_EDGES = "(\"'.,;:!?)"
+"""Marks at a chunk's edges that no rule of :data:`_TECHNICAL_NAME` needs: a chunk of letters
+between them (``(Hello,``) is a prose word, without a regular expression."""
 _LETTER = re.compile(r"[^\W\d_]")
 # ... except a version, a time or a date, which is technical with digits only: 0.48-1, 2.2.0-3.
 _VERSION = re.compile(r"\d[.:~+-]\d")
-# A chunk with an ASCII upper-case letter: in ASCII text, the only chunks whose case matters.
-_CASED_CHUNK = re.compile(r"(?<!\S)\S*[A-Z]\S*")
-_UPPER = re.compile(r"[A-Z]")
-_LOWER = re.compile(r"[a-z]")
 
 
 def is_technical(chunk: str) -> bool:
@@ -113,10 +114,32 @@ def key(text: str) -> str:
         # alone, casefold is lower there, and the backquote is the one ASCII character _FOLD
         # maps. Most lines of most corpora take this path; exact mode spends much of its time here.
         text = text.replace("`", "'")
-        if not keeps_case(text) or not _LOWER.search(text):
-            return " ".join(text.lower().split())
-        return " ".join(c if is_technical(c) else c.lower() for c in text.split())
+        kept = _technical_cased(text)
+        return " ".join(text.lower().split()) if kept is None else kept
     return unicode_key(text)
+
+
+def _technical_cased(text: str) -> str | None:
+    """The key of ASCII ``text`` (case folded but in its technical chunks), or None when
+    that is all of it lowered: no upper-case letter in a technical chunk, or no lower-case
+    letter anywhere.
+
+    Admittedly terse: this runs on most lines of exact mode. The chunks are sifted by C
+    loops (``map`` of str methods) down to those that hold a capital and a mark, and only
+    those meet a regular expression; the key is rebuilt only when one of them is technical.
+    """
+    if text.islower() or text.isupper():  # one case, or none: all of it folds
+        return None
+    chunks = text.split()
+    marked = [
+        c
+        for c in compress(chunks, map(not_, map(str.islower, chunks)))
+        if not c.strip(_PROSE_EDGES).isalpha() and is_technical(c)
+    ]
+    if not marked:
+        return None
+    technical = set(marked)
+    return " ".join(c if c in technical else c.lower() for c in chunks)
 
 
 def unicode_key(text: str) -> str:
@@ -139,6 +162,4 @@ def keeps_case(text: str) -> bool:
 
     :mod:`dedup.exact` asks before it folds an ASCII line's case on its bytes.
     """
-    return _UPPER.search(text) is not None and any(
-        is_technical(m.group()) for m in _CASED_CHUNK.finditer(text)
-    )
+    return _technical_cased(text.replace("`", "'")) is not None

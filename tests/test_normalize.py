@@ -36,3 +36,15 @@ def test_ascii_prose_folds_as_it_always_did(text):
     if not keeps_case(text):
         folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
         assert key(text) == " ".join(folded.split())
+
+
+@given(st.text(alphabet="aBc Z1 _.-:(\"'=/,!", max_size=40))
+def test_the_sifted_ascii_path_keeps_case_where_the_reference_does(text):
+    # Names and marks abound here, so the sifting of chunks in the ASCII path is exercised.
+    assert key(text) == unicode_key(text)
+
+
+def test_case_stays_in_technical_chunks_only():
+    assert key("Use -I or HTTP_PROXY, Then Stop.") == "use -I or HTTP_PROXY, then stop."
+    assert key("USE -I OR HTTP_PROXY") == "use -i or http_proxy"  # capitals throughout
+    assert key("Ünïcode Text: see libXft.so.2 Now") == "ünïcode text: see libXft.so.2 now"
