@@ -65,9 +65,10 @@ _TECHNICAL_NAME = re.compile(
     r"|[^\W\d_]\d|\d[^\W\d_]"  # socks4a, xft2, 2nd
     r"|\w\(|[:=][\"']"  # A(), gitmailmap(5), :"foo", ="x"
 )
-_PROSE_EDGES = "(\"'.,;:!?)"
-"""Marks at a chunk's edges that no rule of :data:`_TECHNICAL_NAME` needs: a chunk of letters
-between them (``(Hello,``) is a prose word, without a regular expression."""
+_OPENING, _CLOSING = "(\"'", ".,!?)\"'"
+"""Marks at a chunk's start and end that no rule of :data:`_TECHNICAL_NAME` needs (``:``,
+``=`` and ``;`` are not among them): a chunk of letters between them (``(Hello,``) is a prose
+word, without a regular expression."""
 _LETTER = re.compile(r"[^\W\d_]")
 # ... except a version, a time or a date, which is technical with digits only: 0.48-1, 2.2.0-3.
 _VERSION = re.compile(r"\d[.:~+-]\d")
@@ -134,7 +135,7 @@ def _technical_cased(text: str) -> str | None:
     marked = [
         c
         for c in compress(chunks, map(not_, map(str.islower, chunks)))
-        if not c.strip(_PROSE_EDGES).isalpha() and is_technical(c)
+        if not c.lstrip(_OPENING).rstrip(_CLOSING).isalpha() and is_technical(c)
     ]
     if not marked:
         return None
