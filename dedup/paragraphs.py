@@ -10,6 +10,7 @@ gives the input back exactly.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from itertools import accumulate
 from typing import Literal, NamedTuple
 
@@ -54,11 +55,13 @@ def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
     lines = LINE.findall(text)
     offsets = [0, *accumulate(map(len, lines))]
     blocks = _blocks(lines)
-    per_line = mode == "line" or (mode == "auto" and len(blocks) == 1)
+    per_line = mode == "line" or (
+        mode == "auto" and len(blocks) == 1 and not is_drawn_table(lines[blocks[0][1] :])
+    )
     paragraphs: list[Paragraph] = []
     for number, (lead, first, last) in enumerate(blocks):
         # lead, first and last are line indices: blank lines from lead, content first..last.
-        if per_line or (mode == "auto" and _looks_like_lines(lines[first : last + 1])):
+        if per_line or (mode == "auto" and looks_like_lines(lines[first : last + 1])):
             paragraphs.append(
                 Paragraph(offsets[lead], offsets[first], offsets[first + 1], first + 1, number)
             )
@@ -73,9 +76,55 @@ def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
     return paragraphs
 
 
-def _looks_like_lines(lines: list[str]) -> bool:
+def looks_like_lines(lines: Sequence[str]) -> bool:
+    """Whether ``auto`` reads a block (not the whole text) one line at a time: most lines
+    are long, and it is no table (:func:`is_table`)."""
     long_lines = sum(1 for line in lines if len(line.rstrip()) >= LONG_LINE_CHARS)
-    return long_lines * 2 > len(lines)
+    return long_lines * 2 > len(lines) and not is_table(lines)
+
+
+TABLE_ROWS = 3
+"""Lines a block needs before its aligned columns make it a table."""
+TABLE_COLUMNS = 2
+"""Columns (starts of text after a gap of two spaces or more) that most rows must share."""
+_BOX = re.compile(r"[\u2500-\u257f]|^\s*[+|](?:[-=:]+[+|])+\s*$")
+"""A box-drawing character, or a row border drawn in ASCII (``+----+----+``, ``|---|---|``)."""
+_GAP = re.compile(r"(?<=\S)  +(?=\S)")
+
+
+def is_drawn_table(lines: Sequence[str]) -> bool:
+    """Whether a block is a table drawn with box characters or ASCII borders.
+
+    The test for a text of one block, which ``auto`` reads line by line unless it is drawn:
+    aligned columns alone do not count there, since a log or a listing aligns its columns
+    and its lines are its records.
+    """
+    return any(_BOX.search(line) for line in lines)
+
+
+def is_table(lines: Sequence[str]) -> bool:
+    """Whether a block is a table: drawn with box characters or ASCII borders, or rows whose
+    columns line up. A table is read whole, never one line at a time: its row borders repeat
+    by design, and a cell's lines mean nothing without their row (systemd's man pages at 80
+    columns lost cell lines and borders to line-by-line reading).
+
+    >>> is_table(["┌────┬────┐\n", "│ a  │ b  │\n", "└────┴────┘\n"])
+    True
+    >>> is_table(["name   size   kind\n", "a.txt  10     file\n", "docs   -      dir\n"])
+    True
+    >>> is_table(["A long line of prose, wrapped  here.\n", "And another one.\n"])
+    False
+    """
+    if is_drawn_table(lines):
+        return True
+    if len(lines) < TABLE_ROWS:
+        return False
+    counts: dict[int, int] = {}
+    for line in lines:
+        for gap in _GAP.finditer(line):
+            counts[gap.end()] = counts.get(gap.end(), 0) + 1
+    shared = sum(1 for count in counts.values() if count * 3 >= len(lines) * 2)
+    return shared >= TABLE_COLUMNS
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, int, int]]:

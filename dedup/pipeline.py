@@ -19,7 +19,7 @@ from dedup.matching import (
     is_substantive,
 )
 from dedup.normalize import key
-from dedup.paragraphs import Paragraph, SplitMode, split
+from dedup.paragraphs import LINE, Paragraph, SplitMode, is_drawn_table, split
 from dedup.recurring import recurring
 from dedup.writing import removed_spans, render, unified_diff
 
@@ -261,4 +261,5 @@ def _cleans_to_one_block(result: Result, options: Options) -> bool:
         and paragraphs[1].block != paragraphs[0].block  # the first block is read as one
         and {m.index for m in result.removed} == set(range(1, len(paragraphs)))
         and "\n" in result.paragraph_text(0).rstrip("\r\n").replace("\r", "\n")
+        and not is_drawn_table(LINE.findall(result.paragraph_text(0)))
     )

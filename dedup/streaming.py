@@ -38,7 +38,7 @@ from dedup import exact
 from dedup.decoding import BOM
 from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher
 from dedup.normalize import key
-from dedup.paragraphs import LONG_LINE_CHARS, SplitMode
+from dedup.paragraphs import LINE, SplitMode, is_drawn_table, looks_like_lines
 from dedup.pipeline import Options
 
 READ_SIZE = 1 << 20
@@ -192,6 +192,12 @@ class Streamer:
         if self._tail:
             self._take(self._tail)
             self._tail = b""
+        if self._held is not None and _drawn(self._held):  # one block, a drawn table
+            held, self._held = self._held, None
+            self._mode = "block"
+            for data in held:
+                self._take_lines(data)
+                self.pending -= len(data)
         if self._held is not None:  # auto, and one block: read line by line
             held, self._held = self._held, None
             self._mode = "line"
@@ -302,7 +308,11 @@ class Streamer:
         self._block += 1
         self._decider.add(
             _Paragraph(lead, b"".join(lines), self._block),
-            holds=self._alone and self._mode == "auto" and self._block == 0 and len(lines) > 1,
+            holds=self._alone
+            and self._mode == "auto"
+            and self._block == 0
+            and len(lines) > 1
+            and not _drawn(lines),
         )
 
     def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
@@ -433,14 +443,15 @@ def _blank_test(data: bytes) -> Callable[[bytes], bool]:
     return _blank_any
 
 
+def _drawn(lines: list[bytes]) -> bool:
+    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines)."""
+    text = b"".join(lines).decode("utf-8", "surrogateescape")
+    return is_drawn_table(LINE.findall(text))
+
+
 def _looks_like_lines(lines: list[bytes]) -> bool:
-    # paragraphs._looks_like_lines, on bytes: the length that counts is in characters.
-    long_lines = 0
-    for line in lines:
-        simple = line.isascii() and not exact.odd_whitespace(line)
-        text = line if simple else line.decode("utf-8", "surrogateescape")
-        long_lines += len(text.rstrip()) >= LONG_LINE_CHARS
-    return long_lines * 2 > len(lines)
+    """paragraphs.looks_like_lines, on bytes: lengths in characters, tables by their text."""
+    return looks_like_lines([line.decode("utf-8", "surrogateescape") for line in lines])
 
 
 def clean_chunks(chunks: Iterable[bytes], options: Options) -> Iterator[bytes]:

@@ -28,6 +28,10 @@ LINES = [
     "x" * 120,
     "x" * 120 + " ",
     ("A long line of an extractor that wrote paragraphs out, " * 3).strip(),
+    "├" + "─" * 104 + "┤",  # a drawn table's row border, too wide to be prose
+    "│ The first partition with AArch64 / 64-bit ARM systems" + " " * 50 + "│",
+    "| cell | another cell |",
+    "%",  # a record separator
 ]
 BLANKS = ["", " ", "\t", "\f", "\x1c", "\u00a0", "\u2028", "\x85", "\ufeff"]
 ENDS = ["\n", "\n", "\n", "\r\n", "\r", ""]
