@@ -149,8 +149,8 @@ def features(key: str) -> Features:
     """Return the features of a comparison key (see :mod:`dedup.normalize`).
 
     >>> f = features("debianutils (5.0.1-1) unstable; urgency=medium")
-    >>> f.numbers, f.symbols, f.words[:2]
-    (('5', '0', '1', '1'), ('=',), ('debianutils', 'unstable'))
+    >>> f.numbers, f.symbols, f.words[:3]
+    (('5', '0', '1', '1'), ('.', '.', '-', '='), ('debianutils', '\\x00(5.0.1-1)', 'unstable'))
     >>> features("set it to not true").negations
     frozenset({'not'})
     """

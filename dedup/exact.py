@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from dedup.normalize import keeps_case, key
+from dedup.paragraphs import is_boundary_bytes
 from dedup.pipeline import Options
 
 DIGEST_SIZE = 16
@@ -131,7 +132,12 @@ class ExactLines:
                 continue
             if original is None:
                 ascii_line = plain and line.isascii()
-                if not line or line.isspace() or (not ascii_line and blank_str(line)):
+                if (
+                    not line
+                    or line.isspace()
+                    or (not ascii_line and blank_str(line))
+                    or (line[:1] == b"%" and is_boundary_bytes(line))
+                ):
                     if held:
                         held.append((line, sep, -1))
                     else:

@@ -103,7 +103,7 @@ def key(text: str) -> str:
     (``-i``/``-I``), unless the text has no lower case at all: a paragraph in capitals
     (a heading, a shouted copy) says nothing by its case.
 
-    >>> key("“Hello”\u00a0 WORLD — again\n")
+    >>> key("“Hello”\u00a0 WORLD — again\\n")
     '"hello" world - again'
     >>> key("\\uff21\\uff22\\uff23\\uff11") == key("abc1")  # full-width
     True

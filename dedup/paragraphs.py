@@ -2,9 +2,9 @@
 
 Lines own their terminators: ``\\n``, ``\\r\\n`` or a lone ``\\r``. Nothing else ends a line, not
 a form feed and not U+2028, which is why ``str.splitlines()`` is never used here. A line that
-holds only whitespace is blank. Every paragraph owns the run of blank lines just before it
-(``lead``), so joining ``text[p.lead:p.end]`` over all paragraphs, plus the trailing blank lines,
-gives the input back exactly.
+holds only whitespace is blank, and so is a record separator (``%``). Every paragraph owns
+the run of blank lines just before it (``lead``), so joining ``text[p.lead:p.end]`` over all
+paragraphs, plus the trailing blank lines, gives the input back exactly.
 """
 
 from __future__ import annotations
@@ -23,6 +23,28 @@ line: nobody hard-wraps prose that wide, so its lines are paragraphs an extracto
 
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 """One line and its terminator; the last line may have none."""
+
+RECORD_SEPARATORS = frozenset({"%", "%%"})
+"""Lines that only separate records (fortune files, ``strfile``'s ``%``). Such a line bounds
+records as a blank line bounds blocks, and is treated as one: it is never a paragraph, never
+matched, and goes only as the lead of the record after it, so removing a record never merges
+two others nor takes a separator of its neighbour's."""
+
+
+def is_boundary(line: str) -> bool:
+    """Whether a line bounds blocks: blank (whitespace only) or a record separator.
+
+    >>> [is_boundary(line) for line in (" \\n", "%\\n", "%%", "50%\\n", "% x\\n")]
+    [True, True, True, False, False]
+    """
+    return line.isspace() or (line[:1] == "%" and line.rstrip() in RECORD_SEPARATORS)
+
+
+def is_boundary_bytes(line: bytes) -> bool:
+    """:func:`is_boundary` of a line's bytes (UTF-8, undecodable bytes escaped)."""
+    if line[:1] == b"%":
+        return is_boundary(line.decode("utf-8", "surrogateescape"))
+    return line.decode("utf-8", "surrogateescape").isspace()
 
 
 class Paragraph(NamedTuple):
@@ -108,11 +130,11 @@ def is_table(lines: Sequence[str]) -> bool:
     by design, and a cell's lines mean nothing without their row (systemd's man pages at 80
     columns lost cell lines and borders to line-by-line reading).
 
-    >>> is_table(["┌────┬────┐\n", "│ a  │ b  │\n", "└────┴────┘\n"])
+    >>> is_table(["┌────┬────┐\\n", "│ a  │ b  │\\n", "└────┴────┘\\n"])
     True
-    >>> is_table(["name   size   kind\n", "a.txt  10     file\n", "docs   -      dir\n"])
+    >>> is_table(["name   size   kind\\n", "a.txt  10     file\\n", "docs   -      dir\\n"])
     True
-    >>> is_table(["A long line of prose, wrapped  here.\n", "And another one.\n"])
+    >>> is_table(["A long line of prose, wrapped  here.\\n", "And another one.\\n"])
     False
     """
     if is_drawn_table(lines):
@@ -132,7 +154,7 @@ def _blocks(lines: list[str]) -> list[tuple[int, int, int]]:
     blocks: list[tuple[int, int, int]] = []
     lead = first = -1
     for index, line in enumerate(lines):
-        if line.isspace():  # every line but the last has a terminator, which is whitespace
+        if is_boundary(line):  # every line but the last has a terminator, which is whitespace
             if first >= 0:
                 blocks.append((lead, first, index - 1))
                 first = -1

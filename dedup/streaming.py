@@ -38,7 +38,13 @@ from dedup import exact
 from dedup.decoding import BOM
 from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher
 from dedup.normalize import key
-from dedup.paragraphs import LINE, SplitMode, is_drawn_table, looks_like_lines
+from dedup.paragraphs import (
+    LINE,
+    SplitMode,
+    is_boundary_bytes,
+    is_drawn_table,
+    looks_like_lines,
+)
 from dedup.pipeline import Options
 
 READ_SIZE = 1 << 20
@@ -432,14 +438,19 @@ def _blank_any(line: bytes) -> bool:
     if line.isspace():
         return True
     if line.isascii() and not exact.odd_whitespace(line):
-        return False
-    return exact.blank_str(line)
+        return line[:1] == b"%" and is_boundary_bytes(line)
+    return is_boundary_bytes(line)
+
+
+def _blank_ascii(line: bytes) -> bool:
+    return line.isspace() or (line[:1] == b"%" and is_boundary_bytes(line))
 
 
 def _blank_test(data: bytes) -> Callable[[bytes], bool]:
-    """How to tell a blank line in ``data``: by its bytes when that gives ``str.isspace``."""
+    """How to tell a blank line (or a record separator, :func:`dedup.paragraphs.is_boundary`)
+    in ``data``: by its bytes when that gives ``str.isspace``."""
     if data.isascii() and not exact.odd_whitespace(data):
-        return bytes.isspace
+        return _blank_ascii if b"%" in data else bytes.isspace
     return _blank_any
 
 

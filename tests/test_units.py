@@ -61,3 +61,60 @@ def test_wrapped_prose_is_no_table():
         "The third line ends it.\n",
     ]
     assert not is_table(lines)
+
+
+FORTUNES = (
+    "A fortune that says one thing, and says it well.\n"
+    "\t\t-- Someone\n"
+    "%\n"
+    "Another fortune, with a title line.\n"
+    "It goes on for a second line here.\n"
+    "%\n"
+    "A fortune that says one thing, and says it well.\n"
+    "\t\t-- Someone\n"
+    "%\n"
+    "The last fortune of the file, kept.\n"
+    "\t\t-- Someone\n"
+    "%\n"
+)
+
+
+@pytest.mark.parametrize("threshold", [90, 100])
+def test_line_mode_never_leaves_two_separators_together(threshold):
+    out = both_roads(FORTUNES.encode(), Options(split="line", threshold=threshold)).decode()
+    assert out.count("says it well") == 1
+    assert "%\n%\n" not in out
+    assert not out.startswith("%")
+
+
+@pytest.mark.parametrize("split_mode", ["auto", "block"])
+@pytest.mark.parametrize("threshold", [90, 100])
+def test_a_repeated_record_goes_with_one_separator(split_mode, threshold):
+    out = both_roads(FORTUNES.encode(), Options(split=split_mode, threshold=threshold))
+    records = out.decode().split("%\n")
+    assert records == [
+        "A fortune that says one thing, and says it well.\n\t\t-- Someone\n",
+        "Another fortune, with a title line.\nIt goes on for a second line here.\n",
+        "The last fortune of the file, kept.\n\t\t-- Someone\n",
+        "",
+    ]
+
+
+def test_a_line_repeated_inside_different_records_stays():
+    text = (
+        "pkg version one, the first record of a file of records\n"
+        "  * New upstream release, and its many changes\n"
+        "%\n"
+        "pkg version two, the second record of a file of records\n"
+        "  * New upstream release, and its many changes\n"
+        "%\n"
+    )
+    data = text.encode()
+    assert both_roads(data, Options()) == data
+    # --split line asks for line-level cleaning: then the repeated line goes.
+    assert b"".join(both_roads(data, Options(split="line")).split(b"%\n")).count(b"New") == 1
+
+
+def test_a_separator_is_never_a_paragraph():
+    assert [p.line for p in split(FORTUNES)] == [1, 4, 7, 10]
+    assert [p.line for p in split(FORTUNES, "line")] == [1, 2, 4, 5, 7, 8, 10, 11]
