@@ -165,3 +165,41 @@ def _blocks(lines: list[str]) -> list[tuple[int, int, int]]:
     if first >= 0:
         blocks.append((lead, first, len(lines) - 1))
     return blocks
+
+
+def reading(text: str, paragraphs: Sequence[Paragraph]) -> str:
+    """How ``split`` read a text, for ``-v``: lines, blocks, which blocks line by line, the
+    tables read whole and the records bounded by separators.
+
+    >>> text = "a\\n%\\nb\\n\\n" + "x" * 120 + "\\n" + "y" * 120 + "\\n"
+    >>> reading(text, split(text))
+    'blocks, 1 of them line by line (long lines); records bounded by 1 separator line (%)'
+    """
+    lines = LINE.findall(text)
+    per_block: dict[int, list[Paragraph]] = {}
+    for paragraph in paragraphs:
+        per_block.setdefault(paragraph.block, []).append(paragraph)
+    by_line = [b for b, found in per_block.items() if len(found) > 1]
+    if not per_block:
+        return "nothing to read"
+    if len(per_block) == 1 and by_line:
+        parts = ["lines"]
+    elif len(by_line) == len(per_block):
+        parts = ["blocks, each line by line (long lines)"]
+    elif by_line:
+        parts = [f"blocks, {len(by_line)} of them line by line (long lines)"]
+    else:
+        parts = ["blocks"]
+    tables = 0
+    for found in per_block.values():
+        if len(found) == 1:
+            first = found[0]
+            block_lines = LINE.findall(text[first.start : first.end])
+            tables += len(block_lines) > 1 and is_table(block_lines)
+    extras = []
+    if tables:
+        extras.append(f"{tables} table{'s' * (tables > 1)} read whole")
+    separators = sum(1 for line in lines if not line.isspace() and is_boundary(line))
+    if separators:
+        extras.append(f"records bounded by {separators} separator line{'s' * (separators > 1)} (%)")
+    return "; ".join([", ".join(parts), *extras])

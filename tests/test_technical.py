@@ -120,3 +120,13 @@ def test_a_case_change_inside_a_technical_chunk_is_never_removed(words, token, a
     for options in SETTINGS.values():
         assert clean_bytes(document, options) == document
         assert b"".join(clean_chunks([document[:5], document[5:]], options)) == document
+
+
+def test_verbose_says_why_a_look_alike_stayed(tmp_path):
+    path = tmp_path / "curl.txt"
+    path.write_text(
+        "curl -i https://example.com/index.html\ncurl -I https://example.com/index.html\n"
+    )
+    code, out, err = run(["-v", path])
+    assert (code, out) == (0, path.read_bytes())
+    assert b":2 kept, though like line 1 (97.4): case differs in an option: -i / -I\n" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from shards import run
 
 from dedup import Options, clean_bytes
 from dedup.paragraphs import is_table, split
@@ -118,3 +119,14 @@ def test_a_line_repeated_inside_different_records_stays():
 def test_a_separator_is_never_a_paragraph():
     assert [p.line for p in split(FORTUNES)] == [1, 4, 7, 10]
     assert [p.line for p in split(FORTUNES, "line")] == [1, 2, 4, 5, 7, 8, 10, 11]
+
+
+def test_verbose_says_how_the_document_was_read(tmp_path):
+    path = tmp_path / "fortunes"
+    path.write_text(FORTUNES)
+    code, _, err = run(["-v", path])
+    assert code == 0
+    assert f"{path}: read as blocks; records bounded by 4 separator lines (%)\n" in err.decode()
+    drawn = tmp_path / "table.txt"
+    drawn.write_text(f"Partitions.\n\n{TABLE}")
+    assert b"read as blocks; 1 table read whole" in run(["-v", drawn])[2]
