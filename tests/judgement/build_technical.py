@@ -130,7 +130,8 @@ def tech_separator(line: str, rng: random.Random) -> str | None:
 
 
 def tech_spacing(line: str, rng: random.Random) -> str | None:
-    glued = [m for m in re.finditer(r"(?<!\S)-[A-Za-z](?=[^\s\w-]|\d|[A-Z]\w)\S+", line)]
+    # An argument glued to its option, not a stop or comma after it ("-x\\*.o", not "-i,").
+    glued = [m for m in re.finditer(r"(?<!\S)-[A-Za-z](?=[^\s\w.,;:!?)-]|\d|[A-Z]\w)\S+", line)]
     spaced = [m for m in re.finditer(r"(?<!\S)-[A-Za-z] (?=[^\s-])", line)]
     if glued and (not spaced or rng.random() < 0.5):
         m = rng.choice(glued)
