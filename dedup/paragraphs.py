@@ -77,6 +77,11 @@ def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
     lines = LINE.findall(text)
     offsets = [0, *accumulate(map(len, lines))]
     blocks = _blocks(lines)
+    if mode == "auto" and blocks and is_changelog(lines[blocks[0][1]]):
+        return [
+            Paragraph(offsets[lead], offsets[first], offsets[last + 1], first + 1, number)
+            for number, (lead, first, last) in enumerate(_uploads(lines, blocks))
+        ]
     per_line = mode == "line" or (
         mode == "auto" and len(blocks) == 1 and not is_drawn_table(lines[blocks[0][1] :])
     )
@@ -96,6 +101,34 @@ def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
                 Paragraph(offsets[lead], offsets[first], offsets[last + 1], first + 1, number)
             )
     return paragraphs
+
+
+_UPLOAD = re.compile(r"[a-z0-9][a-z0-9+.-]* \([^()\s]+\) [^;\r\n]+; [^\r\n]*urgency=")
+"""The first line of an upload in a Debian changelog: ``pkg (1.2-3) unstable; urgency=low``."""
+
+
+def is_changelog(first_line: str) -> bool:
+    """Whether a text whose first line is ``first_line`` is a Debian changelog.
+
+    A changelog is made of records, one per upload (its header, its entries, its sign-off):
+    ``auto`` reads each upload as one paragraph, so an upload that repeats an earlier one goes
+    whole, and an entry that every upload has (``* New upstream release``) stays in each.
+
+    >>> is_changelog("debianutils (5.1-1) unstable; urgency=medium\\n")
+    True
+    """
+    return _UPLOAD.match(first_line) is not None
+
+
+def _uploads(lines: list[str], blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The blocks of a changelog joined into uploads: each from a header to the next one."""
+    uploads: list[tuple[int, int, int]] = []
+    for lead, first, last in blocks:
+        if uploads and not _UPLOAD.match(lines[first]):
+            uploads[-1] = (uploads[-1][0], uploads[-1][1], last)
+        else:
+            uploads.append((lead, first, last))
+    return uploads
 
 
 def looks_like_lines(lines: Sequence[str]) -> bool:
@@ -182,6 +215,9 @@ def reading(text: str, paragraphs: Sequence[Paragraph]) -> str:
     by_line = [b for b, found in per_block.items() if len(found) > 1]
     if not per_block:
         return "nothing to read"
+    count = len(paragraphs)
+    if len(per_block) == count and is_changelog(text[paragraphs[0].start : paragraphs[0].end]):
+        return f"records: {count} upload{'s' * (count > 1)} of a Debian changelog"
     if len(per_block) == 1 and by_line:
         parts = ["lines"]
     elif len(by_line) == len(per_block):

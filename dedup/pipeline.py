@@ -19,7 +19,14 @@ from dedup.matching import (
     is_substantive,
 )
 from dedup.normalize import key
-from dedup.paragraphs import LINE, Paragraph, SplitMode, is_drawn_table, split
+from dedup.paragraphs import (
+    LINE,
+    Paragraph,
+    SplitMode,
+    is_changelog,
+    is_drawn_table,
+    split,
+)
 from dedup.recurring import recurring
 from dedup.writing import removed_spans, render, unified_diff
 
@@ -262,4 +269,5 @@ def _cleans_to_one_block(result: Result, options: Options) -> bool:
         and {m.index for m in result.removed} == set(range(1, len(paragraphs)))
         and "\n" in result.paragraph_text(0).rstrip("\r\n").replace("\r", "\n")
         and not is_drawn_table(LINE.findall(result.paragraph_text(0)))
+        and not is_changelog(result.paragraph_text(0))  # read by uploads, never by lines
     )

@@ -42,10 +42,11 @@ from dedup.paragraphs import (
     LINE,
     SplitMode,
     is_boundary_bytes,
+    is_changelog,
     is_drawn_table,
     looks_like_lines,
 )
-from dedup.pipeline import Options
+from dedup.pipeline import Options, clean, clean_document
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -161,6 +162,7 @@ class Streamer:
         self.pending = 0
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
+        self._whole: list[bytes] | None = None  # auto: a changelog, held whole to its end
         self._gap = False  # ... and a blank line after it
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
@@ -198,6 +200,9 @@ class Streamer:
         if self._tail:
             self._take(self._tail)
             self._tail = b""
+        if self._whole is not None:  # a changelog, read by uploads: as clean() reads it
+            yield self._cleaned_whole()
+            return
         if self._held is not None and _drawn(self._held):  # one block, a drawn table
             held, self._held = self._held, None
             self._mode = "block"
@@ -228,6 +233,30 @@ class Streamer:
             self._end_block()
         yield self._flush(end=True)
 
+    def _is_changelog(self, data: bytes) -> bool:
+        """Whether ``data``, the first lines of an ``auto`` text, opens a Debian changelog."""
+        blank = _blank_test(data)
+        for line in re.findall(exact.LINE, data):
+            if not blank(line):
+                return is_changelog(line.decode("utf-8", "surrogateescape"))
+        return False
+
+    def _cleaned_whole(self) -> bytes:
+        """Clean a text held whole (a changelog: its uploads are records) as clean() does."""
+        assert self._whole is not None
+        source = b"".join(self._whole).decode("utf-8", "surrogateescape")
+        self._whole = None
+        self.pending = 0
+        if self._alone:
+            result = clean(source, self.options)
+        else:
+            result = clean_document(source, self.options, self._decider.matcher)
+        self.summary.paragraphs += len(result.paragraphs)
+        self.summary.removed += len(result.removed)
+        self.summary.exact += sum(1 for m in result.removed if m.score >= 100)
+        self.summary.exact_only += result.exact_only
+        return b"".join(self._out) + result.text.encode("utf-8", "surrogateescape")
+
     def _start(self, data: bytes) -> bytes:
         self._started = True
         if data.startswith(BOM):
@@ -237,6 +266,14 @@ class Streamer:
 
     def _take(self, data: bytes) -> None:
         """Handle complete lines (the last one may lack its terminator only at the end)."""
+        if self._whole is not None:
+            self._whole.append(data)
+            self.pending += len(data)
+            return
+        if self._held is not None and not self._content_seen and self._is_changelog(data):
+            self._whole = [*self._held, data]
+            self.pending += len(data)
+            return
         if self._held is not None:
             if not self._second_block(data):
                 self._held.append(data)
@@ -363,6 +400,11 @@ class _Decider:
         self._lead = b""  # the blank lines of the current block, not written yet
         self._holding: list[bytes] | None = None  # auto: the first block's output, held
         self._held_raw = b""  # ... and its input, to read it again line by line
+
+    @property
+    def matcher(self) -> Matcher:
+        """The matcher this document is fed to (a shared one with ``--across``)."""
+        return self._matcher
 
     def add(self, paragraph: _Paragraph, *, holds: bool = False) -> None:
         if holds:

@@ -32,6 +32,8 @@ LINES = [
     "│ The first partition with AArch64 / 64-bit ARM systems" + " " * 50 + "│",
     "| cell | another cell |",
     "%",  # a record separator
+    "dedup (1.0-1) unstable; urgency=medium",  # a Debian changelog, when it comes first
+    " -- Jane Doe <jane@example.org>  Mon, 02 Jan 2023 10:00:00 +0100",
 ]
 BLANKS = ["", " ", "\t", "\f", "\x1c", "\u00a0", "\u2028", "\x85", "\ufeff"]
 ENDS = ["\n", "\n", "\n", "\r\n", "\r", ""]

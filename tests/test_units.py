@@ -130,3 +130,42 @@ def test_verbose_says_how_the_document_was_read(tmp_path):
     drawn = tmp_path / "table.txt"
     drawn.write_text(f"Partitions.\n\n{TABLE}")
     assert b"read as blocks; 1 table read whole" in run(["-v", drawn])[2]
+
+
+CHANGELOG = (
+    "pkg (2.0-1) unstable; urgency=medium\n"
+    "\n"
+    "  * New upstream release\n"
+    "\n"
+    " -- Jane Doe <jane@example.org>  Mon, 02 Jan 2023 10:00:00 +0100\n"
+    "\n"
+    "pkg (1.0-1) unstable; urgency=medium\n"
+    "\n"
+    "  * New upstream release\n"
+    "\n"
+    " -- Jane Doe <jane@example.org>  Sun, 01 Jan 2023 10:00:00 +0100\n"
+)
+
+
+@pytest.mark.parametrize("threshold", [90, 100])
+def test_each_upload_of_a_changelog_keeps_its_entries(threshold):
+    data = CHANGELOG.encode()
+    assert both_roads(data, Options(threshold=threshold)) == data
+    assert [p.line for p in split(CHANGELOG)] == [1, 7]
+
+
+def test_an_upload_that_repeats_an_earlier_one_goes_whole():
+    first = CHANGELOG.split("\n\npkg (1.0-1)")[0] + "\n"
+    data = (first + "\n" + first + "\n" + CHANGELOG).encode()
+    assert both_roads(data, Options()) == CHANGELOG.encode()  # both later copies went
+
+
+def test_line_mode_still_cleans_a_changelog_line_by_line():
+    out = both_roads(CHANGELOG.encode(), Options(split="line"))
+    assert out.count(b"New upstream release") == 1
+
+
+def test_verbose_names_the_uploads(tmp_path):
+    path = tmp_path / "changelog"
+    path.write_text(CHANGELOG)
+    assert b"read as records: 2 uploads of a Debian changelog" in run(["-v", path])[2]
