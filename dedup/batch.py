@@ -48,7 +48,6 @@ from dedup.outputs import (
     shared_output,
 )
 from dedup.report import open_report
-from dedup.shards import parse_record
 from dedup.streaming import READ_SIZE, Streamer, streamable
 
 if TYPE_CHECKING:
@@ -274,6 +273,8 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
+        from dedup.shards import parse_record  # records only: it brings json and parquet
+
         record = parse_record(raw, shown, number, records, self.listener.warn)
         if record is None:
             self.cleaner.tally.skipped_records += 1
