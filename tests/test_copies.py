@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from dedup import copies
 from dedup.copies import Level, compare, features, fingerprint
-from dedup.normalize import is_technical, key
+from dedup.normalize import is_technical, key, may_hold_technical
 
 
 def judge(a: str, b: str) -> Level:
@@ -259,6 +259,6 @@ def test_ascii_fingerprint_equals_the_regular_expressions(key):
 def test_ascii_prose_features_equal_the_regular_expressions(key):
     found = copies.features(key)
     text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
-    if not copies._may_hold_names(text):
+    if not may_hold_technical(text):
         assert found.words == tuple(copies._WORD.get().findall(text))
         assert found.numbers == tuple(copies._NUMBER.get().findall(text))
