@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from itertools import compress
-from operator import not_
+from operator import ne, not_
 
 # Characters that NFKC leaves alone but that a scraper, a word processor or a CMS swaps freely.
 _FOLD = str.maketrans(
@@ -148,8 +148,12 @@ def unicode_key(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
     if folded.upper() == folded:  # no lower case: shouted, so case tells nothing here
         return " ".join(folded.casefold().split())
-    chunks = folded.split()
-    return " ".join(c if c.casefold() != c and is_technical(c) else c.casefold() for c in chunks)
+    chunks, lowered = folded.split(), folded.casefold().split()  # casefold adds no space
+    for at in compress(range(len(chunks)), map(ne, chunks, lowered)):
+        chunk = chunks[at]
+        if not chunk.lstrip(_OPENING).rstrip(_CLOSING).isalpha() and is_technical(chunk):
+            lowered[at] = chunk
+    return " ".join(lowered)
 
 
 def may_hold_technical(text: str) -> bool:

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.normalize import _FOLD, keeps_case, key, unicode_key
+from dedup.normalize import _FOLD, is_technical, keeps_case, key, unicode_key
 
 
 def test_key_folds_what_copies_change():
@@ -48,3 +48,17 @@ def test_case_stays_in_technical_chunks_only():
     assert key("Use -I or HTTP_PROXY, Then Stop.") == "use -I or HTTP_PROXY, then stop."
     assert key("USE -I OR HTTP_PROXY") == "use -i or http_proxy"  # capitals throughout
     assert key("Ünïcode Text: see libXft.so.2 Now") == "ünïcode text: see libXft.so.2 now"
+
+
+def _plain_unicode_key(text):
+    """The key read chunk by chunk, with nothing sifted: the reference of unicode_key."""
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    if folded.upper() == folded:
+        return " ".join(folded.casefold().split())
+    chunks = folded.split()
+    return " ".join(c if c.casefold() != c and is_technical(c) else c.casefold() for c in chunks)
+
+
+@given(st.text(alphabet="aBéÉßẞ İ1 _.-:(\"'=/,!Ω\u00a0\u2028ﬁ", max_size=40))
+def test_the_sifted_unicode_path_is_the_plain_reading(text):
+    assert unicode_key(text) == _plain_unicode_key(text)
