@@ -32,6 +32,10 @@ LINES = [
     "│ The first partition with AArch64 / 64-bit ARM systems" + " " * 50 + "│",
     "| cell | another cell |",
     "%",  # a record separator
+    "Run curl -I https://example.com to see the headers.",  # technical: case is the statement
+    "Run curl -i https://example.com to see the headers.",
+    "RUN CURL -I HTTPS://EXAMPLE.COM TO SEE THE HEADERS.",  # capitals throughout: case folds
+    "Run curl -i https://example.com to see the headers\u00e9.",
     "dedup (1.0-1) unstable; urgency=medium",  # a Debian changelog, when it comes first
     " -- Jane Doe <jane@example.org>  Mon, 02 Jan 2023 10:00:00 +0100",
 ]
