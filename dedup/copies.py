@@ -254,12 +254,19 @@ def _marks_only(chunk: str) -> bool:
 
 
 def _without_final_stop(chunk: str) -> str:
-    """A technical chunk as a word: less the quotes around it and the stop, comma, ``!`` or
-    ``?`` that ends its sentence (``"foo.c",``); a final ``:`` or ``;`` stays (``…:flags:``,
-    ``Time->new;``), as does every bracket."""
+    """A technical chunk as a word: less the quotes around it, inside its brackets if any,
+    and the stop, comma, ``!`` or ``?`` that ends its sentence (``"foo.c",``, ``("a-z0-9")``);
+    a final ``:`` or ``;`` stays (``…:flags:``, ``Time->new;``), as does every bracket and a
+    quote inside (``:"foo"``). Quoting a name in prose is punctuation; its quote style, noise."""
     if len(chunk) > 1 and chunk[-1] in ".,!?" and chunk[-2] not in ".,!?":
         chunk = chunk[:-1]
-    return chunk.strip("\"'") or chunk if chunk[0] in "\"'" else chunk
+    opening = len(chunk) - len(chunk.lstrip("(["))
+    closing = len(chunk) - len(chunk.rstrip(")]"))
+    inner = chunk[opening : len(chunk) - closing]
+    if inner[:1] not in ('"', "'"):
+        return chunk
+    inner = inner.strip("\"'") or inner
+    return chunk[:opening] + inner + chunk[len(chunk) - closing :]
 
 
 def _fold_accents(word: str) -> str:

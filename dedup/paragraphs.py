@@ -122,8 +122,11 @@ def _one_list(lines: list[str], blocks: list[tuple[int, int, int]]) -> bool:
     return len(blocks) == 1 and not is_drawn_table(lines[first:])
 
 
-_UPLOAD = re.compile(r"[a-z0-9][a-z0-9+.-]* \([^()\s]+\) [^;\r\n]+; [^\r\n]*urgency=")
-"""The first line of an upload in a Debian changelog: ``pkg (1.2-3) unstable; urgency=low``."""
+_UPLOAD = re.compile(
+    r"[a-z0-9][a-z0-9+.-]* \([^()\s]+\) [^;\r\n]+; [^\r\n]*urgency=", re.IGNORECASE
+)
+"""The first line of an upload in a Debian changelog: ``pkg (1.2-3) unstable; urgency=low``
+(in any case: a copy that capitalised it is still a header)."""
 
 
 def is_changelog(first_line: str) -> bool:
@@ -140,13 +143,15 @@ def is_changelog(first_line: str) -> bool:
 
 
 def _uploads(lines: list[str], blocks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The blocks of a changelog joined into uploads: each from a header to the next one."""
+    """The lines of a changelog's blocks as uploads: each from a header to the line before
+    the next one (a header may stand right under another upload's lines, with no blank line)."""
     uploads: list[tuple[int, int, int]] = []
     for lead, first, last in blocks:
-        if uploads and not _UPLOAD.match(lines[first]):
-            uploads[-1] = (uploads[-1][0], uploads[-1][1], last)
-        else:
-            uploads.append((lead, first, last))
+        for line in range(first, last + 1):
+            if not uploads or _UPLOAD.match(lines[line]):
+                uploads.append((lead if line == first else line, line, line))
+            else:
+                uploads[-1] = (uploads[-1][0], uploads[-1][1], line)
     return uploads
 
 

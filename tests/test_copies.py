@@ -186,8 +186,11 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
         if is_technical(chunk) or (beside_names and marks_only):
             numbers += re.findall(r"\d+", chunk)
             word = re.sub(r"(?<=[^.,!?])[.,!?]$", "", chunk)
-            if word[0] in "\"'":
-                word = word.strip("\"'") or word
+            bracketed = re.fullmatch(r"([(\[]*)(.*?)([)\]]*)", word, re.DOTALL)
+            assert bracketed is not None
+            opening, inner, closing = bracketed.groups()
+            if inner[:1] in ('"', "'"):
+                word = opening + (inner.strip("\"'") or inner) + closing
             words.append("\0" + word)
             symbols += re.findall(r"[^\w\s]", chunk.strip(copies._EDGE_PUNCTUATION))
             continue
