@@ -80,17 +80,19 @@ def test_every_road_keeps_both(earlier, later, reason, road, setting):
 
 
 def test_the_sharded_grouping_keeps_both(tmp_path):
-    """``--across --threshold 100 --jobs 2``: keys grouped by bucket, in two processes."""
+    """``--across --threshold 100 --jobs 2``: keys grouped by bucket, in two processes; and
+    the sharded stages with near matching, across documents or not."""
     paths = []
     for number, (earlier, later, _) in enumerate(PAIRS[:8]):
         path = tmp_path / f"part-{number:02d}.jsonl"
         lines = [json.dumps({"text": earlier + "\n"}), json.dumps({"text": later + "\n"})]
         path.write_text("".join(f"{line}\n" for line in lines))
         paths.append(path)
-    for jobs in ("1", "2"):
-        code, out, err = run(["--jsonl", "--across", "--threshold", "100", "--jobs", jobs, *paths])
-        assert code == 0, err
-        assert out == b"".join(path.read_bytes() for path in paths)
+    for flags in (["--across", "--threshold", "100"], ["--across"], []):
+        for jobs in ("1", "2"):
+            code, out, err = run(["--jsonl", *flags, "--jobs", jobs, *paths])
+            assert code == 0, err
+            assert out == b"".join(path.read_bytes() for path in paths)
 
 
 def test_prose_case_and_punctuation_are_still_noise():
