@@ -249,13 +249,21 @@ def report_entry(
 
     The original's fields are its document's (:meth:`Document.describe`), then
     ``paragraph``, ``line`` and ``text`` (its start, as :func:`fingerprint` keeps it).
+    ``start`` and ``end`` are the removed paragraph's byte offsets in its document (for a
+    record, in the UTF-8 of its text field), ``reason`` the rule's words for why it is a copy
+    (``exact``, or what a near copy changed), as ``-v`` shows it. Every road builds its
+    entries here, so every executor writes the same bytes.
     """
+    start, end = result.byte_spans[match.index]
     return {
         **document.describe(),
         "paragraph": match.index,
         "line": result.paragraphs[match.index].line,
+        "start": start,
+        "end": end,
         "repeats": repeats,
         "score": match.score,
+        "reason": match.reason,
         "text": result.paragraph_text(match.index),
     }
 

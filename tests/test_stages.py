@@ -65,6 +65,10 @@ def test_two_processes_write_the_bytes_of_one(planted, across, monkeypatch):
             for line in report.splitlines()
         )
     exact = sum(json.loads(line)["score"] == 100 for line in report.splitlines())
+    # Every entry says why (exact, a near copy's change, a passage's short line) and where.
+    for entry in map(json.loads, report.splitlines()):
+        assert entry["reason"]
+        assert 0 <= entry["start"] < entry["end"]
     assert re.search(rf"removed, exact +{exact:,}\n", stats.decode())
     assert re.search(rf"removed, near +{removed - exact:,}\n", stats.decode())
 
