@@ -100,12 +100,15 @@ class Records:
     """Inputs are JSON Lines: the string in ``field`` of each record is one document.
 
     ``id_field`` names a record in the report; ``skip_bad`` passes a bad line through with a
-    warning instead of stopping the run.
+    warning instead of stopping the run. ``drop_empty`` leaves out a record (a line, a Parquet
+    row) whose every paragraph was removed (:attr:`~dedup.pipeline.Result.emptied`), instead
+    of writing it with an empty text: off by default, so records in and out stay one to one.
     """
 
     field: str = DEFAULT_FIELD
     id_field: str | None = DEFAULT_ID_FIELD
     skip_bad: bool = False
+    drop_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -434,7 +437,8 @@ class _Road:
             if raw.strip():  # a blank line is no record; it passes through like any other byte
                 record = self._record(raw, shown, number, records)
                 if record is not None:
-                    out = self._cleaned_record(record, Document(shown, number, record.ident))
+                    document = Document(shown, number, record.ident)
+                    out = self._cleaned_record(record, document, records)
                     self.listener.progress(self.cleaner.tally, position)
             self._count_bytes(raw, out)
             if sink is not None:
@@ -446,11 +450,14 @@ class _Road:
             self.cleaner.tally.skipped_records += 1
         return record
 
-    def _cleaned_record(self, record: Record, document: Document) -> bytes:
+    def _cleaned_record(self, record: Record, document: Document, records: Records) -> bytes:
         result = self.cleaner.clean(document, record.text)
         self.listener.cleaned(document, result)
         if not result.removed:
             return record.line.encode("utf-8", "surrogateescape") + record.terminator
+        if records.drop_empty and result.emptied:
+            self.cleaner.tally.dropped_records += 1
+            return b""
         return record.with_spans_removed(result.spans())
 
     # -- reading and writing --------------------------------------------------------------

@@ -140,6 +140,11 @@ def cli() -> None:
     "--skip-bad-records", is_flag=True, help="Pass bad JSONL lines through, with a warning."
 )
 @click.option(
+    "--drop-empty",
+    is_flag=True,
+    help="With --jsonl or Parquet, leave out records whose every paragraph was removed.",
+)
+@click.option(
     "--output-dir",
     type=click.Path(file_okay=False),
     metavar="DIR",
@@ -191,6 +196,7 @@ def clean_command(
     id_field: str,
     across: bool,
     skip_bad_records: bool,
+    drop_empty: bool,
     output_dir: str | None,
     report: str | None,
     jobs: int,
@@ -216,6 +222,8 @@ def clean_command(
     parquet = any(is_parquet(name) for name in files)
     if field is not None and not (jsonl or parquet):
         raise click.UsageError("--field needs --jsonl (or Parquet input)")
+    if drop_empty and not (jsonl or parquet):
+        raise click.UsageError("--drop-empty needs --jsonl (or Parquet input)")
     corpus = (
         jsonl
         or parquet
@@ -245,7 +253,12 @@ def clean_command(
         ),
         across=across,
         records=(
-            Records(field=field or DEFAULT_FIELD, id_field=id_field, skip_bad=skip_bad_records)
+            Records(
+                field=field or DEFAULT_FIELD,
+                id_field=id_field,
+                skip_bad=skip_bad_records,
+                drop_empty=drop_empty,
+            )
             if jsonl or parquet  # a Parquet row is a record too
             else None
         ),

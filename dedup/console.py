@@ -148,6 +148,8 @@ def show_corpus_stats(tally: Tally) -> None:
     ]
     if tally.skipped_records:
         rows.append(("bad records passed through", tally.skipped_records))
+    if tally.dropped_records:
+        rows.append(("emptied records dropped", tally.dropped_records))
     for label, number in rows:
         table.add_row(label, f"{number:,}")
     err_console.print(table)

@@ -63,6 +63,8 @@ class Tally:
     bytes_in: int = 0
     bytes_out: int = 0
     skipped_records: int = 0
+    dropped_records: int = 0
+    """Records left out because every paragraph was removed (``--drop-empty``)."""
     failed: int = 0
     """Inputs that could not be cleaned (a run that goes on after a bad input counts them)."""
     exact_only: int = 0
@@ -99,6 +101,7 @@ class Tally:
         self.bytes_in += part.bytes_in
         self.bytes_out += part.bytes_out
         self.skipped_records += part.skipped_records
+        self.dropped_records += part.dropped_records
         self.failed += part.failed
         self.exact_only += part.exact_only
         self.repeats.update(part.repeats)  # new keys in the part's order: ties rank as in one run

@@ -63,8 +63,18 @@ def read(path: str, *, field: str, id_field: str | None, shown: str | None = Non
     return Table(texts, idents)
 
 
-def write(source: str, target: str, *, field: str, texts: Sequence[str | None]) -> None:
-    """Write ``source`` to ``target`` with the text column replaced by ``texts``, atomically."""
+def write(
+    source: str,
+    target: str,
+    *,
+    field: str,
+    texts: Sequence[str | None],
+    dropped: Sequence[int] = (),
+) -> None:
+    """Write ``source`` to ``target`` with the text column replaced by ``texts``, atomically.
+
+    ``dropped`` rows (0-based, ascending) are left out: records ``--drop-empty`` emptied.
+    """
     pa, pq = _pyarrow()
     table = pq.read_table(source)
     position = table.column_names.index(field)
@@ -73,6 +83,9 @@ def write(source: str, target: str, *, field: str, texts: Sequence[str | None]) 
     replaced = table.set_column(position, old, column).replace_schema_metadata(
         table.schema.metadata
     )
+    if dropped:
+        gone = set(dropped)
+        replaced = replaced.filter(pa.array([row not in gone for row in range(len(texts))]))
     metadata = pq.ParquetFile(source).metadata
     options: dict[str, Any] = {}
     if metadata.num_row_groups:

@@ -95,6 +95,14 @@ class Result:
         """Whether anything was removed."""
         return bool(self.removed)
 
+    @property
+    def emptied(self) -> bool:
+        """Whether every paragraph was removed: the one test ``--drop-empty`` asks of a record.
+
+        A document that had no paragraph to begin with was not emptied by dedup and stays.
+        """
+        return bool(self.paragraphs) and len(self.removed) == len(self.paragraphs)
+
     def spans(self) -> list[tuple[int, int]]:
         """The ``(start, end)`` offsets in ``source`` of the lines the removals delete."""
         gone = {match.index for match in self.removed}

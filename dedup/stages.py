@@ -302,14 +302,20 @@ def write_shard(task: WriteTask) -> Written:
     shard, job = task.shard, task.job
     written = Written(shard.number, Tally())
     texts: list[str | None] = []
+    dropped: list[int] = []  # Parquet rows left out (--drop-empty)
+    drop_empty = job.records is not None and job.records.drop_empty
     position = 0
     with _destination(shard, job) as sink:
-        for unit in _units(shard, job, written.warnings):
+        for row, unit in enumerate(_units(shard, job, written.warnings)):
             out = unit.raw
             if unit.document is not None:
                 decision = None if task.decisions is None else task.decisions[position]
                 result, decision = _result(unit, job.options, decision)
-                if unit.splice is None:
+                if drop_empty and result.emptied:
+                    out = b""
+                    dropped.append(row)
+                    written.tally.dropped_records += 1
+                elif unit.splice is None:
                     out = result.data
                 elif result.removed:  # a record with nothing removed is its line, as read
                     out = unit.splice(result)
@@ -326,7 +332,7 @@ def write_shard(task: WriteTask) -> Written:
             written.output = sink.getvalue()
     written.changed = shard.kind == "text" and bool(written.tally.removed)
     if shard.kind == "parquet":
-        _write_parquet(shard, job, texts, changed=bool(written.tally.removed))
+        _write_parquet(shard, job, texts, dropped, changed=bool(written.tally.removed))
     written.tally.skipped_records = len(written.warnings)
     return written
 
@@ -483,12 +489,14 @@ def keeps_output(job: Job) -> bool:
     return isinstance(job.destination, Stdout | OutputFile)
 
 
-def _write_parquet(shard: Shard, job: Job, texts: list[str | None], *, changed: bool) -> None:
+def _write_parquet(
+    shard: Shard, job: Job, texts: list[str | None], dropped: list[int], *, changed: bool
+) -> None:
     if shard.output is None:
         return
     ready_output(shard.output, shard.path)
     if changed:
         text_field = DEFAULT_FIELD if job.records is None else job.records.field
-        parquet.write(shard.path, shard.output, field=text_field, texts=texts)
+        parquet.write(shard.path, shard.output, field=text_field, texts=texts, dropped=dropped)
     else:
         parquet.copy(shard.path, shard.output)

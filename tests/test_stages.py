@@ -325,3 +325,37 @@ def test_stale_temporaries_beside_output_shards_are_removed(planted, tmp_path, m
     assert not stale.exists()
     assert fresh.exists()
     assert Path("out/part-01.jsonl").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_drop_empty_leaves_out_the_records_and_rows_every_paragraph_left(
+    tmp_path, monkeypatch, jobs
+):
+    monkeypatch.chdir(tmp_path)
+    boiler = "Baca juga: Harga cabai naik menjelang lebaran tahun ini\n"
+    story = "A story of its own, told only here and nowhere else.\n"
+    texts = [boiler + story, boiler, "", story.upper() + boiler, "New words.\n"]
+    Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    parquet_shard(Path("rows.parquet"), texts)
+    common = ["--across", "--jobs", jobs, "--stats"]
+    code, _, err = run([*common, "--jsonl", "--output-dir", "kept", "docs.jsonl"])
+    assert code == 0, err
+    lines = Path("kept/docs.jsonl").read_bytes().splitlines(keepends=True)
+    for name in ("docs.jsonl", "rows.parquet"):
+        code, _, err = run([*common, "--jsonl", "--drop-empty", "--output-dir", "out", name])
+        assert code == 0, err
+        assert re.search(r"emptied records dropped +2\n", err.decode())
+    # The emptied records (all boilerplate, all a repeat) go; an empty one read in stays.
+    assert Path("out/docs.jsonl").read_bytes() == b"".join(lines[i] for i in (0, 2, 4))
+    table = pq.read_table("out/rows.parquet")
+    assert table.column("text").to_pylist() == [boiler + story, "", "New words.\n"]
+    # The other columns go with their rows.
+    assert table.column("score").to_pylist() == [pytest.approx(i / 7) for i in (0, 2, 4)]
+
+
+def test_drop_empty_needs_records(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("Some text.\n")
+    code, out, err = run(["--drop-empty", "a.txt"])
+    assert (code, out) == (2, b"")
+    assert b"--drop-empty needs --jsonl (or Parquet input)" in err
