@@ -61,6 +61,11 @@ def list_shards(job: Job) -> list[Shard]:
     targets: dict[str, str] = {}
     if isinstance(job.destination, OutputDir):
         targets = output_targets(job.destination.path, named)
+    elif (parquet_file := parquet_output(job)) is not None:
+        if len(named) != 1 or not parquet.is_parquet(named[0][0]):
+            shown = display_name(parquet_file)
+            raise InputError(f"{shown}: -o NAME.parquet takes one Parquet input")
+        targets = {named[0][0]: parquet_file}
     shards: list[Shard] = []
     for number, (path, _) in enumerate(named):
         # Absolute: a worker's current directory is not ours.
@@ -68,6 +73,15 @@ def list_shards(job: Job) -> list[Shard]:
         location = path if path == STDIN else os.path.abspath(path)
         shards.append(Shard(number, path, location, _kind(path, job), target))
     return shards
+
+
+def parquet_output(job: Job) -> str | None:
+    """The Parquet file ``-o`` names, if it names one: the one Parquet input is written there,
+    by row groups, as an ``--output-dir`` shard is, and no byte stream is opened."""
+    destination = job.destination
+    if isinstance(destination, OutputFile) and parquet.is_parquet(destination.path):
+        return destination.path
+    return None
 
 
 def _walk(directory: str) -> list[str]:
@@ -97,7 +111,8 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
         executor = executor_for(Engine(job.engine, job.jobs, job.ray_address))
         stack.callback(executor.close)
         report = open_report(stack, job.report)
-        with shared_output(job.destination) as shared:
+        to_parquet = parquet_output(job) is not None
+        with contextlib.nullcontext() if to_parquet else shared_output(job.destination) as shared:
             if shared is not None:
                 _refuse_the_output(shards, shared)
             tasks = [WriteTask(shard, job) for shard in shards]
@@ -115,9 +130,10 @@ def _check_shards(shards: list[Shard], job: Job) -> None:
         if shard.path == STDIN:
             if job.parallel:
                 raise InputError("<stdin>: --jobs and --engine need file arguments, not stdin")
-        elif shard.kind == "parquet" and keeps_output(job):
+        elif shard.kind == "parquet" and keeps_output(job) and shard.output is None:
             raise InputError(
-                f"{display_name(shard.name)}: Parquet output needs --output-dir (or --check)"
+                f"{display_name(shard.name)}: Parquet output needs -o NAME.parquet or "
+                "--output-dir (or --check)"
             )
 
 

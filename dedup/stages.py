@@ -183,6 +183,8 @@ class _Unit:
     text: str = ""
     bom: bytes = b""
     splice: Callable[[Result], bytes] | None = None
+    group_end: bool = False
+    """Marks the end of a Parquet row group (no document, no bytes): write it out now."""
 
 
 def _units(shard: Shard, job: Job, warnings: list[str]) -> Iterator[_Unit]:
@@ -194,13 +196,16 @@ def _units(shard: Shard, job: Job, warnings: list[str]) -> Iterator[_Unit]:
         id_field: str | None = DEFAULT_ID_FIELD
         if records is not None:
             text_field, id_field = records.field, records.id_field
-        table = parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown)
-        for row, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True), 1):
-            if text is None:
-                yield _Unit(b"")
-            else:
-                raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
-                yield _Unit(raw, Document(shown, row, ident), text)
+        row = 0
+        for table in parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown):
+            for text, ident in zip(table.texts, table.idents, strict=True):
+                row += 1
+                if text is None:
+                    yield _Unit(b"")
+                else:
+                    raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
+                    yield _Unit(raw, Document(shown, row, ident), text)
+            yield _Unit(b"", group_end=True)
         return
     with open_input(shard.path, shown) as (handle, _):
         stream, _ = open_stream(handle, shown)
@@ -301,19 +306,24 @@ def write_shard(task: WriteTask) -> Written:
     """Cut the removed lines out of a shard and write it (step 3; runs in any process)."""
     shard, job = task.shard, task.job
     written = Written(shard.number, Tally())
-    texts: list[str | None] = []
-    dropped: list[int] = []  # Parquet rows left out (--drop-empty)
+    texts: list[str | None] = []  # a Parquet row group's
+    dropped: list[int] = []  # its rows left out (--drop-empty)
     drop_empty = job.records is not None and job.records.drop_empty
     position = 0
-    with _destination(shard, job) as sink:
-        for row, unit in enumerate(_units(shard, job, written.warnings)):
+    with _destination(shard, job) as sink, _parquet_output(shard, job) as rewrite:
+        for unit in _units(shard, job, written.warnings):
+            if unit.group_end:
+                if rewrite is not None:
+                    rewrite.group(texts, dropped)
+                texts, dropped = [], []
+                continue
             out = unit.raw
             if unit.document is not None:
                 decision = None if task.decisions is None else task.decisions[position]
                 result, decision = _result(unit, job.options, decision)
                 if drop_empty and result.emptied:
                     out = b""
-                    dropped.append(row)
+                    dropped.append(len(texts))
                     written.tally.dropped_records += 1
                 elif unit.splice is None:
                     out = result.data
@@ -330,9 +340,9 @@ def write_shard(task: WriteTask) -> Written:
                 sink.write(out)
         if isinstance(sink, io.BytesIO):
             written.output = sink.getvalue()
+        if rewrite is not None:
+            rewrite.changed = bool(written.tally.removed)
     written.changed = shard.kind == "text" and bool(written.tally.removed)
-    if shard.kind == "parquet":
-        _write_parquet(shard, job, texts, dropped, changed=bool(written.tally.removed))
     written.tally.skipped_records = len(written.warnings)
     return written
 
@@ -474,7 +484,7 @@ def _destination(shard: Shard, job: Job) -> Iterator[Sink | io.BytesIO | None]:
     whole shard is through: an interrupted or failed stage leaves no half-written shard.
     """
     if shard.kind == "parquet":
-        yield None  # written whole, after reading (see _write_parquet)
+        yield None  # written by row groups (see _parquet_output)
     elif shard.output is not None:
         with output_file(shard.output, shard.path) as sink:
             yield sink
@@ -489,14 +499,16 @@ def keeps_output(job: Job) -> bool:
     return isinstance(job.destination, Stdout | OutputFile)
 
 
-def _write_parquet(
-    shard: Shard, job: Job, texts: list[str | None], dropped: list[int], *, changed: bool
-) -> None:
-    if shard.output is None:
+@contextlib.contextmanager
+def _parquet_output(shard: Shard, job: Job) -> Iterator[parquet.Rewrite | None]:
+    """Where a Parquet shard's row groups go as they are cleaned: its output, if it has one.
+
+    Written beside its final name and renamed when whole, as every output shard is.
+    """
+    if shard.kind != "parquet" or shard.output is None:
+        yield None
         return
     ready_output(shard.output, shard.path)
-    if changed:
-        text_field = DEFAULT_FIELD if job.records is None else job.records.field
-        parquet.write(shard.path, shard.output, field=text_field, texts=texts, dropped=dropped)
-    else:
-        parquet.copy(shard.path, shard.output)
+    text_field = DEFAULT_FIELD if job.records is None else job.records.field
+    with parquet.rewrite(shard.path, shard.output, field=text_field) as rewrite:
+        yield rewrite

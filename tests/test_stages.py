@@ -183,12 +183,65 @@ def test_parquet_keeps_every_other_column_and_the_row_order(tmp_path, monkeypatc
     assert pq.ParquetFile("out/a.parquet").metadata.row_group(0).column(1).compression == "ZSTD"
 
 
-def test_parquet_without_an_output_dir_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_parquet_to_one_file_by_row_groups_as_an_output_dir_writes_it(tmp_path, monkeypatch, jobs):
+    monkeypatch.chdir(tmp_path)
+    texts: list[str | None] = [*planted_documents(60, seed=3)]
+    texts[7] = None
+    source = parquet_shard(Path("in.parquet"), texts)  # row groups of 16 rows
+    args = ["--across", "--jobs", jobs, "--report", "r.jsonl"]
+    code, out, err = run([*args, "-o", "clean.parquet", "in.parquet"])
+    assert (code, out, err) == (0, b"", b"")
+    code, _, _ = run([*args, "--output-dir", "out", "in.parquet"])
+    assert code == 0
+    one, whole = pq.read_table("clean.parquet"), pq.read_table("out/in.parquet")
+    assert one.equals(whole)
+    assert one.schema == source.schema
+    assert one.schema.metadata == source.schema.metadata
+    assert one.column("text").to_pylist() != texts
+    sizes = [pq.ParquetFile("clean.parquet").metadata.row_group(i).num_rows for i in range(4)]
+    assert sizes == [16, 16, 16, 12]  # one output row group per input row group
+
+
+def test_parquet_directory_in_and_out_under_the_same_relative_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    documents = planted_documents(48, seed=4)
+    names = ["data/CC-MAIN-2024-10/000_00000.parquet", "data/CC-MAIN-2024-10/000_00001.parquet",
+             "data/CC-MAIN-2024-18/000_00000.parquet"]  # fmt: skip
+    for number, name in enumerate(names):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        parquet_shard(Path(name), documents[number * 16 : (number + 1) * 16])
+    code, _, err = run(["--across", "--jobs", "2", "--output-dir", "clean", "data"])
+    assert code == 0, err
+    got = [t for name in names for t in pq.read_table(Path("clean", name[5:]))["text"].to_pylist()]
+    Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in documents))
+    code, jsonl_out, _ = run(["--jsonl", "--across", "docs.jsonl"])
+    assert got == [json.loads(line)["text"] for line in jsonl_out.splitlines()]
+
+
+def test_parquet_without_a_parquet_output_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     parquet_shard(Path("a.parquet"), ["One paragraph that is long enough.\n"])
     code, out, err = run(["a.parquet"])
     assert (code, out) == (2, b"")
-    assert b"Parquet output needs --output-dir (or --check)" in err
+    assert b"Parquet output needs -o NAME.parquet or --output-dir (or --check)" in err
+    code, out, err = run(["-o", "b.parquet", "a.parquet", "a.parquet"])
+    assert (code, out, err) == (
+        2,
+        b"",
+        b"dedup: b.parquet: -o NAME.parquet takes one Parquet input\n",
+    )
+    assert not Path("b.parquet").exists()
+
+
+def test_parquet_without_pyarrow_names_its_own_extra(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    parquet_shard(Path("a.parquet"), ["One paragraph that is long enough.\n"])
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    code, out, err = run(["--output-dir", "out", "a.parquet"])
+    assert (code, out) == (2, b"")
+    assert err == b"dedup: Parquet input needs pyarrow: pip install 'paradedup[parquet]'\n"
 
 
 def test_engine_ray_without_ray_names_the_extra(tmp_path, monkeypatch):
