@@ -24,22 +24,11 @@ from typing import Any
 from dedup.errors import InputError
 from dedup.files import atomic_writer, display_name
 
-SUFFIX = ".parquet"
-
 INSTALL = "pip install 'paradedup[parquet]'"
 """What to run when Parquet meets an installation without pyarrow."""
 
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
 """Parquet's codec names where ``pyarrow.parquet.ParquetWriter`` spells them otherwise."""
-
-
-def is_parquet(name: str) -> bool:
-    """Whether an input is read as Parquet: by its name, as datatrove's readers decide.
-
-    >>> is_parquet("shard-000.parquet"), is_parquet("shard-000.jsonl")
-    (True, False)
-    """
-    return name.lower().endswith(SUFFIX)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,18 @@ import glob
 import os
 from collections.abc import Callable
 
-from dedup import parquet
 from dedup.batch import Job, Listener, OutputDir, OutputFile, Sink, refuse_same_file, shared_output
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.executors import Engine, Executor, executor_for
-from dedup.files import STDIN, display_name, names_shards, output_targets, remove_stale_temporaries
+from dedup.files import (
+    STDIN,
+    display_name,
+    is_parquet,
+    names_shards,
+    output_targets,
+    remove_stale_temporaries,
+)
 from dedup.report import open_report
 from dedup.stages import (
     Decision,
@@ -62,7 +68,7 @@ def list_shards(job: Job) -> list[Shard]:
     if isinstance(job.destination, OutputDir):
         targets = output_targets(job.destination.path, named)
     elif (parquet_file := parquet_output(job)) is not None:
-        if len(named) != 1 or not parquet.is_parquet(named[0][0]):
+        if len(named) != 1 or not is_parquet(named[0][0]):
             shown = display_name(parquet_file)
             raise InputError(f"{shown}: -o NAME.parquet takes one Parquet input")
         targets = {named[0][0]: parquet_file}
@@ -79,7 +85,7 @@ def parquet_output(job: Job) -> str | None:
     """The Parquet file ``-o`` names, if it names one: the one Parquet input is written there,
     by row groups, as an ``--output-dir`` shard is, and no byte stream is opened."""
     destination = job.destination
-    if isinstance(destination, OutputFile) and parquet.is_parquet(destination.path):
+    if isinstance(destination, OutputFile) and is_parquet(destination.path):
         return destination.path
     return None
 
@@ -93,7 +99,7 @@ def _walk(directory: str) -> list[str]:
 
 
 def _kind(path: str, job: Job) -> Kind:
-    if parquet.is_parquet(path):
+    if is_parquet(path):
         return "parquet"
     return "text" if job.records is None else "jsonl"
 
