@@ -89,6 +89,10 @@ class Nowhere:
 Destination = Stdout | OutputFile | InPlace | OutputDir | Nowhere
 
 
+DEFAULT_SHARD_SIZE = 64 * 2**20
+"""Past this many bytes, a plain JSON Lines file of a sharded run is read as several pieces
+(byte ranges cut after a line), so that workers share one big file (``--shard-size``)."""
+
 DEFAULT_FIELD = "text"
 """The record field that holds a document, as in most corpora (Dolma, RedPajama, C4)."""
 DEFAULT_ID_FIELD = "id"
@@ -127,6 +131,8 @@ class Job:
     core); ``engine="ray"``: on a Ray cluster instead, the one at ``ray_address`` (default:
     ``RAY_ADDRESS``, else a local Ray). Either way the output is the bytes of one process
     (see :mod:`dedup.stages`). A sharded run always stops at its first bad input.
+    ``shard_size``: a sharded run reads a plain JSON Lines file bigger than this as pieces
+    of about this many bytes (see :func:`dedup.sharding.byte_ranges`); the output is the same.
     """
 
     inputs: tuple[str, ...] = (STDIN,)
@@ -142,6 +148,7 @@ class Job:
     jobs: int = 1
     engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
+    shard_size: int = DEFAULT_SHARD_SIZE
 
     def __post_init__(self) -> None:
         # The CLI says these as usage errors first; a library caller gets a ValueError.
@@ -151,6 +158,8 @@ class Job:
             raise ValueError("in-place editing and an output directory need named files")
         if not self.inputs:
             raise ValueError("a job needs at least one input (- for stdin)")
+        if self.shard_size < 1:
+            raise ValueError(f"shard_size must be at least 1 byte, not {self.shard_size}")
         if self.jobs < 0:
             raise ValueError(f"jobs must be 0 (one per core) or more, not {self.jobs}")
         if self.parallel and (self.diff or isinstance(self.destination, InPlace)):

@@ -17,6 +17,7 @@ from dedup import __version__
 from dedup.batch import (
     DEFAULT_FIELD,
     DEFAULT_ID_FIELD,
+    DEFAULT_SHARD_SIZE,
     Destination,
     InPlace,
     Job,
@@ -46,6 +47,32 @@ Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
 error; 70 internal error; 130 interrupted; 141 output pipe closed (e.g. by
 head); 143 terminated.
 """
+
+
+SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+"""What ``--shard-size`` suffixes stand for, in bytes."""
+
+
+class ByteSize(click.ParamType[int]):
+    """A size in bytes, as ``64M`` or ``1G`` (powers of 1024) or a plain number of bytes."""
+
+    name = "size"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        """``64M`` -> 67108864; a size below one byte or not a size is a usage error.
+
+        >>> ByteSize().convert("64M", None, None), ByteSize().convert("4096", None, None)
+        (67108864, 4096)
+        """
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+        number, unit = text.rstrip("KMGT"), text[len(text.rstrip("KMGT")) :]
+        if number.isdigit() and unit in SIZE_UNITS and int(number) > 0:
+            return int(number) * SIZE_UNITS[unit]
+        self.fail(f"{value!r} is not a size such as 64M, 1G or 4096", param, ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -159,6 +186,14 @@ def cli() -> None:
     metavar="ADDR",
     help="With --engine ray, the cluster to join.  [default: $RAY_ADDRESS, else a local Ray]",
 )
+@click.option(
+    "--shard-size",
+    type=ByteSize(),
+    default=DEFAULT_SHARD_SIZE,
+    metavar="SIZE",
+    help="With --jobs or --engine, read a bigger plain JSONL file as pieces of SIZE bytes "
+    "(K, M, G: powers of 1024).  [default: 64M]",
+)
 def clean_command(
     files: tuple[str, ...],
     output: str | None,
@@ -185,6 +220,7 @@ def clean_command(
     jobs: int,
     engine: Literal["local", "ray"],
     ray_address: str | None,
+    shard_size: int,
 ) -> None:
     """Print FILES (or stdin) with repeated paragraphs removed.
 
@@ -261,6 +297,7 @@ def clean_command(
         jobs=jobs,
         engine=engine,
         ray_address=ray_address,
+        shard_size=shard_size,
     )
     code = execute(job, verbose=verbose, quiet=quiet, check=check, stats=stats, corpus=corpus)
     click.get_current_context().exit(code)

@@ -15,14 +15,26 @@ import contextlib
 import dataclasses
 import glob
 import os
+import stat
 from collections.abc import Callable
 
-from dedup.batch import Job, Listener, OutputDir, OutputFile, Sink, refuse_same_file, shared_output
+from dedup.batch import (
+    Job,
+    Listener,
+    OutputDir,
+    OutputFile,
+    Sink,
+    ready_output,
+    refuse_same_file,
+    shared_output,
+)
+from dedup.compression import detect
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.executors import Engine, Executor, executor_for
 from dedup.files import (
     STDIN,
+    atomic_writer,
     display_name,
     is_parquet,
     names_shards,
@@ -37,6 +49,7 @@ from dedup.stages import (
     Shard,
     Where,
     WriteTask,
+    Written,
     keeps_output,
     prepare_shard,
     write_shard,
@@ -73,12 +86,85 @@ def list_shards(job: Job) -> list[Shard]:
             raise InputError(f"{shown}: -o NAME.parquet takes one Parquet input")
         targets = {named[0][0]: parquet_file}
     shards: list[Shard] = []
-    for number, (path, _) in enumerate(named):
+    for path, _ in named:
         # Absolute: a worker's current directory is not ours.
         target = os.path.abspath(targets[path]) if path in targets else None
         location = path if path == STDIN else os.path.abspath(path)
-        shards.append(Shard(number, path, location, _kind(path, job), target))
+        kind = _kind(path, job)
+        whole = Shard(len(shards), path, location, kind, target)
+        ranges = byte_ranges(location, job.shard_size) if _splits(whole, job) else []
+        if len(ranges) < 2:
+            shards.append(whole)
+            continue
+        for piece, (start, end, line) in enumerate(ranges):
+            part = None if target is None else _part_name(target, piece)
+            shards.append(
+                Shard(len(shards), path, location, kind, part, start, end, line, joined=target)
+            )
     return shards
+
+
+CHUNK = 1 << 20
+"""How much of a big file the driver reads at a time while it looks for cut points."""
+
+
+def byte_ranges(path: str, size: int) -> list[tuple[int, int, int]]:
+    """Cut a JSON Lines file into pieces of about ``size`` bytes, each ending with a line.
+
+    Each piece is ``(start, end, first line number)``. The driver reads the file once, to
+    find each cut (the first newline at or after ``size`` bytes into a piece) and to count
+    the lines before it, so a piece's records get the line numbers one process gives them;
+    ``bytes.count`` and ``find`` run at memory speed, far below a worker's cost per record.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as f:
+    ...     _ = f.write(b'{"a": 1}\\n{"a": 22}\\n{"a": 3}\\n')
+    >>> byte_ranges(f.name, 10)
+    [(0, 19, 1), (19, 28, 3)]
+    >>> os.unlink(f.name)
+    """
+    ranges: list[tuple[int, int, int]] = []
+    start, line = 0, 1  # the piece being cut, and the number of its first line
+    at = newlines = 0  # bytes read so far, and the newlines among them
+    with open(os.fsencode(path), "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            searched = 0
+            while start + size < at + len(chunk):
+                cut = chunk.find(b"\n", max(start + size - at, searched))
+                if cut < 0:
+                    break  # the line goes on in the next chunk
+                end = at + cut + 1
+                line_after = newlines + chunk.count(b"\n", 0, cut + 1) + 1
+                ranges.append((start, end, line))
+                start, line, searched = end, line_after, cut + 1
+            newlines += chunk.count(b"\n")
+            at += len(chunk)
+    if start < at:
+        ranges.append((start, at, line))
+    return ranges
+
+
+def _splits(shard: Shard, job: Job) -> bool:
+    """Whether a shard is read as byte ranges: a plain (not compressed) JSON Lines file
+    larger than ``job.shard_size``. A text file is one document, whose rules (keep-first
+    inside it, its passages and structure) need all of it: it is never cut."""
+    if shard.kind != "jsonl" or shard.path == STDIN:
+        return False
+    try:
+        status = os.stat(os.fsencode(shard.path))
+        if not stat.S_ISREG(status.st_mode) or status.st_size <= job.shard_size:
+            return False
+        with open(os.fsencode(shard.path), "rb") as handle:
+            return detect(handle.read(4)) is None
+    except OSError:
+        return False  # the stage that reads it says why, in order
+
+
+def _part_name(target: str, piece: int) -> str:
+    """Where a piece's output waits to be joined: a hidden name beside the target, of the
+    pattern :func:`~dedup.files.remove_stale_temporaries` clears after a killed run."""
+    directory, base = os.path.split(target)
+    return os.path.join(directory, f".{base}.part{piece:04d}.tmp")
 
 
 def parquet_output(job: Job) -> str | None:
@@ -209,33 +295,95 @@ def _written(
     tally = Tally()
     kept: dict[Where, tuple[int, Fingerprint]] = {}
     done = 0
-    for task, written in zip(tasks, executor.map(write_shard, tasks), strict=True):
-        if task.decisions is None:  # --across warned in step 1 already
-            for message in written.warnings:
-                listener.warn(message)
-        if written.changed:
-            listener.changed(Document(display_name(task.shard.name)))
-        if stream is not None and written.output is not None:
-            stream.write(written.output)
-        for (position, index), found in written.kept.items():
-            kept[(written.number, position, index)] = found
-        if report is not None:
-            for entry, where in written.report:
-                if where is not None:  # an original in another document: its line and text
-                    repeats = entry["repeats"]
-                    assert isinstance(repeats, dict)
-                    repeats["line"], (_, repeats["text"]) = kept[where]
-                report(entry)
-        tally.merge(written.tally)
-        for where in written.originals:  # --across --stats: in global order, as one process
-            tally.count_repeat(kept[where][1])
-        done += _size(task.shard.path)
-        listener.progress(tally, lambda done=done: done)  # type: ignore[misc]
+    parts = _Parts(tasks)
+    with parts:
+        for task, written in zip(tasks, executor.map(write_shard, tasks), strict=True):
+            _take(task, written, stream, report, listener, tally, kept)
+            parts.written(task.shard)
+            done += _size(task.shard)
+            listener.progress(tally, lambda done=done: done)  # type: ignore[misc]
     return tally
 
 
-def _size(path: str) -> int:
+def _take(
+    task: WriteTask,
+    written: Written,
+    stream: Sink | None,
+    report: Callable[[dict[str, object]], None] | None,
+    listener: Listener,
+    tally: Tally,
+    kept: dict[Where, tuple[int, Fingerprint]],
+) -> None:
+    """Take one shard's results, in shard order, into the stream, the report and the tally."""
+    if task.decisions is None:  # --across warned in step 1 already
+        for message in written.warnings:
+            listener.warn(message)
+    if written.changed:
+        listener.changed(Document(display_name(task.shard.name)))
+    if stream is not None and written.output is not None:
+        stream.write(written.output)
+    for (position, index), found in written.kept.items():
+        kept[(written.number, position, index)] = found
+    if report is not None:
+        for entry, where in written.report:
+            if where is not None:  # an original in another document: its line and text
+                repeats = entry["repeats"]
+                assert isinstance(repeats, dict)
+                repeats["line"], (_, repeats["text"]) = kept[where]
+            report(entry)
+    tally.merge(written.tally)
+    for where in written.originals:  # --across --stats: in global order, as one process
+        tally.count_repeat(kept[where][1])
+
+
+class _Parts:
+    """Joins the pieces of a big file, in order, into its one ``--output-dir`` copy.
+
+    The driver only concatenates: each piece was cleaned and written by a stage. The copy
+    appears atomically once its last piece is in; on any failure every part is removed.
+    """
+
+    def __init__(self, tasks: list[WriteTask]) -> None:
+        self._last: dict[str, int] = {}
+        for task in tasks:
+            if task.shard.joined is not None:
+                self._last[task.shard.joined] = task.shard.number
+        self._waiting: list[str] = []
+        self._all = [t.shard.output for t in tasks if t.shard.joined and t.shard.output]
+
+    def __enter__(self) -> _Parts:
+        return self
+
+    def __exit__(self, *failed: object) -> None:
+        if failed[0] is not None:
+            for part in self._all:
+                with contextlib.suppress(OSError):
+                    os.unlink(part)
+
+    def written(self, shard: Shard) -> None:
+        """Note that ``shard`` is written; join its file when it was the last piece."""
+        if shard.joined is None or shard.output is None:
+            return
+        self._waiting.append(shard.output)
+        if self._last[shard.joined] != shard.number:
+            return
+        import shutil
+
+        ready_output(shard.joined, shard.path)
+        with atomic_writer(shard.joined) as joined:
+            for part in self._waiting:
+                with open(os.fsencode(part), "rb") as piece:
+                    shutil.copyfileobj(piece, joined, CHUNK)
+        for part in self._waiting:
+            with contextlib.suppress(OSError):
+                os.unlink(part)
+        self._waiting = []
+
+
+def _size(shard: Shard) -> int:
+    if shard.end is not None:
+        return shard.end - shard.start
     try:
-        return os.stat(os.fsencode(path)).st_size if path != STDIN else 0
+        return os.stat(os.fsencode(shard.path)).st_size if shard.path != STDIN else 0
     except OSError:
         return 0

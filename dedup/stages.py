@@ -39,9 +39,9 @@ import functools
 import io
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from dedup import parquet
 from dedup.batch import (
@@ -81,6 +81,15 @@ class Shard:
     kind: Kind
     output: str | None = None
     """Where ``--output-dir`` writes its cleaned copy (absolute too)."""
+    start: int = 0
+    end: int | None = None
+    """A piece of a big JSON Lines file: its bytes ``start`` to ``end``, cut after a line
+    (``None``: the whole file). See :func:`dedup.sharding.byte_ranges`."""
+    first_line: int = 1
+    """The line number of the piece's first line in its file, for the report."""
+    joined: str | None = None
+    """A piece's ``--output-dir`` copy of the whole file: ``output`` is then the piece's part,
+    which the driver joins, in order, into this name once every piece is written."""
 
 
 @dataclass(frozen=True)
@@ -208,14 +217,18 @@ def _units(shard: Shard, job: Job, warnings: list[str]) -> Iterator[_Unit]:
             yield _Unit(b"", group_end=True)
         return
     with open_input(shard.path, shown) as (handle, _):
-        stream, _ = open_stream(handle, shown)
-        if records is None:
-            data = stream.read()
+        if records is None:  # a text file: one document, never cut into pieces
+            data = open_stream(handle, shown)[0].read()
             refuse_binary(data, shard.name, binary_ok=job.binary_ok)
             decoded = decode(data)
             yield _Unit(data, Document(shown), decoded.text, decoded.bom)
             return
-        for number, raw in enumerate(stream, start=1):
+        lines: Iterable[bytes]
+        if shard.end is None:
+            lines = open_stream(handle, shown)[0]
+        else:  # a piece of a plain file (the driver checked it is not compressed)
+            lines = _piece(handle, shard.start, shard.end)
+        for number, raw in enumerate(lines, start=shard.first_line):
             if not raw.strip():  # a blank line is no record; it passes through
                 yield _Unit(raw)
                 continue
@@ -229,6 +242,18 @@ def _units(shard: Shard, job: Job, warnings: list[str]) -> Iterator[_Unit]:
                 record.text,
                 splice=functools.partial(_splice, record),
             )
+
+
+def _piece(handle: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    """The lines of bytes ``start`` to ``end`` of a file, which begin and end with a line."""
+    handle.seek(start)
+    left = end - start
+    while left > 0:
+        line = handle.readline(left)
+        if not line:
+            return
+        left -= len(line)
+        yield line
 
 
 def _splice(record: Record, result: Result) -> bytes:

@@ -412,3 +412,28 @@ def test_drop_empty_needs_records(tmp_path, monkeypatch):
     code, out, err = run(["--drop-empty", "a.txt"])
     assert (code, out) == (2, b"")
     assert b"--drop-empty needs --jsonl (or Parquet input)" in err
+
+
+@pytest.mark.parametrize("across", ACROSS.values(), ids=ACROSS)
+def test_one_big_jsonl_file_as_byte_ranges_gives_the_bytes_of_one_process(
+    planted, across, monkeypatch
+):
+    monkeypatch.chdir(planted)
+    shards = sorted((planted / "shards").iterdir())
+    Path("big.jsonl").write_bytes(b"".join(path.read_bytes() for path in shards) + b"\n")
+    one = outputs(planted, ["--jsonl", *across, "big.jsonl"], monkeypatch=monkeypatch)
+    job = Job(inputs=("big.jsonl",), records=Records(), jobs=2, shard_size=16 * 1024)
+    pieces = list_shards(job)
+    assert len(pieces) > 4  # the file really is cut
+    assert [p.start for p in pieces[1:]] == [p.end for p in pieces[:-1]]
+    data = Path("big.jsonl").read_bytes()
+    lines = data.splitlines(keepends=True)
+    for piece in pieces:  # each piece starts with a whole line, and knows its number
+        assert data[piece.start :].startswith(lines[piece.first_line - 1])
+        assert data[: piece.start].count(b"\n") == piece.first_line - 1
+    split = ["--jsonl", *across, "--jobs", "2", "--shard-size", "16K", "big.jsonl"]
+    assert outputs(planted, split, monkeypatch=monkeypatch) == one
+    code, _, err = run([*split, "--output-dir", "out"])
+    assert code == 0, err
+    assert Path("out/big.jsonl").read_bytes() == one[0]
+    assert [p.name for p in Path("out").iterdir()] == ["big.jsonl"]  # no part left behind
