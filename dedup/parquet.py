@@ -154,7 +154,7 @@ def _pyarrow() -> tuple[Any, Any]:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        from dedup.executors import MissingExtra
+        from dedup.errors import MissingExtra
 
         raise MissingExtra(f"Parquet input needs pyarrow: {INSTALL}") from None
     return pa, pq
