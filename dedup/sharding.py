@@ -52,7 +52,9 @@ def list_shards(job: Job) -> list[Shard]:
     A directory is read recursively in sorted order, hidden files skipped (a ``.NAME.tmp``
     left by a killed run included); under ``--output-dir`` its files keep their names relative
     to it, as datatrove's output folders do. A pattern that is not an existing name is
-    expanded with :mod:`glob` (sorted), for corpora with more shards than a command line holds.
+    expanded with :mod:`glob` (sorted), for corpora with more shards than a command line holds;
+    its matches keep their names relative to the pattern's fixed directory (see
+    :func:`pattern_base`), so ``crawl/`` and ``'crawl/*.jsonl'`` name the same copies.
     """
     named: list[tuple[str, str]] = []
     for name in job.inputs:
@@ -64,7 +66,8 @@ def list_shards(job: Job) -> list[Shard]:
             named += [(path, os.path.relpath(path, name)) for path in found]
         else:
             found = sorted(p for p in glob.glob(name, recursive=True) if not os.path.isdir(p))
-            named += [(path, path) for path in found]
+            base = pattern_base(name)
+            named += [(path, os.path.relpath(path, base)) for path in found]
         if not found:
             raise InputError(f"{display_name(name)}: no input files there")
     targets: dict[str, str] = {}
@@ -155,6 +158,29 @@ def _part_name(target: str, piece: int) -> str:
     pattern :func:`~dedup.files.remove_stale_temporaries` clears after a killed run."""
     directory, base = os.path.split(target)
     return os.path.join(directory, f".{base}.part{piece:04d}.tmp")
+
+
+def pattern_base(pattern: str) -> str:
+    """The directory a glob pattern starts from: its leading parts without wildcards.
+
+    One rule for ``--output-dir`` names: a match is named relative to this, as a directory's
+    files are named relative to the directory.
+
+    >>> pattern_base("crawl/*.jsonl"), pattern_base("data/**/0*.parquet"), pattern_base("*.txt")
+    ('crawl', 'data', '.')
+    """
+    fixed: list[str] = []
+    head, parts = pattern, []
+    while True:
+        head, tail = os.path.split(head)
+        if not tail:
+            break
+        parts.append(tail)
+    for part in reversed(parts[1:]):  # the last part names files, never the base
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    return os.path.join(head, *fixed) if (head or fixed) else "."
 
 
 def parquet_output(job: Job) -> str | None:

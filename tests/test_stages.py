@@ -96,6 +96,10 @@ def test_a_directory_of_shards_is_read_in_order_and_written_under_the_same_names
     assert b"".join((out / name).read_bytes() for name in names) == whole
     # The same through a quoted glob, as for corpora with more shards than argv holds.
     assert run(["--jsonl", "--across", "-j", "2", "shards/part-*.jsonl"])[1] == whole
+    # One naming rule under --output-dir: relative to the directory, or to the pattern's.
+    again = tmp_path / "again"
+    assert run(["--jsonl", "--across", "--output-dir", again, "shards/part-*.jsonl"])[0] == 0
+    assert sorted(p.name for p in again.iterdir()) == names
 
 
 def test_a_pattern_that_matches_nothing_is_an_input_error(tmp_path, monkeypatch):
