@@ -6,6 +6,7 @@ the corpus tiny.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 import ray
 from ray.cluster_utils import Cluster
-from shards import planted_documents, run, write_jsonl_shards
+from shards import planted_documents, run, templated_documents, write_jsonl_shards
 
 from dedup import sharding, stages
 from dedup.executors import RayTasks
@@ -141,3 +142,43 @@ def test_a_ray_address_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, monk
     assert (code, out) == (2, b"")
     assert err.decode().startswith("dedup: --engine ray: cannot start or join Ray: ")
     assert err.count(b"\n") == 1
+
+
+@pytest.fixture(scope="module")
+def big_and_templated(tmp_path_factory):
+    """One JSON Lines file cut into byte ranges, and a corpus whose template is one component."""
+    directory = tmp_path_factory.mktemp("ray-big")
+    parts = write_jsonl_shards(directory / "parts", planted_documents(120, seed=22), 3)
+    (directory / "big.jsonl").write_bytes(b"".join(p.read_bytes() for p in parts))
+    write_jsonl_shards(directory / "templated", templated_documents(90, seed=23), 3)
+    return directory
+
+
+@pytest.mark.parametrize(
+    ("inputs", "across"),
+    [
+        (["--shard-size", "8K", "big.jsonl"], ["--across"]),
+        (["--shard-size", "8K", "big.jsonl"], ["--across", "--threshold", "100"]),
+        (["templated"], ["--across"]),
+    ],
+    ids=["big-file-near", "big-file-exact", "templated"],
+)
+def test_big_file_and_giant_component_give_the_bytes_of_one_process_anywhere(
+    two_nodes, big_and_templated, inputs, across, monkeypatch
+):
+    monkeypatch.chdir(big_and_templated)
+
+    def outputs(*executor):
+        code, out, err = run(
+            ["--jsonl", *across, *executor, "--report", "r.jsonl", "--stats", *inputs]
+        )
+        assert code == 0, err
+        return out, Path("r.jsonl").read_bytes(), err
+
+    expected = outputs()
+    assert outputs("--jobs", "2") == expected
+    assert outputs("--engine", "ray") == expected
+    if inputs == ["templated"]:  # the template is kept once, in the first document that has it
+        removed = [line for line in expected[1].splitlines() if b"Berlangganan" in line]
+        assert len(removed) == 89  # 90 documents, one copy each
+        assert len({json.loads(line)["text"] for line in removed}) > 8  # many near variants
