@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
-from dedup import parquet
 from dedup.compression import open_stream
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.decoding import decode
@@ -23,7 +22,9 @@ from dedup.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Records
 from dedup.matching import Match, Prepared
 from dedup.options import Options
 from dedup.pipeline import Result
-from dedup.records import Record
+
+if TYPE_CHECKING:  # a plain text run never reads records or Parquet: json and pyarrow stay out
+    from dedup.records import Record
 
 Kind = Literal["text", "jsonl", "parquet"]
 
@@ -185,6 +186,8 @@ def read_units(shard: Shard, spec: ShardSpec, warnings: list[str]) -> Iterator[U
         id_field: str | None = DEFAULT_ID_FIELD
         if records is not None:
             text_field, id_field = records.field, records.id_field
+        from dedup import parquet
+
         row = 0
         for table in parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown):
             for text, ident in zip(table.texts, table.idents, strict=True):
