@@ -134,6 +134,10 @@ class Listener:
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
         """Another document is done; ``position()`` gives the input bytes read so far, if known."""
 
+    def stage(self, name: str, done: int, total: int) -> None:
+        """A stage of a sharded run has ``done`` of its ``total`` shards (``name``: what they
+        are now, such as ``prepared`` or ``written``), counted as the driver takes them."""
+
     def warn(self, message: str) -> None:
         """Something a person may want to know that does not stop the run."""
 

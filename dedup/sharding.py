@@ -229,8 +229,9 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
                 from dedup.grouping import grouped  # exact only: grouping replaces the matcher
 
                 tasks = grouped(executor, tasks, listener.warn)
+                listener.stage("grouped", len(tasks), len(tasks))
             elif job.across:
-                tasks = _resolved(executor, tasks, listener.warn)
+                tasks = _resolved(executor, tasks, listener)
             return _written(executor, tasks, shared, report, listener)
 
 
@@ -285,9 +286,7 @@ def _refuse_the_output(shards: list[Shard], shared: Sink) -> None:
         refuse_same_file(display_name(shard.name), status, shared.stream)
 
 
-def _resolved(
-    executor: Executor, tasks: list[WriteTask], warn: Callable[[str], None]
-) -> list[WriteTask]:
+def _resolved(executor: Executor, tasks: list[WriteTask], listener: Listener) -> list[WriteTask]:
     """Steps 1 and 2: prepare every shard in parallel, resolve them in order in this process."""
     if not tasks:
         return tasks
@@ -296,8 +295,9 @@ def _resolved(
     decided: list[list[Decision]] = []
     for prepared in executor.map(prepare_shard, tasks):
         for message in prepared.warnings:
-            warn(message)
+            listener.warn(message)
         decided.append(resolver.resolve(prepared))
+        listener.stage("prepared", len(decided), len(tasks))
     wanted: dict[int, dict[int, set[int]]] = {}
     if spec.top or spec.report:
         for decisions in decided:
@@ -334,6 +334,7 @@ def _written(
         for task, written in zip(tasks, executor.map(write_shard, tasks), strict=True):
             _take(task, written, stream, report, listener, tally, kept)
             parts.written(task.shard)
+            listener.stage("written", task.shard.number + 1, len(tasks))
             done += _size(task.shard)
             listener.progress(tally, lambda done=done: done)  # type: ignore[misc]
     return tally

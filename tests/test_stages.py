@@ -442,3 +442,29 @@ def test_one_big_jsonl_file_as_byte_ranges_gives_the_bytes_of_one_process(
     assert code == 0, err
     assert Path("out/big.jsonl").read_bytes() == one[0]
     assert [p.name for p in Path("out").iterdir()] == ["big.jsonl"]  # no part left behind
+
+
+@pytest.mark.parametrize("across", [[], ["--across"], ["--across", "--threshold", "100"]])
+def test_a_sharded_run_tells_its_listener_each_stage_in_shard_order(planted, across):
+    from dedup.job import Listener
+    from dedup.options import Options
+    from dedup.outputs import Nowhere
+    from dedup.run import run as run_job
+
+    class Stages(Listener):
+        def __init__(self):
+            self.seen = []
+
+        def stage(self, name, done, total):
+            self.seen.append((name, done, total))
+
+    listener = Stages()
+    options = Options(threshold=100) if "100" in across else Options()
+    job = Job(inputs=(str(planted / "shards"),), options=options, across=bool(across),
+              records=Records(), destination=Nowhere(), on_bad_input="stop", jobs=2)  # fmt: skip
+    run_job(job, listener)
+    written = [(n, d, t) for n, d, t in listener.seen if n == "written"]
+    assert written == [("written", done, 4) for done in range(1, 5)]
+    before = {"--across": "prepared", "100": "grouped"}.get(across[-1] if across else "")
+    if before is not None:
+        assert listener.seen[: listener.seen.index(written[0])][-1] == (before, 4, 4)
