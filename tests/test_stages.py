@@ -468,3 +468,17 @@ def test_a_sharded_run_tells_its_listener_each_stage_in_shard_order(planted, acr
     before = {"--across": "prepared", "100": "grouped"}.get(across[-1] if across else "")
     if before is not None:
         assert listener.seen[: listener.seen.index(written[0])][-1] == (before, 4, 4)
+
+
+def test_a_bad_record_in_a_later_piece_leaves_neither_the_copy_nor_a_part(
+    planted, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    shards = sorted((planted / "shards").iterdir())
+    Path("big.jsonl").write_bytes(b"".join(p.read_bytes() for p in shards) + b'{"text": 7}\n')
+    lines = Path("big.jsonl").read_bytes().count(b"\n")
+    args = ["--jsonl", "--jobs", "2", "--shard-size", "8K", "--output-dir", "out", "big.jsonl"]
+    code, stdout, err = run(args)
+    assert (code, stdout) == (2, b"")
+    assert err.decode().startswith(f"dedup: big.jsonl:{lines}: ")  # one process's line number
+    assert not Path("out").exists() or list(Path("out").iterdir()) == []  # no copy, no part
