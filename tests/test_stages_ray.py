@@ -1,4 +1,4 @@
-"""The same bytes on Ray: a local Ray, a simulated two-node cluster, and a worker killed mid-stage.
+"""The same bytes on Ray: a local Ray, a simulated four-node cluster, and a worker killed mid-stage.
 
 Ray starts in seconds, not milliseconds, so these tests share one simulated cluster and keep
 the corpus tiny.
@@ -22,6 +22,8 @@ from dedup.executors import RayTasks
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))
 NODE_MEMORY = 100 * 2**20
+NODES = 4
+"""A simulated multi-node cluster, as the issue asks: every node a raylet of its own."""
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +49,13 @@ def test_a_local_ray_writes_the_bytes_of_one_process(corpus, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def two_nodes():
+def four_nodes():
     cluster = Cluster(
         initialize_head=True,
         head_node_args={"num_cpus": 1, "object_store_memory": NODE_MEMORY},
     )
-    cluster.add_node(num_cpus=1, object_store_memory=NODE_MEMORY)
+    for _ in range(NODES - 1):
+        cluster.add_node(num_cpus=1, object_store_memory=NODE_MEMORY)
     ray.init(address=cluster.address, include_dashboard=False, log_to_driver=False)
     yield cluster
     ray.shutdown()
@@ -64,13 +67,13 @@ def two_nodes():
     [[], ["--across"], ["--across", "--threshold", "100"]],
     ids=["alone", "across", "grouped"],
 )
-def test_two_nodes_write_the_bytes_of_one_process(two_nodes, corpus, across, monkeypatch):
+def test_four_nodes_write_the_bytes_of_one_process(four_nodes, corpus, across, monkeypatch):
     expected = one_process(corpus, ["--jsonl", *across], monkeypatch)
     assert one_process(corpus, ["--jsonl", *across, "--engine", "ray"], monkeypatch) == expected
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_golden_cases_on_two_nodes(two_nodes, case):
+def test_golden_cases_on_four_nodes(four_nodes, case):
     args = (GOLDEN / f"{case}.args").read_text().split()
     code, out, err = run([*args, "--engine", "ray", GOLDEN / f"{case}.jsonl"])
     assert (code, err) == (0, b"")
@@ -104,7 +107,7 @@ class DyingOnce(RayTasks):
 
 
 def test_a_killed_worker_is_retried_and_the_output_is_the_same(
-    two_nodes, corpus, monkeypatch, tmp_path
+    four_nodes, corpus, monkeypatch, tmp_path
 ):
     expected = one_process(corpus, ["--jsonl", "--across"], monkeypatch)
     marks = tmp_path / "marks"
@@ -116,11 +119,11 @@ def test_a_killed_worker_is_retried_and_the_output_is_the_same(
     calls = [line for note in marks.glob("node-*") for line in note.read_text().split()]
     notes = {note.name: note.read_text().split() for note in marks.glob("node-*")}
     assert len(calls) == 5, notes  # four shards, one of them twice
-    assert len(notes) == 2, notes  # and the tasks ran on both nodes
+    assert len(notes) >= 2, notes  # and the tasks ran on more than one node
 
 
 @pytest.mark.parametrize("across", [["--across"], ["--across", "--threshold", "100"]])
-def test_a_bad_record_on_a_node_is_one_line_and_exit_2(two_nodes, tmp_path, monkeypatch, across):
+def test_a_bad_record_on_a_node_is_one_line_and_exit_2(four_nodes, tmp_path, monkeypatch, across):
     monkeypatch.chdir(tmp_path)
     write_jsonl_shards(tmp_path / "in", planted_documents(20, seed=1), 2)
     with (tmp_path / "in" / "part-01.jsonl").open("a") as shard:
@@ -164,7 +167,7 @@ def big_and_templated(tmp_path_factory):
     ids=["big-file-near", "big-file-exact", "templated"],
 )
 def test_big_file_and_giant_component_give_the_bytes_of_one_process_anywhere(
-    two_nodes, big_and_templated, inputs, across, monkeypatch
+    four_nodes, big_and_templated, inputs, across, monkeypatch
 ):
     monkeypatch.chdir(big_and_templated)
 
