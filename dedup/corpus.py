@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from dedup.match.matcher import Match, Matcher
 from dedup.options import Options
 from dedup.pipeline import Result, clean, clean_document
+from dedup.streaming import Summary
 
 TOP_REPEATS = 10
 """How many of the most repeated paragraphs ``--stats`` lists."""
@@ -84,12 +85,17 @@ class Tally:
         return self.removed - self.exact
 
     def add(self, result: Result) -> None:
-        """Count one cleaned document (the one place a document is counted, in any process)."""
+        """Count one whole cleaned document, in any process."""
+        self.count(Summary.of(result))
+
+    def count(self, summary: Summary) -> None:
+        """Count one document by its counts (whole or streamed): the one place a document
+        is added to a run's totals."""
         self.documents += 1
-        self.paragraphs += len(result.paragraphs)
-        self.removed += len(result.removed)
-        self.exact += sum(1 for match in result.removed if match.exact)
-        self.exact_only += len(result.exact_only)
+        self.paragraphs += summary.paragraphs
+        self.removed += summary.removed
+        self.exact += summary.exact
+        self.exact_only += len(summary.exact_only)
 
     def merge(self, part: Tally) -> None:
         """Add the counts of a later part of the run (a shard), as if counted here in turn."""

@@ -17,8 +17,8 @@ import pytest
 from processes import DEDUP, HANG_GUARD, dedup
 from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
 
-from dedup.batch.job import Job, Records
 from dedup.batch import sharded as sharding
+from dedup.batch.job import Job, Records
 from dedup.batch.sharded import list_shards
 from dedup.io.outputs import OutputDir
 

@@ -15,9 +15,9 @@ import ray
 from ray.cluster_utils import Cluster
 from shards import planted_documents, run, write_jsonl_shards
 
-from dedup.batch.executors import RayTasks
 from dedup.batch import sharded as sharding
 from dedup.batch import stages
+from dedup.batch.executors import RayTasks
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))

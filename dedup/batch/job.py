@@ -97,13 +97,13 @@ class Job:
     def sharded(self) -> bool:
         """Whether the run goes as stages over shards (:mod:`dedup.batch.sharded`).
 
-        A parallel run does; so does a Parquet input, and in a run that stops at a bad input
-        (a corpus) a directory or a glob pattern, which name shards. Otherwise a directory is
-        refused, as ``cat`` refuses one.
+        A parallel run does; so does a Parquet input, a directory or a glob pattern, which name
+        shards, whatever else the job asks: how a directory is read never depends on a
+        reporting flag (``--report``, ``--stats``), as it once did.
         """
         if self.parallel or any(is_parquet(name) for name in self.inputs):
             return True
-        return self.on_bad_input == "stop" and any(names_shards(name) for name in self.inputs)
+        return any(names_shards(name) for name in self.inputs)
 
 
 class Listener:
@@ -115,9 +115,8 @@ class Listener:
     def changed(self, document: Document) -> None:
         """A text file (a whole document, not a record) lost paragraphs: what ``--check`` names.
 
-        Called however the file was cleaned: whole (after ``cleaned``), as it was read (after
-        ``streamed``), or in a shard (where neither is called: the results stay on the
-        workers).
+        Called however the file was cleaned: whole, as it was read, or in a shard (after
+        ``done`` in each case).
         """
 
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
@@ -129,6 +128,6 @@ class Listener:
     def failed(self, error: DedupError) -> None:
         """An input could not be cleaned and the run goes on (``on_bad_input="continue"``)."""
 
-    def streamed(self, document: Document, summary: Summary) -> None:
-        """A document was cleaned as it was read (its output is written already): the counts
-        of what went, since no whole :class:`Result` ever existed."""
+    def done(self, document: Document, summary: Summary) -> None:
+        """A document is done, on every road (whole, streamed, a record, in a shard): its
+        counts, which ``--stats`` shows. Called after ``cleaned`` where that is called."""

@@ -119,6 +119,7 @@ def spec_for(job: Job) -> ShardSpec:
         binary_ok=job.binary_ok,
         top=job.top,
         report=job.report is not None,
+        counts=job.top,
         keeps_output=_keeps_output(job),
     )
 
@@ -209,6 +210,8 @@ def _written(
         if task.decisions is None:  # --across warned in step 1 already
             for message in written.warnings:
                 listener.warn(message)
+        for document, summary in written.documents:
+            listener.done(document, summary)
         if written.changed:
             listener.changed(Document(display_name(task.shard.name)))
         if stream is not None and written.output is not None:

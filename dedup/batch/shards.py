@@ -21,6 +21,7 @@ from dedup.io.files import display_name, open_input, refuse_binary
 from dedup.match.matcher import Match, Prepared
 from dedup.options import Options
 from dedup.pipeline import Result
+from dedup.streaming import Summary
 from dedup.text.decoding import decode
 
 if TYPE_CHECKING:  # a plain run reads records through parse_record, which loads them lazily
@@ -106,6 +107,8 @@ class ShardSpec:
     """Count the most repeated paragraphs (``--stats``)."""
     report: bool = False
     """Make report entries (``--report``)."""
+    counts: bool = False
+    """Send every document's counts back (``--stats``: one row per document)."""
     keeps_output: bool = False
     """Send the output bytes back to the driver: one stream for every shard (stdout, ``-o``)."""
 
@@ -150,6 +153,8 @@ class Written:
     """With ``--across`` and ``--stats``: where each removal's original is, in order."""
     changed: bool = False
     """A text shard (one document) lost paragraphs (``Listener.changed``)."""
+    documents: list[tuple[Document, Summary]] = field(default_factory=list)
+    """With ``ShardSpec.counts``: every document and its counts, for ``Listener.done``."""
 
 
 # --- reading a shard ------------------------------------------------------------------------

@@ -62,6 +62,7 @@ from dedup.match.matcher import Match, Matcher, Prepared, prepare
 from dedup.match.passages import with_short_ones
 from dedup.options import Options
 from dedup.pipeline import Result, clean, decide
+from dedup.streaming import Summary
 from dedup.text.normalize import key
 from dedup.text.paragraphs import Paragraph, split
 from dedup.text.writing import render
@@ -269,6 +270,8 @@ def _account(
     """
     tally, spec = written.tally, task.spec
     tally.add(result)
+    if spec.counts:
+        written.documents.append((document, Summary.of(result)))
     for index in task.wanted.get(position, ()):
         line = result.paragraphs[index].line
         written.kept[(position, index)] = (line, fingerprint(result.paragraph_text(index)))

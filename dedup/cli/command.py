@@ -16,7 +16,7 @@ import click
 from dedup import __version__
 from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Job, Records
 from dedup.cli.watch import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, execute
-from dedup.io.files import STDIN, is_parquet
+from dedup.io.files import STDIN, is_parquet, names_shards
 from dedup.io.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, SPLIT_MODES, Options, SplitMode
 
@@ -198,6 +198,7 @@ def clean_command(
         )
     inputs = files or (STDIN,)
     _check_inputs(inputs, in_place=in_place, output_dir=output_dir, report=report, output=output)
+    _check_shard_names(inputs, one_by_one=in_place or diff or verbose)
     job = Job(
         inputs=inputs,
         options=Options(
@@ -275,6 +276,16 @@ def _check_inputs(
         raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
     if report is not None and report in (output, *inputs):
         raise click.UsageError("--report names an input or the -o file")
+
+
+def _check_shard_names(inputs: Sequence[str], *, one_by_one: bool) -> None:
+    """A directory or a pattern is read as shards on every road; -i, --diff and -v cannot be."""
+    shards = next((name for name in inputs if names_shards(name)), None)
+    if shards is not None and one_by_one:
+        raise click.UsageError(
+            f"{shards}: a directory or pattern is read as shards; -i, --diff and -v work on "
+            "files one by one: name the files (the shell's DIR/*.txt)"
+        )
 
 
 def parse_and_run(args: Sequence[str]) -> int:

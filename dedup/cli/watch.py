@@ -80,10 +80,6 @@ class _Watcher(Listener):
             from dedup.cli.console import show_removals
 
             show_removals(document.name, result)
-        if self.rows is not None:
-            from dedup.cli.console import stats_row
-
-            self.rows.append(stats_row(document.name, result))
 
     def changed(self, document: Document) -> None:
         if self.check and not self.quiet:
@@ -104,9 +100,8 @@ class _Watcher(Listener):
     def failed(self, error: DedupError) -> None:
         show_error(str(error))
 
-    def streamed(self, document: Document, summary: Summary) -> None:
-        # As cleaned() for a document cleaned as it was read (never with -v: that needs it whole;
-        # the run calls changed() for --check and counts the long paragraphs in the tally).
+    def done(self, document: Document, summary: Summary) -> None:
+        # Every road calls this for every document, whole, streamed or in a shard: one row each.
         if self.rows is not None:
             removed, exact = summary.removed, summary.exact
             counts = [summary.paragraphs, summary.kept, removed, exact, removed - exact]
