@@ -94,11 +94,11 @@ def test_a_directory_of_shards_is_read_in_order_and_written_under_the_same_names
     assert run(["--jsonl", "--across", "-j", "2", "shards/part-*.jsonl"])[1] == whole
 
 
-def test_a_pattern_that_matches_nothing_is_an_input_error(tmp_path, monkeypatch):
+def test_a_pattern_that_matches_nothing_is_a_missing_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run(["--jsonl", "--jobs", "2", "nothing-*.jsonl"])
     assert (code, out) == (2, b"")
-    assert err.decode().strip() == "dedup: nothing-*.jsonl: no input files there"
+    assert err.decode().strip() == "dedup: nothing-*.jsonl: No such file or directory"
 
 
 def test_two_inputs_onto_one_output_name_are_refused(tmp_path):

@@ -45,10 +45,13 @@ def execute(
     corpus: bool = False,
 ) -> int:
     """Run ``job``, show a person what they asked to see on stderr, return the exit code."""
-    watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus)
+    # Which --stats table: by what a document is (records, or files cleaned across each other),
+    # never by the road (--jobs, Ray, a directory) or a reporting flag (--report, --output-dir).
+    corpus_table = job.records is not None or job.across
+    watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus_table)
     with _progress(job, quiet=quiet, corpus=corpus) as watcher.bar:
         tally = run(job, watcher)
-    watcher.finish(tally, stats=stats, corpus=corpus)
+    watcher.finish(tally, stats=stats, corpus=corpus_table)
     return _exit_code(tally, check=check)
 
 

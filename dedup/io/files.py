@@ -323,16 +323,20 @@ def output_path(output_dir: str, name: str) -> str:
 
 def names_shards(name: str) -> bool:
     """Whether an input names shards rather than a file: a directory, or a glob pattern
-    that is no existing name (for corpora with more shards than a command line holds).
+    that is no existing name and matches some (for corpora with more shards than a command
+    line holds). On every road alike: a name that matches nothing is a missing file, so
+    ``notes[1].txt`` that is not there is "No such file or directory" as any other name.
 
-    >>> names_shards("part-*.jsonl"), names_shards("-")
-    (True, False)
+    >>> names_shards("dedup"), names_shards("no-such-part-*.jsonl"), names_shards("-")
+    (True, False, False)
     """
-    import glob  # only to recognise a pattern
-
     if name == STDIN:
         return False
-    return os.path.isdir(name) or (not os.path.lexists(name) and glob.has_magic(name))
+    if os.path.isdir(name):
+        return True
+    import glob  # only to recognise a pattern
+
+    return not os.path.lexists(name) and glob.has_magic(name) and bool(glob.glob(name))
 
 
 def output_targets(output_dir: str, named: Iterable[tuple[str, str]]) -> dict[str, str]:
