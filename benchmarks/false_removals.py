@@ -35,7 +35,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dedup.paragraphs import split
+from dedup.text.paragraphs import split
 
 HERE = Path(__file__).parent
 DATA = HERE / "data" / "false-removals"

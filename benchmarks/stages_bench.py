@@ -152,13 +152,13 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
     ``--across`` on several workers, the bucketed keys of the grouping shuffle plus what
     the buckets send back.
     """
-    from dedup.grouping import group_bucket, hash_shard
-    from dedup.job import Job, Records
+    from dedup.batch.grouping import group_bucket, hash_shard
+    from dedup.batch.job import Job, Records
+    from dedup.batch.sharded import list_shards, spec_for
+    from dedup.batch.shards import WriteTask
+    from dedup.batch.stages import Resolver, prepare_shard, write_shard
+    from dedup.io.outputs import Nowhere
     from dedup.options import Options
-    from dedup.outputs import Nowhere
-    from dedup.sharding import list_shards, spec_for
-    from dedup.shards import WriteTask
-    from dedup.stages import Resolver, prepare_shard, write_shard
 
     across = mode != "alone"
     options = Options(threshold=100 if mode == "across-exact" else 90)

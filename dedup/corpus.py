@@ -1,7 +1,7 @@
 """Many documents in order, each cleaned alone or against every earlier one (``across``).
 
 Pure: documents come in as text and go out as :class:`Result` values; no files, streams or
-JSON here (reading and writing a corpus is :mod:`dedup.batch`). Documents are cleaned strictly
+JSON here (reading and writing a corpus is :mod:`dedup.batch.local`). Documents are cleaned strictly
 in the order given, one at a time, so the result never depends on how many cores there are.
 Without ``across`` every document gets a fresh matcher and is cleaned exactly as
 :func:`dedup.clean` would clean it alone. With ``across`` one matcher remembers the kept
@@ -22,9 +22,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from dedup.matching import Match, Matcher
+from dedup.match.matcher import Match, Matcher
 from dedup.options import Options
 from dedup.pipeline import Result, clean, clean_document
+from dedup.streaming import Summary
 
 TOP_REPEATS = 10
 """How many of the most repeated paragraphs ``--stats`` lists."""
@@ -86,12 +87,17 @@ class Tally:
         return self.removed - self.exact
 
     def add(self, result: Result) -> None:
-        """Count one cleaned document (the one place a document is counted, in any process)."""
+        """Count one whole cleaned document, in any process."""
+        self.count(Summary.of(result))
+
+    def count(self, summary: Summary) -> None:
+        """Count one document by its counts (whole or streamed): the one place a document
+        is added to a run's totals."""
         self.documents += 1
-        self.paragraphs += len(result.paragraphs)
-        self.removed += len(result.removed)
-        self.exact += sum(1 for match in result.removed if match.exact)
-        self.exact_only += len(result.exact_only)
+        self.paragraphs += summary.paragraphs
+        self.removed += summary.removed
+        self.exact += summary.exact
+        self.exact_only += len(summary.exact_only)
 
     def merge(self, part: Tally) -> None:
         """Add the counts of a later part of the run (a shard), as if counted here in turn."""

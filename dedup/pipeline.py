@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
-from dedup.decoding import decode, encode
-from dedup.matching import Match, Matcher, is_substantive
-from dedup.normalize import key
+from dedup.match.matcher import Match, Matcher, is_substantive
+from dedup.match.passages import recurring, with_their_passage
 from dedup.options import MAX_FUZZY_CHARS, Options
-from dedup.paragraphs import Paragraph, split
-from dedup.recurring import recurring, with_their_passage
-from dedup.writing import removed_spans, render, unified_diff
+from dedup.text.decoding import decode, encode
+from dedup.text.normalize import key
+from dedup.text.paragraphs import Paragraph, split
+from dedup.text.writing import removed_spans, render, unified_diff
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,12 @@
 
 The same bytes as :func:`dedup.clean_bytes` (a property test holds it to that, for any chunk
 sizes), in bounded memory: the matcher's memory of what it has seen, the paragraphs it has
-not decided yet (short ones wait for the next substantive one, see :mod:`dedup.matching`),
+not decided yet (short ones wait for the next substantive one, see :mod:`dedup.match.matcher`),
 and the blank lines before a block whose fate is still open. Nothing else of the input is
 kept, so output starts before input ends and ``dedup clean --split line BIG | head -1``
 returns at once.
 
-The rules of :mod:`dedup.paragraphs` and :mod:`dedup.writing` hold line by line:
+The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold line by line:
 
 * lines end in ``\\n``, ``\\r\\n`` or a lone ``\\r`` (so a ``\\r`` at the end of a chunk waits
   for the next one: it may be the first half of ``\\r\\n``); a line of whitespace is blank;
@@ -35,13 +35,18 @@ import dataclasses
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from dedup import exact, paragraphs
-from dedup.decoding import BOM
-from dedup.matching import Match, Matcher
-from dedup.normalize import key
+from dedup.match import exact
+from dedup.match.matcher import Match, Matcher
 from dedup.options import MAX_FUZZY_CHARS, Options, SplitMode
-from dedup.paragraphs import LONG_LINE_CHARS
+from dedup.text import paragraphs
+from dedup.text.decoding import BOM
+from dedup.text.normalize import key
+from dedup.text.paragraphs import LONG_LINE_CHARS
+
+if TYPE_CHECKING:
+    from dedup.pipeline import Result
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -78,6 +83,13 @@ class Summary:
         self.removed = removed
         self.exact = exact
         self.exact_only: list[int] = exact_only or []
+
+    @classmethod
+    def of(cls, result: Result) -> Summary:
+        """The counts of a whole cleaned document: the one place a document is counted."""
+        removed = result.removed
+        exact = sum(1 for match in removed if match.exact)
+        return cls(len(result.paragraphs), len(removed), exact, list(result.exact_only))
 
     def _fields(self) -> tuple[int, int, int, list[int]]:
         return self.paragraphs, self.removed, self.exact, self.exact_only

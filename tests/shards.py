@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dedup.launch import run_command as _main
+from dedup.cli.launch import run_command as _main
 
 WORDS = [
     "harga",

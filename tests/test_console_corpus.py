@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from dedup import console
+from dedup.cli import console
 from dedup.corpus import Tally, fingerprint
 
 

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import copies
-from dedup.copies import Level, compare, features, fingerprint
-from dedup.normalize import key
+from dedup.match import copies
+from dedup.match.copies import Level, compare, features, fingerprint
+from dedup.text.normalize import key
 
 
 def judge(a: str, b: str) -> Level:
@@ -175,7 +175,7 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
     reference."""
     import re
 
-    from dedup import copies
+    from dedup.match import copies
 
     text = copies._fold_accents(copies._APOSTROPHE.get().sub("", key_text))
     words, numbers, symbols = [], [], []

@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.normalize import _FOLD, key
+from dedup.text.normalize import _FOLD, key
 
 
 def test_key_folds_what_copies_change():

@@ -17,10 +17,10 @@ import pytest
 from processes import DEDUP, HANG_GUARD, dedup
 from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
 
-from dedup import sharding
-from dedup.job import Job, Records
-from dedup.outputs import OutputDir
-from dedup.sharding import list_shards
+from dedup.batch import sharded as sharding
+from dedup.batch.job import Job, Records
+from dedup.batch.sharded import list_shards
+from dedup.io.outputs import OutputDir
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))
@@ -102,11 +102,11 @@ def test_a_directory_of_shards_is_read_in_order_and_written_under_the_same_names
     assert sorted(p.name for p in again.iterdir()) == names
 
 
-def test_a_pattern_that_matches_nothing_is_an_input_error(tmp_path, monkeypatch):
+def test_a_pattern_that_matches_nothing_is_a_missing_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run(["--jsonl", "--jobs", "2", "nothing-*.jsonl"])
     assert (code, out) == (2, b"")
-    assert err.decode().strip() == "dedup: nothing-*.jsonl: no input files there"
+    assert err.decode().strip() == "dedup: nothing-*.jsonl: No such file or directory"
 
 
 def test_two_inputs_onto_one_output_name_are_refused(tmp_path):
@@ -446,10 +446,10 @@ def test_one_big_jsonl_file_as_byte_ranges_gives_the_bytes_of_one_process(
 
 @pytest.mark.parametrize("across", [[], ["--across"], ["--across", "--threshold", "100"]])
 def test_a_sharded_run_tells_its_listener_each_stage_in_shard_order(planted, across):
-    from dedup.job import Listener
+    from dedup.batch.job import Listener
+    from dedup.batch.run import run as run_job
+    from dedup.io.outputs import Nowhere
     from dedup.options import Options
-    from dedup.outputs import Nowhere
-    from dedup.run import run as run_job
 
     class Stages(Listener):
         def __init__(self):

@@ -16,8 +16,9 @@ import ray
 from ray.cluster_utils import Cluster
 from shards import planted_documents, run, templated_documents, write_jsonl_shards
 
-from dedup import sharding, stages
-from dedup.executors import RayTasks
+from dedup.batch import sharded as sharding
+from dedup.batch import stages
+from dedup.batch.executors import RayTasks
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))

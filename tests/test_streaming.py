@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import Options, clean, clean_bytes, exact, paragraphs
+from dedup import Options, clean, clean_bytes
 from dedup.corpus import Cleaner, Document
-from dedup.decoding import decode
+from dedup.match import exact
 from dedup.streaming import Streamer, Summary, clean_chunks, streamable
+from dedup.text import paragraphs
+from dedup.text.decoding import decode
 
 LINES = [
     "The council approved the harbour budget on Monday evening.",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Sequence
 
-from dedup.paragraphs import LINE, Paragraph
+from dedup.text.paragraphs import LINE, Paragraph
 
 
 def removed_spans(
@@ -41,7 +41,7 @@ def render(text: str, paragraphs: Sequence[Paragraph], removed: Container[int]) 
     Blank lines after the last paragraph always stay; see :func:`removed_spans` for what goes
     with a paragraph.
 
-    >>> from dedup.paragraphs import split
+    >>> from dedup.text.paragraphs import split
     >>> text = "intro\\n\\nsame\\n\\nsame\\n\\nend"
     >>> render(text, split(text), {2})
     'intro\\n\\nsame\\n\\nend'

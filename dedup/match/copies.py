@@ -24,7 +24,7 @@ two paragraphs with different fingerprints are never a copy, and the matcher nev
 them. That is what keeps templated text (log lines, CSV rows, numbered lines) cheap: its
 siblings differ in a number and never meet.
 
-Everything here is a pure function of the two keys (see :mod:`dedup.normalize`).
+Everything here is a pure function of the two keys (see :mod:`dedup.text.normalize`).
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ class Features:
 
 
 def features(key: str) -> Features:
-    """Return the features of a comparison key (see :mod:`dedup.normalize`).
+    """Return the features of a comparison key (see :mod:`dedup.text.normalize`).
 
     >>> f = features("debianutils (5.0.1-1) unstable; urgency=medium")
     >>> f.numbers, f.symbols, f.words[:2]

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from dedup.compression import format_for, writer
 from dedup.errors import InputError, OutputError
-from dedup.files import (
+from dedup.io.compression import format_for, writer
+from dedup.io.files import (
     PipeClosed,
     atomic_writer,
     display_name,

@@ -5,14 +5,14 @@ one-permutation MinHash signature (every 5-gram hashed once, each bin keeps its 
 empty bins borrow from other bins along fixed routes), cut into 32 bands of 4 strided bins.
 Two keys become candidates when a whole band agrees, and stay candidates when enough single
 bins agree (:func:`min_agreement`).
-The index only proposes; :func:`dedup.matching.score` decides, so a false candidate costs time,
+The index only proposes; :func:`dedup.match.matcher.score` decides, so a false candidate costs time,
 never a wrong removal, and a missed one costs a removal the exhaustive matcher would make.
 
 Everything is a pure function of the keys: hashes come from code points (never Python's salted
 ``hash``), so a key gets the same signature in any process, any chunk and any order. That is
 what makes the matcher's result independent of how the keys were fed.
 
-numpy is imported here and only here; :mod:`dedup.matching` imports this module when an input
+numpy is imported here and only here; :mod:`dedup.match.matcher` imports this module when an input
 grows past its small-input path, so cleaning one article never pays numpy's import.
 """
 
@@ -177,7 +177,7 @@ def _borrow_right(
 def band_hashes(sig: Signatures, salt: NDArray[np.uint32]) -> NDArray[np.uint64]:
     """Return ``(n, BANDS)`` 32-bit band hashes, each of one band's 4 strided bins.
 
-    ``salt`` (one value per key: the key's fingerprint, see :mod:`dedup.copies`) goes into
+    ``salt`` (one value per key: the key's fingerprint, see :mod:`dedup.match.copies`) goes into
     every band, so keys that can never be copies of each other (another number, another
     operator) never share a band: template siblings do not even become candidates.
     """

@@ -2,7 +2,7 @@
 
 Every executor has one operation, :meth:`Executor.map`: call a stage function on each item and
 yield the results *in the order of the items*, whatever order they finished in. The stage
-functions (:mod:`dedup.stages`) are pure over their shard, so the same items give the same
+functions (:mod:`dedup.batch.stages`) are pure over their shard, so the same items give the same
 results on any executor, and the driver that consumes them in order decides the same things:
 the output never depends on the number of workers or machines.
 
@@ -58,7 +58,7 @@ class Engine:
 
     ``address`` is the Ray cluster to join (``None``: ``RAY_ADDRESS``, or a local Ray started
     for this run). ``jobs`` bounds a local Ray's CPUs; a cluster uses what it has. Built
-    from a :class:`~dedup.batch.Job`'s ``engine``, ``jobs`` and ``ray_address``.
+    from a :class:`~dedup.batch.job.Job`'s ``engine``, ``jobs`` and ``ray_address``.
     """
 
     name: EngineName = "local"
@@ -119,7 +119,7 @@ class LocalProcesses:
         if "forkserver" in methods:
             # Workers fork from a server that has imported the stages once, instead of each
             # paying the imports (~0.2 s) again.
-            context.set_forkserver_preload(["dedup.stages"])
+            context.set_forkserver_preload(["dedup.batch.stages"])
         self.jobs = jobs or os.cpu_count() or 1
         self._pool = ProcessPoolExecutor(
             max_workers=self.jobs, mp_context=context, initializer=_worker_signals

@@ -17,7 +17,7 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 
-from dedup.matching import Match, is_substantive
+from dedup.match.matcher import Match, is_substantive
 
 MIN_OCCURRENCES = 3
 """A paragraph must occur this often, every copy with new neighbours, to count as structure.
@@ -35,7 +35,7 @@ def recurring(matches: Sequence[Match], substantive: Sequence[bool]) -> set[int]
     neighbours that count are the nearest substantive ones, so an image caption or a lone
     ``***`` between two copied paragraphs does not hide that they were copied together.
 
-    >>> from dedup.matching import Match
+    >>> from dedup.match.matcher import Match
     >>> # Q a Q b Q c: the question recurs, each time before a new answer: all three stay.
     >>> sorted(recurring([Match(2, 0, 100), Match(4, 0, 100)], [True] * 6))
     [2, 4]
@@ -107,7 +107,7 @@ SHORT_REASON = "a short paragraph of a removed passage"
 def with_their_passage(removed: list[Match], substantive: list[bool]) -> list[Match]:
     """Drop the removals of short paragraphs whose passage was kept as structure after all.
 
-    A short paragraph goes only between two removed paragraphs (see :mod:`dedup.matching`);
+    A short paragraph goes only between two removed paragraphs (see :mod:`dedup.match.matcher`);
     when the recurring-structure rule keeps one of those, the short one stays too.
     """
     gone = {m.index for m in removed}
@@ -133,7 +133,7 @@ def with_short_ones(
 ) -> list[tuple[Match, int, int]]:
     """Add the short paragraphs that go with their passage to a document's exact removals.
 
-    The matcher's rule (:mod:`dedup.matching`): the short paragraphs between two removed
+    The matcher's rule (:mod:`dedup.match.matcher`): the short paragraphs between two removed
     paragraphs ``a`` and ``b`` go when the same short paragraphs followed ``a``'s original
     and the next paragraph there repeats what ``b`` repeats. With exact matching, that next
     paragraph "repeats what ``b`` repeats" when it has ``b``'s key, recorded beside the

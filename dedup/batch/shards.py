@@ -1,9 +1,9 @@
 """A shard and the values that travel between the stages of a sharded run, and its reader.
 
 Everything here is a plain picklable value or a pure reader of one shard: what the driver
-(:mod:`dedup.sharding`) and the worker stages (:mod:`dedup.stages`, :mod:`dedup.grouping`)
-share, so that neither imports the other. :func:`read_units` reads a shard as one process
-reads the same file: its documents and the bytes between them, in order.
+(:mod:`dedup.batch.sharded`) and the worker stages (:mod:`dedup.batch.stages`,
+:mod:`dedup.batch.grouping`) share, so that neither imports the other. :func:`read_units` reads
+a shard as one process reads the same file: its documents and the bytes between them, in order.
 """
 
 from __future__ import annotations
@@ -13,18 +13,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
-from dedup.compression import open_stream
+from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Records
 from dedup.corpus import Document, Fingerprint, Tally
-from dedup.decoding import decode
 from dedup.errors import InputError
-from dedup.files import display_name, open_input, refuse_binary
-from dedup.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Records
-from dedup.matching import Match, Prepared
+from dedup.io.compression import open_stream
+from dedup.io.files import display_name, open_input, refuse_binary
+from dedup.match.matcher import Match, Prepared
 from dedup.options import Options
 from dedup.pipeline import Result
+from dedup.streaming import Summary
+from dedup.text.decoding import decode
 
-if TYPE_CHECKING:  # a plain text run never reads records or Parquet: json and pyarrow stay out
-    from dedup.records import Record
+if TYPE_CHECKING:  # a plain run reads records through parse_record, which loads them lazily
+    from dedup.io.records import Record
 
 Kind = Literal["text", "jsonl", "parquet"]
 
@@ -44,7 +45,7 @@ class Shard:
     start: int = 0
     end: int | None = None
     """A piece of a big JSON Lines file: its bytes ``start`` to ``end``, cut after a line
-    (``None``: the whole file). See :func:`dedup.sharding.byte_ranges`."""
+    (``None``: the whole file). See :func:`dedup.batch.sharded.byte_ranges`."""
     first_line: int = 1
     """The line number of the piece's first line in its file, for the report."""
     joined: str | None = None
@@ -66,7 +67,7 @@ class Original:
 class Decision:
     """What resolution decided for one document: its removals (local indices) and originals.
 
-    With ``first_id`` set (exact grouping, :mod:`dedup.grouping`), ``removed`` holds the
+    With ``first_id`` set (exact grouping, :mod:`dedup.batch.grouping`), ``removed`` holds the
     matcher's raw decisions in global ids instead, and step 3 finishes them with the same
     ``_decide`` as one process (the recurring-structure rule needs the document's keys).
     """
@@ -89,7 +90,7 @@ class PreparedShard:
     """A shard after step 1: each document with its prepared batch of keys, in order.
 
     This is what moves from the workers to the driver: the keys, and for those that may be
-    fuzzy-matched their features and MinHash signatures (:func:`dedup.matching.prepare`),
+    fuzzy-matched their features and MinHash signatures (:func:`dedup.match.matcher.prepare`),
     which are then not computed again by the one process that decides.
     """
 
@@ -102,7 +103,7 @@ class PreparedShard:
 class ShardSpec:
     """What a stage needs of the run, and no more: small and picklable, sent with every shard.
 
-    Not the whole :class:`~dedup.job.Job`: a worker has no business with the inputs of other
+    Not the whole :class:`~dedup.batch.job.Job`: a worker has no business with the inputs of other
     shards, the executor or where the driver writes, and a stage module that never sees a
     ``Job`` cannot import the driver by accident.
     """
@@ -115,6 +116,8 @@ class ShardSpec:
     """Count the most repeated paragraphs (``--stats``)."""
     report: bool = False
     """Make report entries (``--report``)."""
+    counts: bool = False
+    """Send every document's counts back (``--stats``: one row per document)."""
     keeps_output: bool = False
     """Send the output bytes back to the driver: one stream for every shard (stdout, ``-o``)."""
 
@@ -159,6 +162,8 @@ class Written:
     """With ``--across`` and ``--stats``: where each removal's original is, in order."""
     changed: bool = False
     """A text shard (one document) lost paragraphs (``Listener.changed``)."""
+    documents: list[tuple[Document, Summary]] = field(default_factory=list)
+    """With ``ShardSpec.counts``: every document and its counts, for ``Listener.done``."""
 
 
 # --- reading a shard ------------------------------------------------------------------------
@@ -182,12 +187,14 @@ def read_units(shard: Shard, spec: ShardSpec, warnings: list[str]) -> Iterator[U
     shown = display_name(shard.name)
     records = spec.records
     if shard.kind == "parquet":
+        from dedup.io import (
+            parquet,  # pyarrow, only for Parquet shards; the local loop imports this module
+        )
+
         text_field: str = DEFAULT_FIELD
         id_field: str | None = DEFAULT_ID_FIELD
         if records is not None:
             text_field, id_field = records.field, records.id_field
-        from dedup import parquet
-
         row = 0
         for table in parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown):
             for text, ident in zip(table.texts, table.idents, strict=True):
@@ -249,7 +256,7 @@ def parse_record(
 ) -> Record | None:
     """Parse the record on line ``number``; a bad one stops the run, or with ``skip_bad`` is
     passed over with a warning (``None``: write the line through unchanged)."""
-    from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
+    from dedup.io.records import BadRecord, parse  # JSON Lines only: json costs start-up
 
     try:
         return parse(raw, field=records.field, id_field=records.id_field)

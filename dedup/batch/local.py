@@ -20,12 +20,12 @@ import stat
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedup import exact
-from dedup.compression import open_stream
+from dedup.batch.job import Job, Listener, Records
+from dedup.batch.shards import parse_record
 from dedup.corpus import Cleaner, Document, Tally
-from dedup.decoding import decode, looks_binary
 from dedup.errors import InputError, OutputError
-from dedup.files import (
+from dedup.io.compression import open_stream
+from dedup.io.files import (
     STDIN,
     check_editable,
     display_name,
@@ -37,8 +37,7 @@ from dedup.files import (
     remove_stale_temporaries,
     replace_file,
 )
-from dedup.job import Job, Listener, Records
-from dedup.outputs import (
+from dedup.io.outputs import (
     InPlace,
     OutputDir,
     OutputFile,
@@ -47,11 +46,13 @@ from dedup.outputs import (
     refuse_same_file,
     shared_output,
 )
-from dedup.report import open_report
-from dedup.streaming import READ_SIZE, Streamer, streamable
+from dedup.io.report import open_report
+from dedup.match import exact
+from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
+from dedup.text.decoding import decode, looks_binary
 
 if TYPE_CHECKING:
-    from dedup.records import Record
+    from dedup.io.records import Record
 
 
 def run_local(job: Job, listener: Listener | None = None) -> Tally:
@@ -159,6 +160,7 @@ class _Road:
         document = Document(shown)
         result = self.cleaner.clean(document, decoded.text, bom=decoded.bom)
         self.listener.cleaned(document, result)
+        self.listener.done(document, Summary.of(result))
         if result.changed:
             self.listener.changed(document)
         out = result.data
@@ -179,7 +181,8 @@ class _Road:
         Not when the whole document is needed: ``-i`` rewrites only a changed file, ``--diff``
         and ``explain`` (``-v``) show its text, keeping recurring structure judges every
         occurrence at once (``streaming.streamable``); nor with a report or the top list,
-        which account for each removal of a whole :class:`Result`. Across documents, the
+        which account for each removal of a whole :class:`Result` (``--stats`` ranks the
+        most repeated paragraphs on every road, so it never streams). Across documents, the
         stream feeds the shared matcher.
         """
         job = self.job
@@ -189,7 +192,7 @@ class _Road:
             and job.records is None
             and job.report is None
             and not isinstance(job.destination, InPlace)
-            and not (job.top and isinstance(job.destination, OutputDir))
+            and not job.top
         )
 
     def _stream_text(
@@ -240,13 +243,9 @@ class _Road:
                     sink.write(out)
                 self.listener.progress(tally, decided)
         summary = streamer.summary
-        tally.documents += 1
-        tally.paragraphs += summary.paragraphs
-        tally.removed += summary.removed
-        tally.exact += summary.exact
-        tally.exact_only += len(summary.exact_only)
+        tally.count(summary)
         document = Document(display_name(name))
-        self.listener.streamed(document, summary)
+        self.listener.done(document, summary)
         if summary.changed:
             self.listener.changed(document)
 
@@ -274,10 +273,6 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
-        # JSON Lines only: the record parser brings json and the shard reader (Parquet), which
-        # a plain clean never needs (tests/test_cli_startup.py).
-        from dedup.shards import parse_record
-
         record = parse_record(raw, shown, number, records, self.listener.warn)
         if record is None:
             self.cleaner.tally.skipped_records += 1
@@ -286,6 +281,7 @@ class _Road:
     def _cleaned_record(self, record: Record, document: Document, records: Records) -> bytes:
         result = self.cleaner.clean(document, record.text)
         self.listener.cleaned(document, result)
+        self.listener.done(document, Summary.of(result))
         if not result.removed:
             return record.line.encode("utf-8", "surrogateescape") + record.terminator
         if records.drop_empty and result.emptied:

@@ -9,11 +9,12 @@ The contract every way of running it keeps (one batch or many, one process or a 
 * a key equal to an earlier key is a repeat at any length (score 100); its original is that
   earlier key's first paragraph if it was kept, else the paragraph that one repeated;
 * otherwise the first occurrence of a key is a near repeat of the earliest kept candidate that
-  :func:`dedup.copies.compare` judges a copy: :attr:`~dedup.copies.Level.COPY` always,
-  :attr:`~dedup.copies.Level.PASSAGE` only when the paragraph before it (the nearest one that
+  :func:`dedup.match.copies.compare` judges a copy: :attr:`~dedup.match.copies.Level.COPY` always,
+  :attr:`~dedup.match.copies.Level.PASSAGE` only when the paragraph before it (the nearest one that
   is not short, in the same document) is, or repeats, the paragraph before the candidate. The
   candidates of the first :data:`SMALL_INPUT` distinct keys are all kept keys with the same
-  fingerprint; after that, the keys that share a band of the bounded index (:mod:`dedup.index`);
+  fingerprint; after that, the keys that share a band of the bounded index
+  (:mod:`dedup.match.index`);
 * short paragraphs between two removed paragraphs go with them when the same short paragraphs
   stood between their two originals, and those were consecutive: a heading of a copied
   section goes with the section;
@@ -30,20 +31,20 @@ from dataclasses import dataclass, field, fields
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
-from dedup.copies import Features, Level, Verdict, compare, features, fingerprint
+from dedup.match.copies import Features, Level, Verdict, compare, features, fingerprint
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
     import numpy as np
     from numpy.typing import NDArray
 
-    from dedup.index import BandIndex
+    from dedup.match.index import BandIndex
 
 SMALL_INPUT = 1000
 """Distinct keys up to which a new key is compared with every kept key of its fingerprint.
 
 Below this, the exhaustive comparison misses nothing and needs no numpy; after it, the bounded
-index (:mod:`dedup.index`) proposes the candidates.
+index (:mod:`dedup.match.index`) proposes the candidates.
 """
 
 SMALL_FEED = 512
@@ -178,7 +179,7 @@ def prepare(
     found = {k: fingerprint(k) for k in eligible}
     if not with_signatures or not eligible:
         return Prepared(keys, found)
-    from dedup.index import signatures  # lazy: numpy
+    from dedup.match.index import signatures  # lazy: numpy
 
     rows = {k: i for i, k in enumerate(eligible)}
     return Prepared(keys, found, {}, rows, signatures(eligible))
@@ -445,7 +446,7 @@ class Matcher:
         return found
 
     def _signatures(self, texts: list[str]) -> NDArray[np.uint32]:
-        from dedup.index import signatures  # lazy: numpy
+        from dedup.match.index import signatures  # lazy: numpy
 
         prepared = self._prepared
         if prepared.signature_rows is None:
@@ -496,7 +497,7 @@ class Matcher:
     ) -> dict[int, list[tuple[int, float]]]:
         import numpy as np  # lazy: large inputs only
 
-        from dedup.index import BandIndex, min_agreement, signatures
+        from dedup.match.index import BandIndex, min_agreement, signatures
 
         agreement = min_agreement(self.threshold)
         if self._index is None:

@@ -1,12 +1,12 @@
 """A sharded corpus run from the driver's side: list the shards, run the stages, gather in order.
 
-:func:`dedup.run.run` hands a :class:`~dedup.batch.Job` here when it runs as shards (see
-``Job.sharded``). :mod:`dedup.stages` holds what runs on the workers; this module decides
+:func:`dedup.batch.run.run` hands a :class:`~dedup.batch.job.Job` here when it runs as shards (see
+``Job.sharded``). :mod:`dedup.batch.stages` holds what runs on the workers; this module decides
 which stages run (one matcher, exact grouping, or nothing to resolve), hands them to an
-executor (:mod:`dedup.executors`) and takes the results in shard order into the output
+executor (:mod:`dedup.batch.executors`) and takes the results in shard order into the output
 stream, the report and the tally, so that every byte comes out where and when one process
-puts it. Where output goes, the report file and "input is output" are :mod:`dedup.batch`'s
-and :mod:`dedup.report`'s decisions, used here as they are.
+puts it. Where output goes, the report file and "input is output" are :mod:`dedup.batch.local`'s
+and :mod:`dedup.io.report`'s decisions, used here as they are.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ import os
 import stat
 from collections.abc import Callable
 
-from dedup.compression import detect
+from dedup.batch.executors import Engine, Executor, executor_for
+from dedup.batch.job import Job, Listener
+from dedup.batch.shards import Decision, Kind, Shard, ShardSpec, Where, WriteTask, Written
+from dedup.batch.stages import Resolver, prepare_shard, write_shard
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
-from dedup.executors import Engine, Executor, executor_for
-from dedup.files import (
+from dedup.io.compression import detect
+from dedup.io.files import (
     STDIN,
     atomic_writer,
     display_name,
@@ -31,8 +34,7 @@ from dedup.files import (
     output_targets,
     remove_stale_temporaries,
 )
-from dedup.job import Job, Listener
-from dedup.outputs import (
+from dedup.io.outputs import (
     OutputDir,
     OutputFile,
     Sink,
@@ -41,9 +43,7 @@ from dedup.outputs import (
     refuse_same_file,
     shared_output,
 )
-from dedup.report import open_report
-from dedup.shards import Decision, Kind, Shard, ShardSpec, Where, WriteTask, Written
-from dedup.stages import Resolver, prepare_shard, write_shard
+from dedup.io.report import open_report
 
 
 def list_shards(job: Job) -> list[Shard]:
@@ -155,7 +155,7 @@ def _splits(shard: Shard, job: Job) -> bool:
 
 def _part_name(target: str, piece: int) -> str:
     """Where a piece's output waits to be joined: a hidden name beside the target, of the
-    pattern :func:`~dedup.files.remove_stale_temporaries` clears after a killed run."""
+    pattern :func:`~dedup.io.files.remove_stale_temporaries` clears after a killed run."""
     directory, base = os.path.split(target)
     return os.path.join(directory, f".{base}.part{piece:04d}.tmp")
 
@@ -226,7 +226,9 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
             spec = spec_for(job)
             tasks = [WriteTask(shard, spec) for shard in shards]
             if job.across and job.parallel and job.options.exact:
-                from dedup.grouping import grouped  # exact only: grouping replaces the matcher
+                from dedup.batch.grouping import (
+                    grouped,  # exact only: grouping replaces the matcher
+                )
 
                 tasks = grouped(executor, tasks, listener.warn)
                 listener.stage("grouped", len(tasks), len(tasks))
@@ -243,6 +245,7 @@ def spec_for(job: Job) -> ShardSpec:
         binary_ok=job.binary_ok,
         top=job.top,
         report=job.report is not None,
+        counts=job.top,
         keeps_output=_keeps_output(job),
     )
 
@@ -353,6 +356,8 @@ def _take(
     if task.decisions is None:  # --across warned in step 1 already
         for message in written.warnings:
             listener.warn(message)
+    for document, summary in written.documents:
+        listener.done(document, summary)
     if written.changed:
         listener.changed(Document(display_name(task.shard.name)))
     if stream is not None and written.output is not None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 
-from dedup.compression import format_for, writer
-from dedup.corpus import Report
 from dedup.errors import OutputError
-from dedup.files import STDIN, atomic_writer, display_name
+from dedup.io.compression import format_for, writer
+from dedup.io.files import STDIN, atomic_writer, display_name
 
 
 def report_line(entry: dict[str, object]) -> bytes:
@@ -30,6 +30,10 @@ def report_line(entry: dict[str, object]) -> bytes:
     except UnicodeEncodeError:
         # A lone surrogate that came from a JSON escape, not from a byte: keep it escaped.
         return (json.dumps(entry) + "\n").encode("ascii")
+
+
+Report = Callable[[dict[str, object]], None]
+"""Takes one report entry; :class:`dedup.corpus.Cleaner` makes them, this module writes them."""
 
 
 def open_report(stack: contextlib.ExitStack[bool | None], target: str | None) -> Report | None:

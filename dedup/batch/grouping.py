@@ -4,7 +4,7 @@ With exact matching only, keep-first needs no sequential pass. A substantive par
 least ``min_chars`` long) is removed exactly when an earlier one has the same key, and the
 original it repeats is the *first* paragraph with that key: the first occurrence is never
 removed (nothing earlier has its key), so it is kept, and every later occurrence meets it in
-the matcher's dictionary. That is what :class:`~dedup.matching.Matcher` does with
+the matcher's dictionary. That is what :class:`~dedup.match.matcher.Matcher` does with
 ``threshold=100``, decided one key group at a time instead of one key at a time:
 
 1. per shard (:func:`hash_shard`): split and key every document; send each substantive
@@ -12,10 +12,10 @@ the matcher's dictionary. That is what :class:`~dedup.matching.Matcher` does wit
 2. per bucket (:func:`group_bucket`): the occurrences arrive in global order (shards in order,
    each shard's own in order), so one pass finds each key's first occurrence and maps every
    later one to it;
-3. per shard (:func:`dedup.stages.write_shard`): :func:`dedup.recurring.with_short_ones` adds
-   the short paragraphs that go with a removed passage, the same
-   :func:`~dedup.pipeline.decide` as one process finishes the decisions (through
-   :class:`dedup.stages.Replay`), and the shard is cut and written.
+3. per shard (:func:`dedup.batch.stages.write_shard`):
+   :func:`dedup.match.passages.with_short_ones` adds the short paragraphs that go with a removed
+   passage, the same :func:`~dedup.pipeline.decide` as one process finishes the decisions
+   (through :class:`dedup.batch.stages.Replay`), and the shard is cut and written.
 
 Keys are compared whole, never by digest alone, so a hash collision only puts two groups in
 one bucket. The driver holds one number per document (where its ids start) and passes the
@@ -29,13 +29,13 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from dedup.batch.executors import Executor, shuffle
+from dedup.batch.shards import Decision, Original, WriteTask, read_units
 from dedup.corpus import Document
-from dedup.executors import Executor, shuffle
-from dedup.matching import Match, is_substantive
-from dedup.normalize import key
-from dedup.paragraphs import split
-from dedup.recurring import Follow
-from dedup.shards import Decision, Original, WriteTask, read_units
+from dedup.match.matcher import Match, is_substantive
+from dedup.match.passages import Follow
+from dedup.text.normalize import key
+from dedup.text.paragraphs import split
 
 Occurrence = tuple[str, int, int, int, Follow]
 """A substantive paragraph: its key, its position (shard, document within the shard,

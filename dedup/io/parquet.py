@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dedup.errors import InputError
-from dedup.files import atomic_writer, display_name
+from dedup.io.files import atomic_writer, display_name
 
 INSTALL = "pip install 'paradedup[parquet]'"
 """What to run when Parquet meets an installation without pyarrow."""

@@ -1,9 +1,9 @@
-"""The ``dedup`` command: flags become a :class:`~dedup.batch.Job`, which runs; then an exit code.
+"""The ``dedup`` command: flags become a :class:`~dedup.batch.job.Job`, which runs; an exit code.
 
-Only this module knows about argv, signals and exit codes; :mod:`dedup.batch` opens, cleans
+Only this module knows about argv, signals and exit codes; :mod:`dedup.batch.local` opens, cleans
 and writes, and says what happened to a listener defined here. Standard output carries the
 cleaned bytes (or the diff) and nothing else; every message goes to stderr through
-:mod:`dedup.console`, which is imported only when there is something to show.
+:mod:`dedup.cli.console`, which is imported only when there is something to show.
 """
 
 from __future__ import annotations
@@ -14,20 +14,13 @@ from typing import Literal
 import click
 
 from dedup import __version__
-from dedup.files import STDIN, is_parquet
-from dedup.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, DEFAULT_SHARD_SIZE, Job, Records
-from dedup.launch import (
-    EXIT_ERROR,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    execute,
-    main,
-    run_command,
-)
+from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, DEFAULT_SHARD_SIZE, Job, Records
+from dedup.cli.watch import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, execute
+from dedup.io.files import STDIN, is_parquet, names_shards
+from dedup.io.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, SPLIT_MODES, Options, SplitMode
-from dedup.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 
-__all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "main", "parse_and_run", "run_command"]
+__all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "parse_and_run"]
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
@@ -248,6 +241,7 @@ def clean_command(
         )
     inputs = files or (STDIN,)
     _check_inputs(inputs, in_place=in_place, output_dir=output_dir, report=report, output=output)
+    _check_shard_names(inputs, one_by_one=in_place or diff or verbose)
     job = Job(
         inputs=inputs,
         options=Options(
@@ -333,6 +327,16 @@ def _check_inputs(
         raise click.UsageError("--report names an input or the -o file")
 
 
+def _check_shard_names(inputs: Sequence[str], *, one_by_one: bool) -> None:
+    """A directory or a pattern is read as shards on every road; -i, --diff and -v cannot be."""
+    shards = next((name for name in inputs if names_shards(name)), None)
+    if shards is not None and one_by_one:
+        raise click.UsageError(
+            f"{shards}: a directory or pattern is read as shards; -i, --diff and -v work on "
+            "files one by one: name the files (the shell's DIR/*.txt)"
+        )
+
+
 def parse_and_run(args: Sequence[str]) -> int:
     """Parse ``args`` with click and run the command; click's own exits become exit codes."""
     try:
@@ -345,7 +349,7 @@ def parse_and_run(args: Sequence[str]) -> int:
         error.show()
         return EXIT_ERROR
     except click.ClickException as error:
-        from dedup.console import show_error
+        from dedup.cli.console import show_error
 
         show_error(error.format_message())
         return EXIT_ERROR

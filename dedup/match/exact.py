@@ -1,6 +1,6 @@
 """Exact-only cleaning of lines, on bytes: ``--threshold 100 --split line`` at awk's speed.
 
-The decisions of :class:`dedup.matching.Matcher` at ``threshold=100`` for a document read
+The decisions of :class:`dedup.match.matcher.Matcher` at ``threshold=100`` for a document read
 line by line, taken without building a ``str`` per line where the bytes say enough. Used by
 :mod:`dedup.streaming` for a document alone; the byte helpers here (what a line is, which
 lines are blank) are shared with it.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from dedup.normalize import key
 from dedup.options import Options
+from dedup.text.normalize import key
 
 DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key: 128 bits, so two different keys of a
@@ -44,7 +44,7 @@ def applies(options: Options) -> bool:
 class ExactLines:
     """``--split line`` with exact matching only, at the speed of ``awk '!seen[$0]++'``.
 
-    The decisions of :class:`dedup.matching.Matcher` at ``threshold=100``, with less work
+    The decisions of :class:`dedup.match.matcher.Matcher` at ``threshold=100``, with less work
     per line:
 
     * a line met before byte for byte has the same key, so its fate is known: every later

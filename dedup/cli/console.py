@@ -33,7 +33,7 @@ LOG_WIDTH = 10_000
 """How wide a table may grow when stderr is a log, not a terminal: names are never cut there."""
 
 StatsRow = tuple[str, list[int]]
-"""One input of the plain ``--stats`` table: its name and its counts (see :func:`stats_row`)."""
+"""One input of the plain ``--stats`` table: its name; paragraphs, kept, removed, exact, near."""
 
 
 def preview(text: str) -> str:
@@ -90,14 +90,6 @@ def show_removals(name: str, result: Result) -> None:
 def show_would_clean(name: str) -> None:
     """Say that ``--check`` found something to remove in ``name`` (as ``black --check`` does)."""
     err_console.print(f"would clean {escape(name)}", soft_wrap=True)
-
-
-def stats_row(name: str, result: Result) -> StatsRow:
-    """The counts of one input for :func:`show_stats`: paragraphs, kept, removed, exact, near."""
-    total = len(result.paragraphs)
-    removed = len(result.removed)
-    exact = sum(1 for match in result.removed if match.exact)
-    return name, [total, total - removed, removed, exact, removed - exact]
 
 
 def show_stats(rows: Sequence[StatsRow]) -> None:

@@ -7,7 +7,7 @@ help text, paragraph for paragraph, with those escapes; ``tests/test_manpage.py`
 committed ``man/dedup.1`` to it, so the page changes whenever the help does. The page has no
 date, so that a rebuild of the same help gives the same bytes.
 
-Regenerate with ``python -m dedup.manpage > man/dedup.1``.
+Regenerate with ``python -m dedup.cli.manpage > man/dedup.1``.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def render(group: click.Group, command: click.Command) -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # python -m dedup.manpage > man/dedup.1
-    from dedup.cli import clean_command, cli
+if __name__ == "__main__":  # python -m dedup.cli.manpage > man/dedup.1
+    from dedup.cli.command import clean_command, cli
 
     sys.stdout.write(render(cli, clean_command))

@@ -3,15 +3,15 @@
 A shard is one input file (text, JSON Lines or Parquet). The run has three steps:
 
 1. **prepare**, per shard, anywhere: read, decode, split and key every document, and do the
-   matcher's per-paragraph work (:func:`dedup.matching.prepare`: features, MinHash
+   matcher's per-paragraph work (:func:`dedup.match.matcher.prepare`: features, MinHash
    signatures) (:func:`prepare_shard`). This needs no other shard.
 2. **resolve**, in the driver, in global order (input order, then record, then paragraph):
-   one :class:`~dedup.matching.Matcher` is fed every document exactly as
+   one :class:`~dedup.match.matcher.Matcher` is fed every document exactly as
    :class:`dedup.corpus.Cleaner` feeds them in one process, through the same
    ``pipeline.decide`` (:class:`Resolver`). Keep-first makes this step sequential: a
    paragraph is removed only for a paragraph *kept* earlier, and whether that one was kept
    depends on everything before it. What comes out per document is its removals and, for
-   the report, whom each repeats. (Exact matching needs no such pass: :mod:`dedup.grouping`.)
+   the report, whom each repeats. (Exact matching needs no such pass: :mod:`dedup.batch.grouping`.)
 3. **write**, per shard, anywhere: read the shard again, cut the removed lines out byte for
    byte (the same ``render`` and JSON Lines splice as one process) and produce the output
    shard (written to a temporary name, then renamed) and the report entries
@@ -20,14 +20,14 @@ A shard is one input file (text, JSON Lines or Parquet). The run has three steps
 Without ``--across`` every document is cleaned on its own, so there is nothing to resolve:
 step 3 cleans each document itself with :func:`dedup.clean`, exactly as one process does.
 
-What a shard is read with, and written through, is :mod:`dedup.batch`'s: opening an input
-(:func:`~dedup.batch.open_input`), decompression, binary refusal, a bad record
-(:func:`~dedup.batch.parse_record`) and an ``--output-dir`` copy
-(:func:`~dedup.batch.output_file`) are decided there once, for one process and for shards.
+What a shard is read with, and written through, is :mod:`dedup.batch.local`'s: opening an input
+(:func:`~dedup.io.files.open_input`), decompression, binary refusal, a bad record
+(:func:`~dedup.batch.shards.parse_record`) and an ``--output-dir`` copy
+(:func:`~dedup.io.outputs.output_file`) are decided there once, for one process and for shards.
 
 Every stage function takes one picklable value and returns one, and depends on nothing but
-it and the shard's bytes: an executor (:mod:`dedup.executors`) may run it in any process, on
-any machine, twice after a crash, and the driver (:mod:`dedup.sharding`), which consumes
+it and the shard's bytes: an executor (:mod:`dedup.batch.executors`) may run it in any process, on
+any machine, twice after a crash, and the driver (:mod:`dedup.batch.sharded`), which consumes
 results in shard order, sees the same thing.
 """
 
@@ -41,17 +41,8 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from dedup import parquet
-from dedup.corpus import Document, Tally, fingerprint, report_entry
-from dedup.job import DEFAULT_FIELD
-from dedup.matching import Match, Matcher, Prepared, prepare
-from dedup.normalize import key
-from dedup.options import Options
-from dedup.outputs import Sink, output_file, ready_output
-from dedup.paragraphs import Paragraph, split
-from dedup.pipeline import Result, clean, decide
-from dedup.recurring import with_short_ones
-from dedup.shards import (
+from dedup.batch.job import DEFAULT_FIELD
+from dedup.batch.shards import (
     NONE,
     Decision,
     Original,
@@ -64,7 +55,17 @@ from dedup.shards import (
     Written,
     read_units,
 )
-from dedup.writing import render
+from dedup.corpus import Document, Tally, fingerprint, report_entry
+from dedup.io import parquet
+from dedup.io.outputs import Sink, output_file, ready_output
+from dedup.match.matcher import Match, Matcher, Prepared, prepare
+from dedup.match.passages import with_short_ones
+from dedup.options import Options
+from dedup.pipeline import Result, clean, decide
+from dedup.streaming import Summary
+from dedup.text.normalize import key
+from dedup.text.paragraphs import Paragraph, split
+from dedup.text.writing import render
 
 # --- step 1: prepare ------------------------------------------------------------------------
 
@@ -250,7 +251,7 @@ class _FeedPrepared:
 
 @dataclass
 class Replay:
-    """Stands in for a :class:`~dedup.matching.Matcher` whose decisions are already known."""
+    """Stands in for a :class:`~dedup.match.matcher.Matcher` whose decisions are already known."""
 
     next_id: int
     matches: list[Match]
@@ -280,6 +281,8 @@ def _account(
     """
     tally, spec = written.tally, task.spec
     tally.add(result)
+    if spec.counts:
+        written.documents.append((document, Summary.of(result)))
     for index in task.wanted.get(position, ()):
         line = result.paragraphs[index].line
         written.kept[(position, index)] = (line, fingerprint(result.paragraph_text(index)))

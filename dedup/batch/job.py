@@ -1,8 +1,9 @@
 """What a run is, as one value: :class:`Job`, and :class:`Listener`, what it tells as it goes.
 
-The CLI builds a job from its flags, :func:`dedup.run.run` carries it out, in this process
-(:mod:`dedup.batch`) or as stages over shards (:mod:`dedup.sharding`). Values only: reading
-and writing are elsewhere, so a stage module may import this one without importing a driver.
+The CLI builds a job from its flags, :func:`dedup.batch.run.run` carries it out, in this process
+(:mod:`dedup.batch.local`) or as stages over shards (:mod:`dedup.batch.sharded`). Values only:
+reading and writing are elsewhere, so a stage module may import this one without importing a
+driver.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from dedup.errors import DedupError
-from dedup.files import STDIN, is_parquet, names_shards
+from dedup.io.files import STDIN, is_parquet, names_shards
+from dedup.io.outputs import Destination, InPlace, OutputDir, Stdout
 from dedup.options import Options
-from dedup.outputs import Destination, InPlace, OutputDir, Stdout
 
 if TYPE_CHECKING:
     from dedup.corpus import Document, Tally
@@ -64,9 +65,9 @@ class Job:
     ``jobs``: clean a corpus as stages over shards on this many local processes (0: one per
     core); ``engine="ray"``: on a Ray cluster instead, the one at ``ray_address`` (default:
     ``RAY_ADDRESS``, else a local Ray). Either way the output is the bytes of one process
-    (see :mod:`dedup.stages`). A sharded run always stops at its first bad input.
+    (see :mod:`dedup.batch.stages`). A sharded run always stops at its first bad input.
     ``shard_size``: a sharded run reads a plain JSON Lines file bigger than this as pieces
-    of about this many bytes (see :func:`dedup.sharding.byte_ranges`); the output is the same.
+    of about this many bytes (see :func:`dedup.batch.sharded.byte_ranges`); the output is the same.
     """
 
     inputs: tuple[str, ...] = (STDIN,)
@@ -106,15 +107,15 @@ class Job:
 
     @property
     def sharded(self) -> bool:
-        """Whether the run goes as stages over shards (:mod:`dedup.sharding`).
+        """Whether the run goes as stages over shards (:mod:`dedup.batch.sharded`).
 
-        A parallel run does; so does a Parquet input, and in a run that stops at a bad input
-        (a corpus) a directory or a glob pattern, which name shards. Otherwise a directory is
-        refused, as ``cat`` refuses one.
+        A parallel run does; so does a Parquet input, a directory or a glob pattern, which name
+        shards, whatever else the job asks: how a directory is read never depends on a
+        reporting flag (``--report``, ``--stats``), as it once did.
         """
         if self.parallel or any(is_parquet(name) for name in self.inputs):
             return True
-        return self.on_bad_input == "stop" and any(names_shards(name) for name in self.inputs)
+        return any(names_shards(name) for name in self.inputs)
 
 
 class Listener:
@@ -126,9 +127,8 @@ class Listener:
     def changed(self, document: Document) -> None:
         """A text file (a whole document, not a record) lost paragraphs: what ``--check`` names.
 
-        Called however the file was cleaned: whole (after ``cleaned``), as it was read (after
-        ``streamed``), or in a shard (where neither is called: the results stay on the
-        workers).
+        Called however the file was cleaned: whole, as it was read, or in a shard (after
+        ``done`` in each case).
         """
 
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
@@ -144,6 +144,6 @@ class Listener:
     def failed(self, error: DedupError) -> None:
         """An input could not be cleaned and the run goes on (``on_bad_input="continue"``)."""
 
-    def streamed(self, document: Document, summary: Summary) -> None:
-        """A document was cleaned as it was read (its output is written already): the counts
-        of what went, since no whole :class:`Result` ever existed."""
+    def done(self, document: Document, summary: Summary) -> None:
+        """A document is done, on every road (whole, streamed, a record, in a shard): its
+        counts, which ``--stats`` shows. Called after ``cleaned`` where that is called."""
