@@ -35,6 +35,7 @@ import dataclasses
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
@@ -49,6 +50,9 @@ from dedup.text.paragraphs import (
     is_drawn_table,
     looks_like_lines,
 )
+
+if TYPE_CHECKING:
+    from dedup.pipeline import Result
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -85,6 +89,13 @@ class Summary:
         self.removed = removed
         self.exact = exact
         self.exact_only: list[int] = exact_only or []
+
+    @classmethod
+    def of(cls, result: Result) -> Summary:
+        """The counts of a whole cleaned document: the one place a document is counted."""
+        removed = result.removed
+        exact = sum(1 for match in removed if match.exact)
+        return cls(len(result.paragraphs), len(removed), exact, list(result.exact_only))
 
     def _fields(self) -> tuple[int, int, int, list[int]]:
         return self.paragraphs, self.removed, self.exact, self.exact_only
