@@ -30,10 +30,7 @@ class Recorder(Listener):
         self.failures: list[DedupError] = []
         self.warnings: list[str] = []
 
-    def cleaned(self, document, result):
-        self.cleaned_names.append(document.name)
-
-    def streamed(self, document, summary):  # a plain text cleaned as it was read
+    def done(self, document, summary):  # every road, whole or streamed
         self.cleaned_names.append(document.name)
 
     def warn(self, message):

@@ -47,7 +47,7 @@ from dedup.io.outputs import (
 )
 from dedup.io.report import open_report
 from dedup.match import exact
-from dedup.streaming import READ_SIZE, Streamer, streamable
+from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
 from dedup.text.decoding import decode, looks_binary
 
 if TYPE_CHECKING:
@@ -159,6 +159,7 @@ class _Road:
         document = Document(shown)
         result = self.cleaner.clean(document, decoded.text, bom=decoded.bom)
         self.listener.cleaned(document, result)
+        self.listener.done(document, Summary.of(result))
         if result.changed:
             self.listener.changed(document)
         out = result.data
@@ -179,7 +180,8 @@ class _Road:
         Not when the whole document is needed: ``-i`` rewrites only a changed file, ``--diff``
         and ``explain`` (``-v``) show its text, keeping recurring structure judges every
         occurrence at once (``streaming.streamable``); nor with a report or the top list,
-        which account for each removal of a whole :class:`Result`. Across documents, the
+        which account for each removal of a whole :class:`Result` (``--stats`` ranks the
+        most repeated paragraphs on every road, so it never streams). Across documents, the
         stream feeds the shared matcher.
         """
         job = self.job
@@ -189,7 +191,7 @@ class _Road:
             and job.records is None
             and job.report is None
             and not isinstance(job.destination, InPlace)
-            and not (job.top and isinstance(job.destination, OutputDir))
+            and not job.top
         )
 
     def _stream_text(
@@ -240,13 +242,9 @@ class _Road:
                     sink.write(out)
                 self.listener.progress(tally, decided)
         summary = streamer.summary
-        tally.documents += 1
-        tally.paragraphs += summary.paragraphs
-        tally.removed += summary.removed
-        tally.exact += summary.exact
-        tally.exact_only += len(summary.exact_only)
+        tally.count(summary)
         document = Document(display_name(name))
-        self.listener.streamed(document, summary)
+        self.listener.done(document, summary)
         if summary.changed:
             self.listener.changed(document)
 
@@ -266,7 +264,8 @@ class _Road:
             if raw.strip():  # a blank line is no record; it passes through like any other byte
                 record = self._record(raw, shown, number, records)
                 if record is not None:
-                    out = self._cleaned_record(record, Document(shown, number, record.ident))
+                    document = Document(shown, number, record.ident)
+                    out = self._cleaned_record(record, document, records)
                     self.listener.progress(self.cleaner.tally, position)
             self._count_bytes(raw, out)
             if sink is not None:
@@ -282,11 +281,15 @@ class _Road:
             self.cleaner.tally.skipped_records += 1
         return record
 
-    def _cleaned_record(self, record: Record, document: Document) -> bytes:
+    def _cleaned_record(self, record: Record, document: Document, records: Records) -> bytes:
         result = self.cleaner.clean(document, record.text)
         self.listener.cleaned(document, result)
+        self.listener.done(document, Summary.of(result))
         if not result.removed:
             return record.line.encode("utf-8", "surrogateescape") + record.terminator
+        if records.drop_empty and result.emptied:
+            self.cleaner.tally.dropped_records += 1
+            return b""
         return record.with_spans_removed(result.spans())
 
     # -- reading and writing --------------------------------------------------------------

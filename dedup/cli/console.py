@@ -33,7 +33,7 @@ LOG_WIDTH = 10_000
 """How wide a table may grow when stderr is a log, not a terminal: names are never cut there."""
 
 StatsRow = tuple[str, list[int]]
-"""One input of the plain ``--stats`` table: its name and its counts (see :func:`stats_row`)."""
+"""One input of the plain ``--stats`` table: its name; paragraphs, kept, removed, exact, near."""
 
 
 def preview(text: str) -> str:
@@ -55,6 +55,14 @@ def show_error(message: str) -> None:
 def show_warning(message: str) -> None:
     """Print ``dedup: warning: message`` as one line."""
     err_console.print(f"[yellow]dedup: warning:[/] {escape(message)}", soft_wrap=True)
+
+
+def show_reading(name: str, result: Result) -> None:
+    """Say how the document was read (``-v``): lines, blocks, tables read whole, records."""
+    from dedup.text.paragraphs import reading
+
+    how = reading(result.source, result.paragraphs)
+    err_console.print(f"[cyan]{escape(name)}[/]: read as {escape(how)}", soft_wrap=True)
 
 
 def show_removals(name: str, result: Result) -> None:
@@ -90,14 +98,6 @@ def show_removals(name: str, result: Result) -> None:
 def show_would_clean(name: str) -> None:
     """Say that ``--check`` found something to remove in ``name`` (as ``black --check`` does)."""
     err_console.print(f"would clean {escape(name)}", soft_wrap=True)
-
-
-def stats_row(name: str, result: Result) -> StatsRow:
-    """The counts of one input for :func:`show_stats`: paragraphs, kept, removed, exact, near."""
-    total = len(result.paragraphs)
-    removed = len(result.removed)
-    exact = sum(1 for match in result.removed if match.exact)
-    return name, [total, total - removed, removed, exact, removed - exact]
 
 
 def show_stats(rows: Sequence[StatsRow]) -> None:
@@ -148,6 +148,8 @@ def show_corpus_stats(tally: Tally) -> None:
     ]
     if tally.skipped_records:
         rows.append(("bad records passed through", tally.skipped_records))
+    if tally.dropped_records:
+        rows.append(("emptied records dropped", tally.dropped_records))
     for label, number in rows:
         table.add_row(label, f"{number:,}")
     err_console.print(table)
@@ -173,6 +175,22 @@ class ProgressBar:
         self._task = task
         self._by_bytes = by_bytes
         self._started = self._last = time.monotonic()
+        self._stages: dict[str, TaskID] = {}
+
+    def stage(self, name: str, done: int, total: int) -> None:
+        """Show a stage of a sharded run as its own line: shards done, rate and ETA.
+
+        Each stage gets its line when it starts (``shards prepared``, ``shards written``) and
+        keeps it, so a person sees where a long run is; the line of the last shard is always
+        drawn, whatever the refresh interval.
+        """
+        task = self._stages.get(name)
+        if task is None:
+            task = self._progress.add_task(
+                f"shards {name}", total=total, documents="", paragraphs=""
+            )
+            self._stages[name] = task
+        self._progress.update(task, completed=done, documents=f"{done:,} of {total:,} shards")
 
     def update(self, tally: Tally, position: Callable[[], int | None]) -> None:
         now = time.monotonic()
@@ -200,7 +218,7 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[ProgressBa
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     progress = Progress(
-        TextColumn("[bold]dedup[/]"),
+        TextColumn("[bold]{task.description}[/]"),
         BarColumn(),
         TimeRemainingColumn(),
         TextColumn("{task.fields[documents]}"),
@@ -211,7 +229,7 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[ProgressBa
         redirect_stderr=False,
     )
     with progress:
-        task = progress.add_task("clean", total=total, documents="", paragraphs="")
+        task = progress.add_task("dedup", total=total, documents="", paragraphs="")
         yield ProgressBar(progress, task, by_bytes=by_bytes)
 
 
@@ -243,6 +261,9 @@ class ByteBar:
         progress, task = self._bar
         done = position()
         progress.update(task, completed=tally.bytes_in if done is None else done, refresh=True)
+
+    def stage(self, name: str, done: int, total: int) -> None:
+        """A plain clean is one text at a time: it has no stages to show."""
 
     def _start(self) -> tuple[Progress, TaskID]:
         # Imported here: only a long run on a terminal needs it, and it costs start-up time.

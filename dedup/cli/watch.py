@@ -45,10 +45,13 @@ def execute(
     corpus: bool = False,
 ) -> int:
     """Run ``job``, show a person what they asked to see on stderr, return the exit code."""
-    watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus)
+    # Which --stats table: by what a document is (records, or files cleaned across each other),
+    # never by the road (--jobs, Ray, a directory) or a reporting flag (--report, --output-dir).
+    corpus_table = job.records is not None or job.across
+    watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus_table)
     with _progress(job, quiet=quiet, corpus=corpus) as watcher.bar:
         tally = run(job, watcher)
-    watcher.finish(tally, stats=stats, corpus=corpus)
+    watcher.finish(tally, stats=stats, corpus=corpus_table)
     return _exit_code(tally, check=check)
 
 
@@ -76,14 +79,14 @@ class _Watcher(Listener):
     def cleaned(self, document: Document, result: Result) -> None:
         if result.exact_only and self.verbose:
             self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
+        if self.verbose:
+            from dedup.cli.console import show_reading
+
+            show_reading(document.name, result)
         if self.verbose and (result.removed or result.near_misses):
             from dedup.cli.console import show_removals
 
             show_removals(document.name, result)
-        if self.rows is not None:
-            from dedup.cli.console import stats_row
-
-            self.rows.append(stats_row(document.name, result))
 
     def changed(self, document: Document) -> None:
         if self.check and not self.quiet:
@@ -95,6 +98,10 @@ class _Watcher(Listener):
         if self.bar is not None:
             self.bar.update(tally, position)
 
+    def stage(self, name: str, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.stage(name, done, total)
+
     def warn(self, message: str) -> None:
         if not self.quiet:
             from dedup.cli.console import show_warning
@@ -104,9 +111,8 @@ class _Watcher(Listener):
     def failed(self, error: DedupError) -> None:
         show_error(str(error))
 
-    def streamed(self, document: Document, summary: Summary) -> None:
-        # As cleaned() for a document cleaned as it was read (never with -v: that needs it whole;
-        # the run calls changed() for --check and counts the long paragraphs in the tally).
+    def done(self, document: Document, summary: Summary) -> None:
+        # Every road calls this for every document, whole, streamed or in a shard: one row each.
         if self.rows is not None:
             removed, exact = summary.removed, summary.exact
             counts = [summary.paragraphs, summary.kept, removed, exact, removed - exact]

@@ -312,7 +312,8 @@ def is_special(path: str) -> bool:
 def output_path(output_dir: str, name: str) -> str:
     """Where ``--output-dir`` writes the cleaned copy of input ``name``: the same relative name.
 
-    An absolute name, or one that climbs out with ``..``, has no place under the directory.
+    ``name`` is relative by now (see :func:`output_targets`); one that is still absolute, or
+    climbs out with ``..``, would escape the directory and is refused.
 
     >>> output_path("clean", "news/2024/a.jsonl.gz")
     'clean/news/2024/a.jsonl.gz'
@@ -321,33 +322,40 @@ def output_path(output_dir: str, name: str) -> str:
         raise InputError("<stdin>: --output-dir needs file arguments, not stdin")
     relative = os.path.normpath(name)
     if os.path.isabs(relative) or relative.split(os.sep)[0] == os.pardir:
-        raise InputError(
-            f"{display_name(name)}: --output-dir needs a relative path inside the current "
-            "directory; cd to the corpus and name its files from there"
-        )
+        raise InputError(f"{display_name(name)}: --output-dir would write it outside {output_dir}")
     return os.path.join(output_dir, relative)
 
 
 def names_shards(name: str) -> bool:
     """Whether an input names shards rather than a file: a directory, or a glob pattern
-    that is no existing name (for corpora with more shards than a command line holds).
+    that is no existing name and matches some (for corpora with more shards than a command
+    line holds). On every road alike: a name that matches nothing is a missing file, so
+    ``notes[1].txt`` that is not there is "No such file or directory" as any other name.
 
-    >>> names_shards("part-*.jsonl"), names_shards("-")
-    (True, False)
+    >>> names_shards("dedup"), names_shards("no-such-part-*.jsonl"), names_shards("-")
+    (True, False, False)
     """
-    import glob  # only to recognise a pattern
-
     if name == STDIN:
         return False
-    return os.path.isdir(name) or (not os.path.lexists(name) and glob.has_magic(name))
+    if os.path.isdir(name):
+        return True
+    import glob  # only to recognise a pattern
+
+    return not os.path.lexists(name) and glob.has_magic(name) and bool(glob.glob(name))
 
 
 def output_targets(output_dir: str, named: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Each input's ``--output-dir`` copy, from ``(name, relative name)`` pairs, by name.
 
-    Two inputs onto one copy (``a.txt ./a.txt``, or ``x.jsonl`` in two directories given as
+    Names inside the current directory keep their relative name. When one is absolute or
+    climbs out with ``..`` (``/data/crawl/*.txt``), every file named on its own is placed by its
+    path relative to what those files share: the deepest directory common to them all. Two
+    inputs onto one copy (``a.txt ./a.txt``, or ``x.jsonl`` in two directories given as
     shards) are refused here, before anything is cleaned.
     """
+    named = list(named)
+    if any(_outside(relative) for _, relative in named):
+        named = _from_common_directory(named)
     targets: dict[str, str] = {}
     owners: dict[str, str] = {}
     for name, relative in named:
@@ -360,6 +368,31 @@ def output_targets(output_dir: str, named: Iterable[tuple[str, str]]) -> dict[st
         owners[target] = name
         targets[name] = target
     return targets
+
+
+def _outside(name: str) -> bool:
+    relative = os.path.normpath(name)
+    return name != STDIN and (os.path.isabs(relative) or relative.split(os.sep)[0] == os.pardir)
+
+
+def _from_common_directory(named: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Name each file given on its own relative to the directory all such files share.
+
+    A file found in a named directory (``relative`` differs from ``name``) keeps its name
+    relative to that directory.
+
+    >>> [r for _, r in _from_common_directory([("/data/a/x.txt",) * 2, ("/data/b/y.txt",) * 2])]
+    ['a/x.txt', 'b/y.txt']
+    """
+    alone = [os.path.abspath(name) for name, relative in named if name == relative]
+    try:
+        common = os.path.commonpath([os.path.dirname(path) for path in alone]) if alone else ""
+    except ValueError:  # different drives: there is nothing in common to place them under
+        return named
+    return [
+        (name, os.path.relpath(os.path.abspath(name), common) if name == relative else relative)
+        for name, relative in named
+    ]
 
 
 def input_size(files: tuple[str, ...] | list[str]) -> int | None:
