@@ -47,7 +47,8 @@ def test_wait_for_exit_of_a_process_that_is_gone_returns_at_once():
 
 
 def test_descendants_are_children_and_their_children():
-    shell = subprocess.Popen(["sh", "-c", f"{' '.join(SLEEPER[:2])} '{SLEEPER[2]}' & wait"])
+    # sleep, not SLEEPER: a background job of sh reads /dev/null and would end at once
+    shell = subprocess.Popen(["sh", "-c", "sleep 60 & wait"])
     try:
         for _ in range(int(HANG_GUARD / 0.05)):
             ours = workers.descendants(os.getpid())
