@@ -27,10 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from hashlib import blake2b
 from typing import TYPE_CHECKING
 
-from dedup.copies import Features, Level, Verdict, compare, features, fingerprint
+from dedup.copies import Features, Level, Verdict, blake2b, compare, features, fingerprint
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
     import numpy as np
