@@ -301,7 +301,8 @@ def _ratios(base: dict[str, float]) -> list[str]:
 
 def realdata_table(root: Path) -> str:
     """dedup per document over the labelled real pages: which labelled repeats it removes."""
-    from dedup.pipeline import Options, clean
+    from dedup.options import Options
+    from dedup.pipeline import clean
 
     lines = [
         f"### Real pages ({root}), one document at a time, `--split line`",

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-SplitMode = Literal["auto", "line", "block"]
-SPLIT_MODES: tuple[SplitMode, ...] = ("auto", "line", "block")
+from dedup.options import SplitMode
 
 LONG_LINE_CHARS = 100
 """In ``auto`` mode, a block in which most lines are at least this long is one paragraph per

@@ -38,10 +38,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 from dedup import exact, paragraphs
 from dedup.decoding import BOM
-from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher
+from dedup.matching import Match, Matcher
 from dedup.normalize import key
-from dedup.paragraphs import LONG_LINE_CHARS, SplitMode
-from dedup.pipeline import Options
+from dedup.options import MAX_FUZZY_CHARS, Options, SplitMode
+from dedup.paragraphs import LONG_LINE_CHARS
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -362,7 +362,7 @@ class _Decider:
 
     def __init__(self, options: Options, matcher: Matcher | None) -> None:
         self._options = options
-        self._matcher = options.matcher() if matcher is None else matcher
+        self._matcher = Matcher.from_options(options) if matcher is None else matcher
         self._base = self._matcher.next_id  # the matcher's id of this document's first paragraph
         self._new: list[_Paragraph] = []  # not yet fed to the matcher
         self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
@@ -389,7 +389,7 @@ class _Decider:
         self._new = []
         matches = self._matcher.feed(keys, end=end)
         decided = self._matcher.decided - self._base
-        if self._options.threshold < 100:
+        if not self._options.exact:
             summary.exact_only += [
                 first + i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS
             ]
