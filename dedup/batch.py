@@ -273,7 +273,9 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
-        from dedup.shards import parse_record  # records only: shards loads Parquet and json
+        # JSON Lines only: the record parser brings json and the shard reader (Parquet), which
+        # a plain clean never needs (tests/test_cli_startup.py).
+        from dedup.shards import parse_record
 
         record = parse_record(raw, shown, number, records, self.listener.warn)
         if record is None:
