@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.matching import Match, Matcher, find_repeats, may_reach, score
+from dedup.match.matcher import Match, Matcher, find_repeats, may_reach, score
 from dedup.options import MAX_FUZZY_CHARS
 
 LINE = "the council approved the harbour budget on monday evening"
