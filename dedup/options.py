@@ -7,6 +7,7 @@ without a circle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +27,12 @@ MAX_FUZZY_CHARS = 10_000
 of 300,000 (measured with rapidfuzz 3.14 on this project's 2-core machine). A paragraph that
 long is a dump, not prose, and an exact repeat of it is still found.
 """
+
+
+def exact_only_tells(paragraphs: int, *, earlier: bool) -> bool:
+    """Whether "checked for exact repeats only" says anything about a document of
+    ``paragraphs`` paragraphs: not when it is one paragraph and nothing earlier is remembered."""
+    return paragraphs > 1 or earlier
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,23 @@ class Options:
         if self.split not in SPLIT_MODES:
             modes = ", ".join(SPLIT_MODES)
             raise ValueError(f"split must be one of {modes}, not {self.split!r}")
+
+    def exact_only(self, keys: Sequence[str], *, paragraphs: int, earlier: bool) -> list[int]:
+        """Which of ``keys`` are too long for the fuzzy comparison asked for (``MAX_FUZZY_CHARS``).
+
+        The one home of "long keys are exact-only" for every road. ``paragraphs`` is the
+        document's count so far and ``earlier`` whether earlier documents are remembered: a
+        lone paragraph with nothing earlier is compared with nothing, so saying it was compared
+        exactly only would tell nothing (the 10,000-character warning on a one-paragraph file).
+
+        >>> Options().exact_only(["x" * 10_001, "short"], paragraphs=2, earlier=False)
+        [0]
+        >>> Options().exact_only(["x" * 10_001], paragraphs=1, earlier=False)
+        []
+        """
+        if self.exact or not exact_only_tells(paragraphs, earlier=earlier):
+            return []
+        return [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
 
     @property
     def exact(self) -> bool:
