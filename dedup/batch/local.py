@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, BinaryIO
 
 from dedup.batch.job import Job, Listener, Records
-from dedup.batch.shards import parse_record
 from dedup.corpus import Cleaner, Document, Tally
 from dedup.errors import InputError, OutputError
 from dedup.io.compression import open_stream
@@ -272,6 +271,10 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
+        # JSON Lines only: the record parser brings json and the shard reader (Parquet), which
+        # a plain clean never needs (tests/test_cli_startup.py).
+        from dedup.batch.shards import parse_record
+
         record = parse_record(raw, shown, number, records, self.listener.warn)
         if record is None:
             self.cleaner.tally.skipped_records += 1
