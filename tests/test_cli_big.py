@@ -14,6 +14,10 @@ from processes import dedup, run_three_ways
 
 from dedup.options import MAX_FUZZY_CHARS
 
+pytestmark = (
+    pytest.mark.slow
+)  # megabytes through a real process: not in the inner loop (-m 'not slow')
+
 # Every byte value to a letter or a space (one in eight), never a line break.
 _TO_WORDS = bytes(b"abcdefghijklmno "[value % 16] for value in range(256))
 
