@@ -15,7 +15,7 @@ from dedup.match.passages import recurring, with_their_passage
 from dedup.options import Options
 from dedup.text.decoding import decode, encode
 from dedup.text.normalize import key
-from dedup.text.paragraphs import Paragraph, split
+from dedup.text.paragraphs import LINE, Paragraph, is_changelog, is_drawn_table, split
 from dedup.text.writing import removed_spans, render, unified_diff
 
 
@@ -224,4 +224,6 @@ def _cleans_to_one_block(result: Result, options: Options) -> bool:
         and paragraphs[1].block != paragraphs[0].block  # the first block is read as one
         and {m.index for m in result.removed} == set(range(1, len(paragraphs)))
         and "\n" in result.paragraph_text(0).rstrip("\r\n").replace("\r", "\n")
+        and not is_drawn_table(LINE.findall(result.paragraph_text(0)))
+        and not is_changelog(result.paragraph_text(0))  # read by uploads, never by lines
     )

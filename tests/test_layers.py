@@ -101,7 +101,11 @@ def test_match_uses_of_text_only_the_keys():
         for name in modules()
         if in_layer(name, "dedup.match")
         for imported in own_imports(name)
-        if in_layer(imported, "dedup.text") and imported != "dedup.text.normalize"
+        if in_layer(imported, "dedup.text")
+        and imported != "dedup.text.normalize"
+        # The exact line path reads lines on bytes by the one line grammar (what bounds a
+        # record is a rule of text/, not a second copy of it in match/).
+        and (name, imported) != ("dedup.match.exact", "dedup.text.paragraphs")
     }
     assert sorted(wrong) == []
 

@@ -96,6 +96,14 @@ def show_warning(message: str) -> None:
     err_console.print(f"[yellow]dedup: warning:[/] {escape(message)}", soft_wrap=True)
 
 
+def show_reading(name: str, result: Result) -> None:
+    """Say how the document was read (``-v``): lines, blocks, tables read whole, records."""
+    from dedup.text.paragraphs import reading
+
+    how = reading(result.source, result.paragraphs)
+    err_console.print(f"[cyan]{escape(name)}[/]: read as {escape(how)}", soft_wrap=True)
+
+
 def show_removals(name: str, result: Result) -> None:
     """List every removed paragraph, what it repeats, the score and why (``-v``); then every
     paragraph kept although it looked like a kept one, and why it is not a copy."""

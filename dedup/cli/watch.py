@@ -80,6 +80,10 @@ class _Watcher(Listener):
     def cleaned(self, document: Document, result: Result) -> None:
         if result.exact_only and self.verbose:
             self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
+        if self.verbose:
+            from dedup.cli.console import show_reading
+
+            show_reading(document.name, result)
         if self.verbose and (result.removed or result.near_misses):
             from dedup.cli.console import show_removals
 

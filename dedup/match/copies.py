@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from enum import IntEnum
 from hashlib import blake2b
 
+from dedup.text.normalize import is_technical, may_hold_technical
+
 
 class _Pattern:
     """A regular expression compiled on first use.
@@ -58,28 +60,18 @@ class _Pattern:
 # A word is a run of letters; in the scripts written without spaces (CJK ideographs, kana) each
 # character is a word of its own, since one cannot tell where words end there.
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = _Pattern(rf"(\d+)|([{_CJK}])|([^\W\d_{_CJK}]+)")
 # Apostrophes inside a word are spelling, not punctuation: "don't" and "dont" are one word.
 _APOSTROPHE = _Pattern(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 # Operators and symbols; a dash counts when it opens a word ("-uid", "-1"), not inside one.
 # One character class, then context by hand: a regex alternation with look-arounds tries
 # every position of the text and costs several times more.
 _SYMBOL = _Pattern(r"[<>&|#%+=*/\\~^$@{}\[\]-]")
-# A chunk (between spaces) with a letter and an identifier mark is code, a path or an option:
-# one letter changed there changes what it names (``http_proxy``, ``libs/coroutine``, ``-uid``).
-_IDENTIFIER = _Pattern(r"[_/\\$@{}=<>]|\w[.:]\w|^-+[^\W\d_]")
-_LETTER = _Pattern(r"[^\W\d_]")
-# Whether any chunk may be a name: then the slow, chunk-by-chunk reading (a superset test,
-# in cheap steps: one character class over the text is several times faster than the
-# alternation, which tries every position).
-_NAME_MARK = _Pattern(r"[_/\\$@{}=<>]")
-_DOTTED = _Pattern(r"[.:](?=\w)")
-_OPTION = _Pattern(r"(?:^| )-+[^\W\d_]")
 _NUMBER = _Pattern(r"\d+")
 _OPERATOR = _Pattern(r"[<>&|#%+=*/\\~^$@{}\[\]]")
 _WORD = _Pattern(rf"[{_CJK}]|[^\W\d_{_CJK}]+")
 _INNER_MARK = _Pattern(r"[^\w\s]")
 _EDGE_PUNCTUATION = ".,;:!?\"'()"
+_PROSE_MARKS = ".,;:!?\"'"
 # A truncated copy ends in one of these (after normalization "…" is "...").
 _TRUNCATION = _Pattern(r"\s*(?:\.\.\.|\[\.\.\.\]|\(\.\.\.\))$")
 
@@ -168,13 +160,13 @@ def features(key: str) -> Features:
     """Return the features of a comparison key (see :mod:`dedup.text.normalize`).
 
     >>> f = features("debianutils (5.0.1-1) unstable; urgency=medium")
-    >>> f.numbers, f.symbols, f.words[:2]
-    (('5', '0', '1', '1'), ('=',), ('debianutils', 'unstable'))
+    >>> f.numbers, f.symbols, f.words[:3]
+    (('5', '0', '1', '1'), ('.', '.', '-', '='), ('debianutils', '\\x00(5.0.1-1)', 'unstable'))
     >>> features("set it to not true").negations
     frozenset({'not'})
     """
     text = _fold_accents(_APOSTROPHE.get().sub("", key) if "'" in key else key)
-    if not _may_hold_names(text):  # prose, in one pass (most keys)
+    if not may_hold_technical(text):  # prose, in one pass (most keys)
         if text.isascii():
             numbers = text.translate(_ONLY_DIGITS).split()
             words = text.translate(_ONLY_LETTERS).split()
@@ -192,19 +184,6 @@ def features(key: str) -> Features:
         negations,
         fingerprint(key),
     )
-
-
-def _may_hold_names(text: str) -> bool:
-    return bool(
-        _NAME_MARK.get().search(text)
-        or (("." in text or ":" in text) and _dotted(text))
-        or ("-" in text and _OPTION.get().search(text))
-    )
-
-
-def _dotted(text: str) -> bool:
-    """Whether a dot or colon joins two word characters (``foo.bar``, ``a:b``)."""
-    return any(m.start() and _is_word(text[m.start() - 1]) for m in _DOTTED.get().finditer(text))
 
 
 def _symbols(text: str) -> list[str]:
@@ -230,17 +209,24 @@ def _is_word(char: str) -> bool:
 
 
 def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
-    """Words, numbers and symbols of text that holds names: the names are read one by one,
-    the runs of plain chunks between them in one pass each."""
+    """Words, numbers and symbols of text that holds technical chunks: each of those is read
+    whole, as one word, and the runs of plain chunks between them in one pass each.
+
+    A technical chunk (:func:`dedup.text.normalize.is_technical`: a name, an option, a path, a
+    version, code) is one word with every mark and letter in it, less a sentence's final stop
+    or comma: ``socks4a`` is not ``socks4`` and a word ``a``, ``-x\\*.o`` is not ``-x \\*.o``,
+    ``Time->new;`` is not ``Time->new();``. So is a chunk of marks only (``-`` in ``zip - -``,
+    the ``(`` of ``with ( A() as a ):``): beside names, a lone mark is an argument or syntax.
+    """
     words: list[str] = []
     numbers: list[str] = []
     symbols: list[str] = []
     plain: list[str] = []
     chunks: list[str | None] = [*text.split(" "), None]  # None flushes the last run
-    for chunk in chunks:
-        if chunk is not None and not (
-            _IDENTIFIER.get().search(chunk) and _LETTER.get().search(chunk)
-        ):
+    technical = [chunk is not None and is_technical(chunk) for chunk in chunks]
+    beside_names = any(technical)
+    for chunk, named in zip(chunks, technical, strict=True):
+        if chunk is not None and not (named or (beside_names and _marks_only(chunk))):
             plain.append(chunk)
             continue
         if plain:
@@ -251,14 +237,36 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
             plain = []
         if chunk is None:
             break
-        for number, ideograph, word in _TOKEN.get().findall(chunk):
-            if number:
-                numbers.append(number)
-            else:
-                words.append("\0" + (ideograph or word))
+        numbers += _NUMBER.get().findall(chunk)
+        words.append("\0" + _without_final_stop(chunk))
         # Every mark inside a name counts: vmlinuz and vmlinuz- differ.
         symbols += _INNER_MARK.get().findall(chunk.strip(_EDGE_PUNCTUATION))
     return words, numbers, symbols
+
+
+def _marks_only(chunk: str) -> bool:
+    """A chunk of marks that is no prose punctuation: ``-``, ``(``, ``|``, not ``.`` or ``,``.
+
+    A lone dash counts, beside names: ``zip - -`` reads standard input and writes standard
+    output, and a dash between two words of a command's description is rare enough to keep.
+    """
+    return bool(chunk.strip(_PROSE_MARKS)) and not any(map(_is_word, chunk))
+
+
+def _without_final_stop(chunk: str) -> str:
+    """A technical chunk as a word: less the quotes around it, inside its brackets if any,
+    and the stop, comma, ``!`` or ``?`` that ends its sentence (``"foo.c",``, ``("a-z0-9")``);
+    a final ``:`` or ``;`` stays (``…:flags:``, ``Time->new;``), as does every bracket and a
+    quote inside (``:"foo"``). Quoting a name in prose is punctuation; its quote style, noise."""
+    if len(chunk) > 1 and chunk[-1] in ".,!?" and chunk[-2] not in ".,!?":
+        chunk = chunk[:-1]
+    opening = len(chunk) - len(chunk.lstrip("(["))
+    closing = len(chunk) - len(chunk.rstrip(")]"))
+    inner = chunk[opening : len(chunk) - closing]
+    if inner[:1] not in ('"', "'"):
+        return chunk
+    inner = inner.strip("\"'") or inner
+    return chunk[:opening] + inner + chunk[len(chunk) - closing :]
 
 
 def _fold_accents(word: str) -> str:
@@ -369,6 +377,8 @@ def _truncated(earlier: str, later: str, a: Features, b: Features) -> bool | Non
 def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
     if a == b:
         return Level.COPY, "copy noise: punctuation, case or spacing"
+    if _respaced(a, b):
+        return Level.DIFFERENT, _respaced(a, b)
     level = Level.COPY
     notes: list[str] = []
     typos = 0
@@ -377,6 +387,8 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
     for op in Levenshtein.editops(a, b):
         if op.tag == "replace":
             x, y = a[op.src_pos], b[op.dest_pos]
+            if x[0] == "\0" or y[0] == "\0":
+                return Level.DIFFERENT, _technical_differs(x, y)
             if not _misspelling(x, y):
                 return Level.DIFFERENT, f"a word replaced: {_shown(x)} → {_shown(y)}"
             typos += 1
@@ -390,6 +402,8 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
             notes.append(f"a duplicated word {verb} ({_shown(word)})")
         elif _shown(word) in NEGATIONS:  # a name like "not_found" holds one too
             return Level.DIFFERENT, f"a negation {verb}: {word}"
+        elif word[0] == "\0":  # a name, an option, an argument: never noise
+            return Level.DIFFERENT, f"{_kind(word)} {verb}: {_shown(word)}"
         elif level is Level.PASSAGE:
             # Two words more or less is a rewording ("in both source and binary form"
             # added to a licence), not a copy, even inside a repeated passage.
@@ -419,6 +433,45 @@ def _misspelling(x: str, y: str) -> bool:
         return True
     changed = {(a, b) for a, b in zip(x, y, strict=True) if a != b}
     return len(changed) == 2 or changed in ({("s", "z")}, {("z", "s")})
+
+
+def _respaced(a: tuple[str, ...], b: tuple[str, ...]) -> str:
+    """Why two word sequences with a technical token differ only where a space cuts, or ''.
+
+    In a command, a space splits one argument in two (``-x\\*.o`` / ``-x \\*.o``)."""
+    x, y = "".join(map(_shown, a)), "".join(map(_shown, b))
+    if x != y or not any(w[0] == "\0" for w in (*a, *b)):
+        return ""
+    at = next(i for i, (p, q) in enumerate(zip(a, b, strict=False)) if p != q)
+    named = a[at] if a[at][0] == "\0" else b[at]
+    return f"spacing differs in {_kind(named)}: {_shown(a[at])} / {_shown(b[at])}"
+
+
+def _technical_differs(x: str, y: str) -> str:
+    """Why two aligned tokens, one of them technical, make different statements."""
+    a, b = _shown(x), _shown(y)
+    what = _kind(x if x[0] == "\0" else y)
+    if a.casefold() == b.casefold():
+        return f"case differs in {what}: {a} / {b}"
+    if "".join(a.split()) == "".join(b.split()):
+        return f"spacing differs in {what}: {a} / {b}"
+    return f"differs in {what}: {a} → {b}"
+
+
+def _kind(word: str) -> str:
+    """What a technical token is, for a person: ``an option``, ``a path``, ``a version``, …"""
+    token = _shown(word)
+    if token.startswith("-") and len(token) > 1 and _is_word(token.lstrip("-")[:1] or " "):
+        return "an option"
+    if not any(c.isalpha() for c in token):
+        return "a version" if any(c.isdigit() for c in token) else "an argument"
+    if "/" in token or "\\" in token:
+        return "a path"
+    if any(mark in token for mark in ("(", ")", ";", "->", "::", "{", "}", "<", ">", '"')):
+        return "code"
+    if re.search(r"[^\W\d_]\.[^\W\d_]+$", token.rstrip(",;:")):
+        return "a file name"
+    return "a name"
 
 
 def _repeats_neighbour(words: tuple[str, ...], position: int) -> bool:

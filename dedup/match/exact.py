@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from dedup.options import Options
-from dedup.text.normalize import key
+from dedup.text.normalize import keeps_case, key
+from dedup.text.paragraphs import is_boundary_bytes
 
 DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key: 128 bits, so two different keys of a
@@ -53,7 +54,8 @@ class ExactLines:
       cache only saves work, it never decides), and meet one dict lookup; a chunk made only
       of them meets one C loop;
     * an ASCII line's key is computed on its bytes (``_ASCII_KEY`` maps case, the other
-      whitespace and the backquote as ``normalize.key`` does on ASCII), without a ``str``;
+      whitespace and the backquote as ``normalize.key`` does on ASCII), without a ``str``,
+      unless ``normalize.keeps_case`` says a technical chunk keeps its case there;
     * a key is remembered as a 16-byte digest (``DIGEST_SIZE``), or as itself when shorter,
       so memory grows by a few dozen bytes per distinct key, whatever its length.
 
@@ -130,7 +132,12 @@ class ExactLines:
                 continue
             if original is None:
                 ascii_line = plain and line.isascii()
-                if not line or line.isspace() or (not ascii_line and blank_str(line)):
+                if (
+                    not line
+                    or line.isspace()
+                    or (not ascii_line and blank_str(line))
+                    or (line[:1] == b"%" and is_boundary_bytes(line))
+                ):
                     if held:
                         held.append((line, sep, -1))
                     else:
@@ -138,7 +145,7 @@ class ExactLines:
                         in_block = False
                     continue
                 ident += 1
-                if ascii_line:
+                if ascii_line and (line.islower() or not keeps_case(line.decode("ascii"))):
                     k = line.translate(_ASCII_KEY)
                     if b"  " in k or k[:1] == b" " or k[-1:] == b" ":
                         k = b" ".join(k.split())
