@@ -193,7 +193,7 @@ def test_long_paragraph_warning_is_not_given_for_a_one_paragraph_file(files):
     Path("one.txt").write_text("word " * 2100 + "\n")
     assert run("one.txt").stderr == ""
     assert run("one.txt", "--threshold", "90", "--split", "block").stderr == ""
-    assert run("-v", "one.txt").stderr == ""
+    assert "longer than" not in run("-v", "one.txt").stderr
     # Across files, a lone paragraph is compared with what came before: it is said.
     Path("two.txt").write_text("word " * 2100 + "\n")
     assert "checked for exact repeats only" in run("--across", "one.txt", "two.txt").stderr
