@@ -29,6 +29,12 @@ long is a dump, not prose, and an exact repeat of it is still found.
 """
 
 
+def is_exact(threshold: float) -> bool:
+    """Whether ``threshold`` asks for exact repeats only (after normalization): the one place
+    "exact mode" is decided, for :attr:`Options.exact` and the matcher's own threshold."""
+    return threshold >= 100
+
+
 def exact_only_tells(paragraphs: int, *, earlier: bool) -> bool:
     """Whether "checked for exact repeats only" says anything about a document of
     ``paragraphs`` paragraphs: not when it is one paragraph and nothing earlier is remembered."""
@@ -90,4 +96,4 @@ class Options:
 
         The one place this is decided: no fuzzy work is done, and no key is too long.
         """
-        return self.threshold >= 100
+        return is_exact(self.threshold)
