@@ -65,6 +65,8 @@ class Tally:
     bytes_in: int = 0
     bytes_out: int = 0
     skipped_records: int = 0
+    dropped_records: int = 0
+    """Records left out because every paragraph was removed (``--drop-empty``)."""
     failed: int = 0
     """Inputs that could not be cleaned (a run that goes on after a bad input counts them)."""
     exact_only: int = 0
@@ -106,6 +108,7 @@ class Tally:
         self.bytes_in += part.bytes_in
         self.bytes_out += part.bytes_out
         self.skipped_records += part.skipped_records
+        self.dropped_records += part.dropped_records
         self.failed += part.failed
         self.exact_only += part.exact_only
         self.repeats.update(part.repeats)  # new keys in the part's order: ties rank as in one run
@@ -256,13 +259,21 @@ def report_entry(
 
     The original's fields are its document's (:meth:`Document.describe`), then
     ``paragraph``, ``line`` and ``text`` (its start, as :func:`fingerprint` keeps it).
+    ``start`` and ``end`` are the removed paragraph's byte offsets in its document (for a
+    record, in the UTF-8 of its text field), ``reason`` the rule's words for why it is a copy
+    (``exact``, or what a near copy changed), as ``-v`` shows it. Every road builds its
+    entries here, so every executor writes the same bytes.
     """
+    start, end = result.byte_spans[match.index]
     return {
         **document.describe(),
         "paragraph": match.index,
         "line": result.paragraphs[match.index].line,
+        "start": start,
+        "end": end,
         "repeats": repeats,
         "score": match.score,
+        "reason": match.reason,
         "text": result.paragraph_text(match.index),
     }
 

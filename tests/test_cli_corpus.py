@@ -104,12 +104,27 @@ def test_report_names_each_removal_and_what_it_repeats(corpus):
     assert run(["--jsonl", "--across", "--report", "removed.jsonl", "c.jsonl"])[0] == 0
     entries = [json.loads(line) for line in Path("removed.jsonl").read_text().splitlines()]
     original = {"document": "c.jsonl:1", "id": "d0", "paragraph": 1, "line": 2, "text": BOILERPLATE}
+    second = len(SECOND.encode())  # the third paragraph starts where SECOND ends
+    size = len(BOILERPLATE.encode())
     assert entries == [
-        {"document": "c.jsonl:2", "id": "d1", "paragraph": 0, "line": 1, "repeats": original,
-         "score": 100.0, "text": BOILERPLATE},
-        {"document": "c.jsonl:2", "id": "d1", "paragraph": 2, "line": 3, "repeats": original,
-         "score": 100.0, "text": BOILERPLATE},
+        {"document": "c.jsonl:2", "id": "d1", "paragraph": 0, "line": 1, "start": 0, "end": size,
+         "repeats": original, "score": 100.0, "reason": "exact", "text": BOILERPLATE},
+        {"document": "c.jsonl:2", "id": "d1", "paragraph": 2, "line": 3, "start": second,
+         "end": second + size, "repeats": original, "score": 100.0, "reason": "exact",
+         "text": BOILERPLATE},
     ]  # fmt: skip
+
+
+def test_report_gives_a_near_removal_its_reason_and_byte_offsets(corpus):
+    # A BOM and a non-ASCII letter before the removal: offsets count bytes, not characters.
+    first = "Über die Brücke fuhr der Zug um acht Uhr morgens ab.\n"
+    copy = "Über die Brücke fuhr der Zug um acht Uhr morgnes ab.\n"
+    data = b"\xef\xbb\xbf" + (first + "\n" + copy).encode()
+    Path("bom.txt").write_bytes(data)
+    assert run(["--report", "r.jsonl", "bom.txt"])[0] == 0
+    [entry] = [json.loads(line) for line in Path("r.jsonl").read_text().splitlines()]
+    assert data[entry["start"] : entry["end"]] == copy.encode()
+    assert entry["reason"].startswith("copy noise")
 
 
 def test_report_of_files_and_near_repeats(corpus):

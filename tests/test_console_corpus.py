@@ -57,3 +57,20 @@ def test_console_imports_no_part_of_the_engine_at_run_time():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
     loaded = set(ast.literal_eval(done.stdout.decode()))
     assert loaded == {"dedup", "dedup.cli", "dedup.cli.console", "dedup.errors"}
+
+
+def test_stages_of_a_sharded_run_get_a_line_each_with_their_shard_counts(monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        console, "err_console", Console(file=screen, force_terminal=True, width=120)
+    )
+    with console.corpus_progress(1000, by_bytes=True) as observer:
+        observer.stage("prepared", 3, 16)
+        observer.stage("prepared", 16, 16)
+        observer.stage("written", 5, 16)
+        console.err_console.file.flush()
+    shown = screen.getvalue()
+    assert "shards prepared" in shown
+    assert "16 of 16 shards" in shown
+    assert "shards written" in shown
+    assert "5 of 16 shards" in shown

@@ -99,3 +99,14 @@ def test_cli_output_equals_api_output(data, options):
     result = CliRunner().invoke(cli, args, input=data)
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes == clean_bytes(data, options)
+
+
+@given(documents(), OPTIONS)
+def test_byte_spans_cut_each_removed_paragraph_out_of_the_input(data, options):
+    # The report's start and end: a consumer cuts the input's own bytes, BOM and odd bytes
+    # included, and gets the removed paragraph's bytes, with no splitting of its own.
+    result = clean(data, options)
+    spans = result.byte_spans
+    assert sorted(spans) == sorted(m.index for m in result.removed)
+    for index, (start, end) in spans.items():
+        assert data[start:end] == result.paragraph_text(index).encode("utf-8", "surrogateescape")

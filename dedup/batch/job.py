@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from dedup.streaming import Summary
 
 
+DEFAULT_SHARD_SIZE = 64 * 2**20
+"""Past this many bytes, a plain JSON Lines file of a sharded run is read as several pieces
+(byte ranges cut after a line), so that workers share one big file (``--shard-size``)."""
+
 DEFAULT_FIELD = "text"
 """The record field that holds a document, as in most corpora (Dolma, RedPajama, C4)."""
 
@@ -35,12 +39,15 @@ class Records:
     """Inputs are JSON Lines: the string in ``field`` of each record is one document.
 
     ``id_field`` names a record in the report; ``skip_bad`` passes a bad line through with a
-    warning instead of stopping the run.
+    warning instead of stopping the run. ``drop_empty`` leaves out a record (a line, a Parquet
+    row) whose every paragraph was removed (:attr:`~dedup.pipeline.Result.emptied`), instead
+    of writing it with an empty text: off by default, so records in and out stay one to one.
     """
 
     field: str = DEFAULT_FIELD
     id_field: str | None = DEFAULT_ID_FIELD
     skip_bad: bool = False
+    drop_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,8 @@ class Job:
     core); ``engine="ray"``: on a Ray cluster instead, the one at ``ray_address`` (default:
     ``RAY_ADDRESS``, else a local Ray). Either way the output is the bytes of one process
     (see :mod:`dedup.batch.stages`). A sharded run always stops at its first bad input.
+    ``shard_size``: a sharded run reads a plain JSON Lines file bigger than this as pieces
+    of about this many bytes (see :func:`dedup.batch.sharded.byte_ranges`); the output is the same.
     """
 
     inputs: tuple[str, ...] = (STDIN,)
@@ -74,6 +83,7 @@ class Job:
     jobs: int = 1
     engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
+    shard_size: int = DEFAULT_SHARD_SIZE
 
     def __post_init__(self) -> None:
         # The CLI says these as usage errors first; a library caller gets a ValueError.
@@ -83,6 +93,8 @@ class Job:
             raise ValueError("in-place editing and an output directory need named files")
         if not self.inputs:
             raise ValueError("a job needs at least one input (- for stdin)")
+        if self.shard_size < 1:
+            raise ValueError(f"shard_size must be at least 1 byte, not {self.shard_size}")
         if self.jobs < 0:
             raise ValueError(f"jobs must be 0 (one per core) or more, not {self.jobs}")
         if self.parallel and (self.diff or isinstance(self.destination, InPlace)):
@@ -121,6 +133,10 @@ class Listener:
 
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
         """Another document is done; ``position()`` gives the input bytes read so far, if known."""
+
+    def stage(self, name: str, done: int, total: int) -> None:
+        """A stage of a sharded run has ``done`` of its ``total`` shards (``name``: what they
+        are now, such as ``prepared`` or ``written``), counted as the driver takes them."""
 
     def warn(self, message: str) -> None:
         """Something a person may want to know that does not stop the run."""

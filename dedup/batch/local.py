@@ -264,7 +264,8 @@ class _Road:
             if raw.strip():  # a blank line is no record; it passes through like any other byte
                 record = self._record(raw, shown, number, records)
                 if record is not None:
-                    out = self._cleaned_record(record, Document(shown, number, record.ident))
+                    document = Document(shown, number, record.ident)
+                    out = self._cleaned_record(record, document, records)
                     self.listener.progress(self.cleaner.tally, position)
             self._count_bytes(raw, out)
             if sink is not None:
@@ -280,12 +281,15 @@ class _Road:
             self.cleaner.tally.skipped_records += 1
         return record
 
-    def _cleaned_record(self, record: Record, document: Document) -> bytes:
+    def _cleaned_record(self, record: Record, document: Document, records: Records) -> bytes:
         result = self.cleaner.clean(document, record.text)
         self.listener.cleaned(document, result)
         self.listener.done(document, Summary.of(result))
         if not result.removed:
             return record.line.encode("utf-8", "surrogateescape") + record.terminator
+        if records.drop_empty and result.emptied:
+            self.cleaner.tally.dropped_records += 1
+            return b""
         return record.with_spans_removed(result.spans())
 
     # -- reading and writing --------------------------------------------------------------

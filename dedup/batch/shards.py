@@ -9,9 +9,9 @@ a shard as one process reads the same file: its documents and the bytes between 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Records
 from dedup.corpus import Document, Fingerprint, Tally
@@ -42,6 +42,15 @@ class Shard:
     kind: Kind
     output: str | None = None
     """Where ``--output-dir`` writes its cleaned copy (absolute too)."""
+    start: int = 0
+    end: int | None = None
+    """A piece of a big JSON Lines file: its bytes ``start`` to ``end``, cut after a line
+    (``None``: the whole file). See :func:`dedup.batch.sharded.byte_ranges`."""
+    first_line: int = 1
+    """The line number of the piece's first line in its file, for the report."""
+    joined: str | None = None
+    """A piece's ``--output-dir`` copy of the whole file: ``output`` is then the piece's part,
+    which the driver joins, in order, into this name once every piece is written."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,8 @@ class Unit:
     text: str = ""
     bom: bytes = b""
     splice: Callable[[Result], bytes] | None = None
+    group_end: bool = False
+    """Marks the end of a Parquet row group (no document, no bytes): write it out now."""
 
 
 def read_units(shard: Shard, spec: ShardSpec, warnings: list[str]) -> Iterator[Unit]:
@@ -184,23 +195,30 @@ def read_units(shard: Shard, spec: ShardSpec, warnings: list[str]) -> Iterator[U
         id_field: str | None = DEFAULT_ID_FIELD
         if records is not None:
             text_field, id_field = records.field, records.id_field
-        table = parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown)
-        for row, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True), 1):
-            if text is None:
-                yield Unit(b"")
-            else:
-                raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
-                yield Unit(raw, Document(shown, row, ident), text)
+        row = 0
+        for table in parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown):
+            for text, ident in zip(table.texts, table.idents, strict=True):
+                row += 1
+                if text is None:
+                    yield Unit(b"")
+                else:
+                    raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
+                    yield Unit(raw, Document(shown, row, ident), text)
+            yield Unit(b"", group_end=True)
         return
     with open_input(shard.path, shown) as (handle, _):
-        stream, _ = open_stream(handle, shown)
-        if records is None:
-            data = stream.read()
+        if records is None:  # a text file: one document, never cut into pieces
+            data = open_stream(handle, shown)[0].read()
             refuse_binary(data, shard.name, binary_ok=spec.binary_ok)
             decoded = decode(data)
             yield Unit(data, Document(shown), decoded.text, decoded.bom)
             return
-        for number, raw in enumerate(stream, start=1):
+        lines: Iterable[bytes]
+        if shard.end is None:
+            lines = open_stream(handle, shown)[0]
+        else:  # a piece of a plain file (the driver checked it is not compressed)
+            lines = _piece(handle, shard.start, shard.end)
+        for number, raw in enumerate(lines, start=shard.first_line):
             if not raw.strip():  # a blank line is no record; it passes through
                 yield Unit(raw)
                 continue
@@ -214,6 +232,18 @@ def read_units(shard: Shard, spec: ShardSpec, warnings: list[str]) -> Iterator[U
                 record.text,
                 splice=functools.partial(splice, record),
             )
+
+
+def _piece(handle: BinaryIO, start: int, end: int) -> Iterator[bytes]:
+    """The lines of bytes ``start`` to ``end`` of a file, which begin and end with a line."""
+    handle.seek(start)
+    left = end - start
+    while left > 0:
+        line = handle.readline(left)
+        if not line:
+            return
+        left -= len(line)
+        yield line
 
 
 def splice(record: Record, result: Result) -> bytes:

@@ -136,15 +136,26 @@ def write_shard(task: WriteTask) -> Written:
     """Cut the removed lines out of a shard and write it (step 3; runs in any process)."""
     shard, spec = task.shard, task.spec
     written = Written(shard.number, Tally())
-    texts: list[str | None] = []
+    texts: list[str | None] = []  # a Parquet row group's
+    dropped: list[int] = []  # its rows left out (--drop-empty)
+    drop_empty = spec.records is not None and spec.records.drop_empty
     position = 0
-    with _destination(shard, spec) as sink:
+    with _destination(shard, spec) as sink, _parquet_output(shard, spec) as rewrite:
         for unit in read_units(shard, spec, written.warnings):
+            if unit.group_end:
+                if rewrite is not None:
+                    rewrite.group(texts, dropped)
+                texts, dropped = [], []
+                continue
             out = unit.raw
             if unit.document is not None:
                 decision = None if task.decisions is None else task.decisions[position]
                 result, decision = _result(unit, spec.options, decision)
-                if unit.splice is None:
+                if drop_empty and result.emptied:
+                    out = b""
+                    dropped.append(len(texts))
+                    written.tally.dropped_records += 1
+                elif unit.splice is None:
                     out = result.data
                 elif result.removed:  # a record with nothing removed is its line, as read
                     out = unit.splice(result)
@@ -159,9 +170,9 @@ def write_shard(task: WriteTask) -> Written:
                 sink.write(out)
         if isinstance(sink, io.BytesIO):
             written.output = sink.getvalue()
+        if rewrite is not None:
+            rewrite.changed = bool(written.tally.removed)
     written.changed = shard.kind == "text" and bool(written.tally.removed)
-    if shard.kind == "parquet":
-        _write_parquet(shard, spec, texts, changed=bool(written.tally.removed))
     written.tally.skipped_records = len(written.warnings)
     return written
 
@@ -309,7 +320,7 @@ def _destination(shard: Shard, spec: ShardSpec) -> Iterator[Sink | io.BytesIO | 
     whole shard is through: an interrupted or failed stage leaves no half-written shard.
     """
     if shard.kind == "parquet":
-        yield None  # written whole, after reading (see _write_parquet)
+        yield None  # written by row groups (see _parquet_output)
     elif shard.output is not None:
         with output_file(shard.output, shard.path) as sink:
             yield sink
@@ -319,14 +330,16 @@ def _destination(shard: Shard, spec: ShardSpec) -> Iterator[Sink | io.BytesIO | 
         yield None
 
 
-def _write_parquet(
-    shard: Shard, spec: ShardSpec, texts: list[str | None], *, changed: bool
-) -> None:
-    if shard.output is None:
+@contextlib.contextmanager
+def _parquet_output(shard: Shard, spec: ShardSpec) -> Iterator[parquet.Rewrite | None]:
+    """Where a Parquet shard's row groups go as they are cleaned: its output, if it has one.
+
+    Written beside its final name and renamed when whole, as every output shard is.
+    """
+    if shard.kind != "parquet" or shard.output is None:
+        yield None
         return
     ready_output(shard.output, shard.path)
-    if changed:
-        text_field = DEFAULT_FIELD if spec.records is None else spec.records.field
-        parquet.write(shard.path, shard.output, field=text_field, texts=texts)
-    else:
-        parquet.copy(shard.path, shard.output)
+    text_field = DEFAULT_FIELD if spec.records is None else spec.records.field
+    with parquet.rewrite(shard.path, shard.output, field=text_field) as rewrite:
+        yield rewrite

@@ -14,7 +14,7 @@ from typing import Literal
 import click
 
 from dedup import __version__
-from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Job, Records
+from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, DEFAULT_SHARD_SIZE, Job, Records
 from dedup.cli.watch import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, execute
 from dedup.io.files import STDIN, is_parquet, names_shards
 from dedup.io.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
@@ -27,6 +27,32 @@ Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
 error; 70 internal error; 74 stderr cannot be written; 130 interrupted; 141
 output pipe closed (e.g. by head); 143 terminated.
 """
+
+
+SIZE_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+"""What ``--shard-size`` suffixes stand for, in bytes."""
+
+
+class ByteSize(click.ParamType[int]):
+    """A size in bytes, as ``64M`` or ``1G`` (powers of 1024) or a plain number of bytes."""
+
+    name = "size"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        """``64M`` -> 67108864; a size below one byte or not a size is a usage error.
+
+        >>> ByteSize().convert("64M", None, None), ByteSize().convert("4096", None, None)
+        (67108864, 4096)
+        """
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+        number, unit = text.rstrip("KMGT"), text[len(text.rstrip("KMGT")) :]
+        if number.isdigit() and unit in SIZE_UNITS and int(number) > 0:
+            return int(number) * SIZE_UNITS[unit]
+        self.fail(f"{value!r} is not a size such as 64M, 1G or 4096", param, ctx)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -109,6 +135,11 @@ def cli() -> None:
     "--skip-bad-records", is_flag=True, help="Pass bad JSONL lines through, with a warning."
 )
 @click.option(
+    "--drop-empty",
+    is_flag=True,
+    help="With --jsonl or Parquet, leave out records whose every paragraph was removed.",
+)
+@click.option(
     "--output-dir",
     type=click.Path(file_okay=False),
     metavar="DIR",
@@ -140,6 +171,14 @@ def cli() -> None:
     metavar="ADDR",
     help="With --engine ray, the cluster to join.  [default: $RAY_ADDRESS, else a local Ray]",
 )
+@click.option(
+    "--shard-size",
+    type=ByteSize(),
+    default=DEFAULT_SHARD_SIZE,
+    metavar="SIZE",
+    help="With --jobs or --engine, read a bigger plain JSONL file as pieces of SIZE bytes "
+    "(K, M, G: powers of 1024).  [default: 64M]",
+)
 def clean_command(
     files: tuple[str, ...],
     output: str | None,
@@ -160,11 +199,13 @@ def clean_command(
     id_field: str,
     across: bool,
     skip_bad_records: bool,
+    drop_empty: bool,
     output_dir: str | None,
     report: str | None,
     jobs: int,
     engine: Literal["local", "ray"],
     ray_address: str | None,
+    shard_size: int,
 ) -> None:
     """Print FILES (or stdin) with repeated paragraphs removed.
 
@@ -185,6 +226,8 @@ def clean_command(
     parquet = any(is_parquet(name) for name in files)
     if field is not None and not (jsonl or parquet):
         raise click.UsageError("--field needs --jsonl (or Parquet input)")
+    if drop_empty and not (jsonl or parquet):
+        raise click.UsageError("--drop-empty needs --jsonl (or Parquet input)")
     corpus = (
         jsonl
         or parquet
@@ -215,7 +258,12 @@ def clean_command(
         ),
         across=across,
         records=(
-            Records(field=field or DEFAULT_FIELD, id_field=id_field, skip_bad=skip_bad_records)
+            Records(
+                field=field or DEFAULT_FIELD,
+                id_field=id_field,
+                skip_bad=skip_bad_records,
+                drop_empty=drop_empty,
+            )
             if jsonl or parquet  # a Parquet row is a record too
             else None
         ),
@@ -235,6 +283,7 @@ def clean_command(
         jobs=jobs,
         engine=engine,
         ray_address=ray_address,
+        shard_size=shard_size,
     )
     code = execute(job, verbose=verbose, quiet=quiet, check=check, stats=stats, corpus=corpus)
     click.get_current_context().exit(code)

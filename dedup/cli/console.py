@@ -187,6 +187,8 @@ def show_corpus_stats(tally: Tally) -> None:
     ]
     if tally.skipped_records:
         rows.append(("bad records passed through", tally.skipped_records))
+    if tally.dropped_records:
+        rows.append(("emptied records dropped", tally.dropped_records))
     for label, number in rows:
         table.add_row(label, f"{number:,}")
     err_console.print(table)
@@ -212,6 +214,22 @@ class ProgressBar:
         self._task = task
         self._by_bytes = by_bytes
         self._started = self._last = time.monotonic()
+        self._stages: dict[str, TaskID] = {}
+
+    def stage(self, name: str, done: int, total: int) -> None:
+        """Show a stage of a sharded run as its own line: shards done, rate and ETA.
+
+        Each stage gets its line when it starts (``shards prepared``, ``shards written``) and
+        keeps it, so a person sees where a long run is; the line of the last shard is always
+        drawn, whatever the refresh interval.
+        """
+        task = self._stages.get(name)
+        if task is None:
+            task = self._progress.add_task(
+                f"shards {name}", total=total, documents="", paragraphs=""
+            )
+            self._stages[name] = task
+        self._progress.update(task, completed=done, documents=f"{done:,} of {total:,} shards")
 
     def update(self, tally: Tally, position: Callable[[], int | None]) -> None:
         now = time.monotonic()
@@ -239,7 +257,7 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[ProgressBa
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     progress = Progress(
-        TextColumn("[bold]dedup[/]"),
+        TextColumn("[bold]{task.description}[/]"),
         BarColumn(),
         TimeRemainingColumn(),
         TextColumn("{task.fields[documents]}"),
@@ -250,7 +268,7 @@ def corpus_progress(total: int | None, *, by_bytes: bool) -> Iterator[ProgressBa
         redirect_stderr=False,
     )
     with progress:
-        task = progress.add_task("clean", total=total, documents="", paragraphs="")
+        task = progress.add_task("dedup", total=total, documents="", paragraphs="")
         yield ProgressBar(progress, task, by_bytes=by_bytes)
 
 
@@ -282,6 +300,9 @@ class ByteBar:
         progress, task = self._bar
         done = position()
         progress.update(task, completed=tally.bytes_in if done is None else done, refresh=True)
+
+    def stage(self, name: str, done: int, total: int) -> None:
+        """A plain clean is one text at a time: it has no stages to show."""
 
     def _start(self) -> tuple[Progress, TaskID]:
         # Imported here: only a long run on a terminal needs it, and it costs start-up time.

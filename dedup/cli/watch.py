@@ -99,6 +99,10 @@ class _Watcher(Listener):
         if self.bar is not None:
             self.bar.update(tally, position)
 
+    def stage(self, name: str, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.stage(name, done, total)
+
     def warn(self, message: str) -> None:
         if not self.quiet:
             from dedup.cli.console import show_warning

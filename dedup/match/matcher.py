@@ -28,10 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from hashlib import blake2b
 from typing import TYPE_CHECKING
 
-from dedup.match.copies import Features, Level, Verdict, compare, features, fingerprint
+from dedup.match.copies import Features, Level, Verdict, blake2b, compare, features, fingerprint
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options, is_exact
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
