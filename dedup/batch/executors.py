@@ -13,16 +13,31 @@ message, so the CLI reports it in one line with its exit code, whichever executo
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import subprocess
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from types import FrameType
-from typing import Any, Literal, NoReturn, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
+from dedup.batch import workers
+from dedup.batch.rayguards import (
+    LOOPBACK,
+    SIGNALS,
+    WAIT_SLICE,
+    bound_joining,
+    check_reachable,
+    loopback_only,
+    one_line,
+    start_reaper,
+    termination_outside_ray,
+)
 from dedup.errors import RAY_INSTALL, DedupError, EngineError, MissingExtra
 
 Item = TypeVar("Item")
@@ -32,11 +47,12 @@ Out = TypeVar("Out")
 EngineName = Literal["local", "ray"]
 ENGINES: tuple[EngineName, ...] = ("local", "ray")
 
-RAY_MAX_RETRIES = 3
-"""How often Ray re-runs a stage whose worker process died (Ray's own default, made explicit).
+MAX_RETRIES = 3
+"""How often a stage whose worker process died runs again (Ray's own default, made explicit).
 
-A stage is pure over its shard and writes its output shard atomically, so running it again
-gives the same result and never a mixed file.
+Ray counts per task; the local pool, which breaks as a whole when one worker dies, counts
+restarts per run. A stage is pure over its shard and writes its output shard atomically, so
+running it again gives the same result and never a mixed file.
 """
 
 LOCAL_RAY_OBJECT_STORE = 300 * 2**20
@@ -50,6 +66,10 @@ WINDOW_PER_WORKER = 2
 Enough to keep every worker busy while the driver consumes results in order; bounded so the
 driver never holds the results of the whole corpus at once (memory per shard, not per corpus).
 """
+
+
+class WorkerLost(DedupError):
+    """Local workers kept dying (exit 2): the pool was restarted :data:`MAX_RETRIES` times."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +106,10 @@ def _guarded(stage: Callable[[Item], Out], item: Item) -> Out | _Raised:
         return stage(item)
     except DedupError as error:
         return _Raised(type(error), str(error))
+    except workers.Stopped as stopped:
+        # SIGTERM in a local worker: the stage has unwound (its temporary is gone); end the
+        # process here, or the pool would send the exception back and take the next item.
+        os._exit(stopped.code if isinstance(stopped.code, int) else 1)
 
 
 def _unwrap(result: Out | _Raised) -> Out:
@@ -105,56 +129,125 @@ class InProcess:
     def close(self) -> None:
         """Nothing to release."""
 
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 class LocalProcesses:
     """Runs stages on ``jobs`` local processes started with ``forkserver`` (``spawn`` elsewhere).
 
     Not ``fork``: the driver may hold threads (the matcher's look-ahead, rich's progress
     refresh), and forking a threaded process can deadlock. The pool lives until :meth:`close`.
+    A worker that dies mid-stage (the out-of-memory killer) breaks the whole pool; as Ray
+    does, the pool is started again and the unfinished items run again, at most
+    :data:`MAX_RETRIES` times in a run. The workers stop with their driver however it ends
+    (:mod:`dedup.batch.workers`).
     """
 
     def __init__(self, jobs: int) -> None:
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        self._context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in methods else "spawn"
+        )
         if "forkserver" in methods:
             # Workers fork from a server that has imported the stages once, instead of each
             # paying the imports (~0.2 s) again.
-            context.set_forkserver_preload(["dedup.batch.stages"])
+            self._context.set_forkserver_preload(["dedup.batch.stages"])
         self.jobs = jobs or os.cpu_count() or 1
-        self._pool = ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=context, initializer=_worker_signals
+        self.restarts = 0
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=self._context,
+            initializer=workers.start,
+            initargs=(os.getpid(),),
         )
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
         """Yield ``stage(item)`` for each item, in order, computed on the pool."""
-        return _windowed(
-            lambda item: self._pool.submit(_guarded, stage, item),
-            lambda future: _unwrap(future.result()),
-            items,
-            window=WINDOW_PER_WORKER * self.jobs,
-            cancel=lambda future: future.cancel(),
-        )
+        # What is still pending when the caller stops early is cancelled by close(), in the
+        # pool's own thread: cancelling here races with a pool that breaks at the same time
+        # (Python 3.11 then prints InvalidStateError from that thread).
+        pending: deque[_Attempt[Item]] = deque()
+        window = WINDOW_PER_WORKER * self.jobs
+        for item in items:
+            pending.append(_Attempt(item, self._pool.submit(_guarded, stage, item)))
+            if len(pending) >= window:
+                yield self._take(stage, pending)
+        while pending:
+            yield self._take(stage, pending)
 
-    def close(self) -> None:
-        """Stop the worker processes."""
+    def _take(self, stage: Callable[[Item], Out], pending: deque[_Attempt[Item]]) -> Out:
+        """The first pending result; if a worker died, restart the pool and run again."""
+        while True:
+            try:
+                result: Out | _Raised = pending[0].future.result()
+            except BrokenProcessPool:
+                self._restart()
+                for attempt in pending:
+                    if attempt.broken():
+                        attempt.future = self._pool.submit(_guarded, stage, attempt.item)
+                continue
+            pending.popleft()
+            return _unwrap(result)
+
+    def _restart(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.restarts += 1
+        if self.restarts > MAX_RETRIES:
+            raise WorkerLost(
+                f"--jobs: a worker process died {self.restarts} times (killed, most often by "
+                "the out-of-memory killer); try fewer --jobs or smaller shards"
+            )
+        self._pool = self._start()
+
+    def close(self, *, abandon: bool = False) -> None:
+        """Stop the worker processes: after their current items, or at once when abandoning.
+
+        Abandoning (Ctrl-C, SIGTERM) sends each worker SIGTERM, which unwinds its stage and
+        removes its temporary; one that does not end within :data:`workers.GRACE` is killed.
+        """
+        if abandon:
+            _stop_workers(self._pool)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def __enter__(self) -> LocalProcesses:
+        return self
 
-def _worker_signals() -> None:
-    """Ctrl-C is the driver's to handle; SIGTERM unwinds a worker so it removes its temp file.
-
-    Ctrl-C reaches every process of the terminal's group. The driver stops submitting and
-    waits for the shards being written, which finish whole; a worker that took the SIGINT
-    itself would print a traceback and could break the pool. A SIGTERM to the whole group
-    (``timeout``, a service manager) raises ``SystemExit`` in the worker instead of killing
-    it outright, so the atomic writer's cleanup runs.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.close(abandon=kind is not None and not issubclass(kind, Exception))
 
 
-def _exit_on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
-    raise SystemExit(128 + signum)
+@dataclass
+class _Attempt(Generic[Item]):
+    """An item on its way through the pool; its future is replaced when it runs again."""
+
+    item: Item
+    future: Future[Any]
+
+    def broken(self) -> bool:
+        return self.future.done() and isinstance(self.future.exception(), BrokenProcessPool)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # Python 3.14 has pool.terminate_workers(); before it, the pool's own table of processes
+    # (private, but stable since 3.2) is the only way to reach them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    deadline = time.monotonic() + workers.GRACE
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 class RayTasks:
@@ -162,24 +255,40 @@ class RayTasks:
 
     Joins the cluster at ``address`` (or ``RAY_ADDRESS``), or starts a local Ray with at most
     ``jobs`` CPUs (0: all) when there is none, and stops only a Ray it started itself. An
-    already initialised Ray (a test's simulated cluster, a notebook) is used as it is.
+    already initialised Ray (a test's simulated cluster, a notebook) is used as it is. A
+    local Ray listens on loopback only (:func:`dedup.batch.rayguards.loopback_only`) and is killed
+    by a watcher process if this one dies without stopping it (:func:`dedup.batch.workers.reap`).
     """
 
     def __init__(self, engine: Engine) -> None:
+        address = engine.address or os.environ.get("RAY_ADDRESS") or None
+        if address is not None:
+            bound_joining()  # before Ray is imported: it reads these once
         ray = _import_ray()
         self._ray = ray
         self._started = False
-        if not ray.is_initialized():
-            address = engine.address or os.environ.get("RAY_ADDRESS") or None
-            local: dict[str, Any] = {}
-            if address is None:
-                # "local": a Ray of our own, never one some other program left running here.
-                address = "local"
-                local = {
-                    "num_cpus": engine.jobs or None,
-                    "object_store_memory": LOCAL_RAY_OBJECT_STORE,
-                }
-            try:
+        self._reaper: subprocess.Popen[bytes] | None = None
+        if ray.is_initialized():
+            return
+        local: dict[str, Any] = {}
+        if address is None:
+            # "local": a Ray of our own, never one some other program left running here.
+            address = "local"
+            local = {
+                "num_cpus": engine.jobs or None,
+                "object_store_memory": LOCAL_RAY_OBJECT_STORE,
+                "_node_ip_address": LOOPBACK,
+            }
+        else:
+            check_reachable(address)
+        if local:  # watched from outside, so that even a SIGKILL here does not leave it
+            self._reaper = start_reaper()
+        # Ray installs its own SIGTERM handler (sys.exit(15), then a C++ crash banner while
+        # it dies); ours unwinds the run and stops Ray on the way out, with 143.
+        handlers = {number: signal.getsignal(number) for number in SIGNALS}
+        terminated = False
+        try:
+            with loopback_only(ray) if local else contextlib.nullcontext():
                 ray.init(
                     address=address,
                     include_dashboard=False,
@@ -188,9 +297,36 @@ class RayTasks:
                     configure_logging=True,
                     **local,
                 )
-            except Exception as error:  # Ray raises many kinds; each is one line for a user
-                raise EngineError(f"--engine ray: cannot start or join Ray: {error}") from error
-            self._started = True
+        except SystemExit as stop:
+            if stop.code != signal.SIGTERM:
+                raise
+            terminated = True  # Ray's handler, installed while connecting, took a SIGTERM
+        except Exception as error:  # Ray raises many kinds; each is one line for a user
+            self.close()
+            raise EngineError(
+                f"--engine ray: cannot start or join Ray: {one_line(error)}"
+            ) from error
+        finally:
+            for number, handler in handlers.items():
+                if handler is not None:
+                    signal.signal(number, handler)
+        self._started = True
+        if terminated:  # to the handler this process had before Ray (the CLI's: exit 143)
+            self.close()
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise EngineError("--engine ray: terminated while starting or joining Ray")
+        if local:
+            self._guard_local()
+
+    def _guard_local(self) -> None:
+        """Refuse a local Ray that would listen beyond loopback."""
+        where = self._ray.util.get_node_ip_address()
+        if where != LOOPBACK:
+            self.close()
+            raise EngineError(
+                f"--engine ray: the local Ray would listen on {where}, not only on {LOOPBACK}; "
+                "to use a cluster, give --ray-address"
+            )
 
     def map(self, stage: Callable[[Item], Out], items: Iterable[Item]) -> Iterator[Out]:
         """Yield ``stage(item)`` for each item, in order, each computed as a Ray task.
@@ -202,15 +338,37 @@ class RayTasks:
         # SPREAD: shards go to every node from the start (each reads its share of the input),
         # rather than filling the driver's node first as Ray's default placement does.
         task = self._ray.remote(_guarded).options(
-            max_retries=RAY_MAX_RETRIES, num_cpus=1, scheduling_strategy="SPREAD"
+            max_retries=MAX_RETRIES, num_cpus=1, scheduling_strategy="SPREAD"
         )
-        workers = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+        cpus = max(1, int(self._ray.cluster_resources().get("CPU", 1)))
         return _windowed(
             lambda item: task.remote(stage, item),
-            lambda reference: _unwrap(self._ray.get(reference)),
+            self._get,
             items,
-            window=WINDOW_PER_WORKER * workers,
+            window=WINDOW_PER_WORKER * cpus,
         )
+
+    def _get(self, reference: Any) -> Any:  # noqa: ANN401 (a Ray object reference and its value)
+        """A task's result; an exception that is not dedup's comes back as one line.
+
+        A task that raised is ``RayTaskError``, whose message is the remote traceback in
+        colour (25 lines for one ``ValueError``); the exception itself is raised instead, so
+        the CLI reports it as it would from one process. Ray's own failures (a worker that
+        died more than :data:`MAX_RETRIES` times, a lost object) become an :class:`EngineError`.
+        """
+        ray = self._ray
+        try:
+            with termination_outside_ray() as terminated:
+                while not terminated and not ray.wait([reference], timeout=WAIT_SLICE)[0]:
+                    pass
+            return _unwrap(ray.get(reference))
+        except ray.exceptions.RayTaskError as error:
+            cause = error.cause
+            if isinstance(cause, BaseException) and not isinstance(cause, ray.exceptions.RayError):
+                raise cause.with_traceback(None) from None
+            raise EngineError(f"--engine ray: a stage failed: {one_line(error)}") from None
+        except ray.exceptions.RayError as error:
+            raise EngineError(f"--engine ray: {one_line(error)}") from None
 
     def shuffle(
         self,
@@ -221,7 +379,7 @@ class RayTasks:
     ) -> tuple[list[Meta], list[Out]]:
         """:func:`shuffle` with the parts kept in the object store, never in the driver."""
         ray = self._ray
-        options = {"max_retries": RAY_MAX_RETRIES, "num_cpus": 1, "scheduling_strategy": "SPREAD"}
+        options = {"max_retries": MAX_RETRIES, "num_cpus": 1, "scheduling_strategy": "SPREAD"}
         splitter = ray.remote(_split_returns).options(num_returns=parts + 1, **options)
         merger = ray.remote(_merge_parts).options(**options)
         split_up = [splitter.remote(split, parts, item) for item in items]
@@ -229,20 +387,41 @@ class RayTasks:
             merger.remote(merge, *[returns[number + 1] for returns in split_up])
             for number in range(parts)
         ]
-        metas = [_unwrap(ray.get(returns[0])) for returns in split_up]
-        return metas, [_unwrap(ray.get(reference)) for reference in merged]
+        metas = [self._get(returns[0]) for returns in split_up]
+        return metas, [self._get(reference) for reference in merged]
 
     def close(self) -> None:
-        """Stop the local Ray this executor started, if any."""
+        """Stop the Ray this executor started (or disconnect from the cluster it joined)."""
         if self._started:
+            self._started = False
             self._ray.shutdown()
+        if self._reaper is not None:
+            self._reaper.terminate()
+            self._reaper.wait()
+            self._reaper = None
+
+    def __enter__(self) -> RayTasks:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 class ClosableExecutor(Executor, Protocol):
-    """An executor that holds processes or a cluster connection until closed."""
+    """An executor that holds processes or a cluster connection until closed.
+
+    Used as a context manager: leaving it releases the workers on every exit path, and at
+    once (without waiting for the items under way) on Ctrl-C or SIGTERM.
+    """
 
     def close(self) -> None:
         """Release the workers."""
+
+    def __enter__(self) -> ClosableExecutor:
+        """The executor itself."""
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """Release the workers; at once if ``kind`` is an interruption."""
 
 
 def _windowed(

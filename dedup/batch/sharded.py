@@ -16,6 +16,7 @@ import dataclasses
 import glob
 import os
 import stat
+import time
 from collections.abc import Callable
 
 from dedup.batch.executors import Engine, Executor, executor_for
@@ -214,10 +215,13 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
     """
     shards = list_shards(job)
     _check_shards(shards, job)
-    remove_stale_temporaries(_targets(shards, job))
+    targets, started = _targets(shards, job), time.time()
+    remove_stale_temporaries(targets)
     with contextlib.ExitStack() as stack:
-        executor = executor_for(Engine(job.engine, job.jobs, job.ray_address))
-        stack.callback(executor.close)
+        # Last, once every worker has stopped: what a worker killed mid-stage left (its
+        # shard ran again, or the run stopped).
+        stack.callback(remove_stale_temporaries, targets, since=started)
+        executor = stack.enter_context(executor_for(Engine(job.engine, job.jobs, job.ray_address)))
         report = open_report(stack, job.report)
         to_parquet = parquet_output(job) is not None
         with contextlib.nullcontext() if to_parquet else shared_output(job.destination) as shared:

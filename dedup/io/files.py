@@ -229,8 +229,11 @@ write, so an hour without a write is no run's file any more.
 """
 
 
-def remove_stale_temporaries(targets: Iterable[str]) -> None:
+def remove_stale_temporaries(targets: Iterable[str], *, since: float | None = None) -> None:
     """Remove the temporary files that a killed run left beside ``targets``.
+
+    With ``since`` (a ``time.time()``), also those written since then: a run calls it so at
+    its end, once all its workers have stopped, for what one killed mid-stage left.
 
     Only names of our ``mkstemp`` pattern, ``.NAME.XXXXXXXX.tmp`` for a NAME among the
     targets, untouched for ``STALE_SECONDS``; anything else is none of dedup's business.
@@ -257,7 +260,9 @@ def remove_stale_temporaries(targets: Iterable[str]) -> None:
             path = os.path.join(directory, entry)
             with contextlib.suppress(OSError):
                 status = os.lstat(path)
-                if stat.S_ISREG(status.st_mode) and time.time() - status.st_mtime > STALE_SECONDS:
+                left = since is not None and status.st_mtime >= since
+                stale = time.time() - status.st_mtime > STALE_SECONDS
+                if stat.S_ISREG(status.st_mode) and (stale or left):
                     os.unlink(path)
 
 
