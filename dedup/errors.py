@@ -20,6 +20,11 @@ class OutputError(DedupError):
     """The result cannot be written: a full disk, a closed stdout, a refused in-place edit."""
 
 
+class StderrFailed(Exception):
+    """Standard error could not be written (``2>/dev/full``, a closed pipe): not a
+    :class:`DedupError`, since there is nowhere left to say it. The CLI exits with its own code."""
+
+
 RAY_INSTALL = "pip install 'paradedup[ray]'"
 """What to run when ``--engine ray`` or Parquet meets an installation without the extra."""
 

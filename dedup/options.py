@@ -7,6 +7,7 @@ without a circle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +27,18 @@ MAX_FUZZY_CHARS = 10_000
 of 300,000 (measured with rapidfuzz 3.14 on this project's 2-core machine). A paragraph that
 long is a dump, not prose, and an exact repeat of it is still found.
 """
+
+
+def is_exact(threshold: float) -> bool:
+    """Whether ``threshold`` asks for exact repeats only (after normalization): the one place
+    "exact mode" is decided, for :attr:`Options.exact` and the matcher's own threshold."""
+    return threshold >= 100
+
+
+def exact_only_tells(paragraphs: int, *, earlier: bool) -> bool:
+    """Whether "checked for exact repeats only" says anything about a document of
+    ``paragraphs`` paragraphs: not when it is one paragraph and nothing earlier is remembered."""
+    return paragraphs > 1 or earlier
 
 
 @dataclass(frozen=True)
@@ -60,10 +73,27 @@ class Options:
             modes = ", ".join(SPLIT_MODES)
             raise ValueError(f"split must be one of {modes}, not {self.split!r}")
 
+    def exact_only(self, keys: Sequence[str], *, paragraphs: int, earlier: bool) -> list[int]:
+        """Which of ``keys`` are too long for the fuzzy comparison asked for (``MAX_FUZZY_CHARS``).
+
+        The one home of "long keys are exact-only" for every road. ``paragraphs`` is the
+        document's count so far and ``earlier`` whether earlier documents are remembered: a
+        lone paragraph with nothing earlier is compared with nothing, so saying it was compared
+        exactly only would tell nothing (the 10,000-character warning on a one-paragraph file).
+
+        >>> Options().exact_only(["x" * 10_001, "short"], paragraphs=2, earlier=False)
+        [0]
+        >>> Options().exact_only(["x" * 10_001], paragraphs=1, earlier=False)
+        []
+        """
+        if self.exact or not exact_only_tells(paragraphs, earlier=earlier):
+            return []
+        return [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
+
     @property
     def exact(self) -> bool:
         """Whether only exact repeats (after normalization) are asked for: ``threshold`` 100.
 
         The one place this is decided: no fuzzy work is done, and no key is too long.
         """
-        return self.threshold >= 100
+        return is_exact(self.threshold)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from dedup.match.matcher import Match, Matcher, is_substantive
 from dedup.match.passages import recurring, with_their_passage
-from dedup.options import MAX_FUZZY_CHARS, Options
+from dedup.options import Options
 from dedup.text.decoding import decode, encode
 from dedup.text.normalize import key
 from dedup.text.paragraphs import LINE, Paragraph, is_changelog, is_drawn_table, split
@@ -211,8 +211,8 @@ def decide(keys: list[str], matcher: Feeder, options: Options) -> Decisions:
         repeats = [m for m in removed if substantive[m.index]]
         structure = recurring(repeats, substantive)
         removed = with_their_passage([m for m in removed if m.index not in structure], substantive)
-    long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
-    return Decisions(removed, sorted(structure), [] if options.exact else long, near_misses)
+    long = options.exact_only(keys, paragraphs=len(keys), earlier=first_id > 0)
+    return Decisions(removed, sorted(structure), long, near_misses)
 
 
 def _result(source: str, paragraphs: list[Paragraph], decided: Decisions, bom: bytes) -> Result:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
-from dedup.options import MAX_FUZZY_CHARS, Options, SplitMode
+from dedup.options import Options, SplitMode, exact_only_tells
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
 from dedup.text.normalize import key
@@ -460,11 +460,10 @@ class _Decider:
         self._new = []
         matches = self._matcher.feed(keys, end=end)
         decided = self._matcher.decided - self._base
-        if not self._options.exact:
-            summary.exact_only += [
-                first + i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS
-            ]
         summary.paragraphs += len(keys)
+        # Counted as if more paragraphs follow; finish() drops it for a lone paragraph.
+        long = self._options.exact_only(keys, paragraphs=2, earlier=True)
+        summary.exact_only += [first + i for i in long]
         removed = {m.index - self._base: m for m in matches}
         out: list[bytes] = []
         while self._next < decided:
@@ -496,6 +495,8 @@ class _Decider:
     def finish(self, summary: Summary, options: Options) -> list[bytes]:
         """At the end: what is still held, or the first block read again line by line."""
         held, self._holding = self._holding, None
+        if not exact_only_tells(summary.paragraphs, earlier=self._base > 0):
+            summary.exact_only.clear()  # a lone paragraph: see Options.exact_only
         if held is None:
             return []
         if summary.paragraphs == 1:

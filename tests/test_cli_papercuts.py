@@ -132,3 +132,68 @@ def test_the_cli_and_the_api_share_one_recurring_default():
 
     option = next(p for p in cli.commands["clean"].params if p.name == "keep_recurring")
     assert option.default is Options().keep_recurring is False
+
+
+# --- issue 17, item 9 ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["missing-:rocket:.txt", "notes-[bold]x[/].txt"])
+def test_file_names_are_printed_as_they_are(files, name):
+    # ":rocket:" was printed as an emoji, on the stderr line that names the missing file.
+    result = run(name, "once.txt")
+    assert result.exit_code == 2
+    assert result.stderr == f"dedup: {name}: No such file or directory\n"
+
+
+def test_text_with_emoji_codes_is_shown_as_it_is(files):
+    flagged = "The crowd waved :flags: and :rocket: at the harbour parade.\n"
+    Path("flags.txt").write_text(flagged + flagged)
+    result = run("-v", "flags.txt")
+    assert result.exit_code == 0
+    assert ":flags: and :rocket:" in result.stderr
+    assert "\N{CARP STREAMER}" not in result.stderr
+
+
+def test_an_unreadable_input_is_one_line_and_the_others_are_cleaned(files, monkeypatch):
+    # EACCES was a click usage error that stopped the run before anything was cleaned.
+    Path("secret.txt").write_text(A + A)
+    Path("secret.txt").chmod(0)
+    real_open = open
+
+    def denied(path, *args, **kwargs):  # root reads a mode-0 file: make it refuse, as for a user
+        if os.fsdecode(path) == "secret.txt":
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("dedup.io.files.open", denied, raising=False)
+    result = run("secret.txt", "twice.txt")
+    assert result.exit_code == 2
+    assert result.stdout_bytes == (A + B).encode()
+    assert result.stderr == "dedup: secret.txt: Permission denied\n"
+
+
+def test_a_failing_stderr_has_its_own_exit_code(files):
+    from processes import shell
+
+    done = shell('$DEDUP clean -v twice.txt 2>/dev/full; echo "status $?"', cwd=files)
+    assert done.stdout.endswith(b"status 74\n")
+    assert done.stderr == b""
+
+
+def test_help_says_what_min_chars_and_auto_do():
+    result = CliRunner().invoke(cli, ["clean", "--help"], terminal_width=200)
+    help_text = " ".join(result.stdout.split())
+    assert "never matched; they go only with their passage" in help_text
+    assert "lines when the text has no blank lines" in help_text
+    assert "74 stderr cannot be written" in help_text
+
+
+def test_long_paragraph_warning_is_not_given_for_a_one_paragraph_file(files):
+    # A file that is one long paragraph has nothing to compare it with: the warning told nothing.
+    Path("one.txt").write_text("word " * 2100 + "\n")
+    assert run("one.txt").stderr == ""
+    assert run("one.txt", "--threshold", "90", "--split", "block").stderr == ""
+    assert "longer than" not in run("-v", "one.txt").stderr
+    # Across files, a lone paragraph is compared with what came before: it is said.
+    Path("two.txt").write_text("word " * 2100 + "\n")
+    assert "checked for exact repeats only" in run("--across", "one.txt", "two.txt").stderr

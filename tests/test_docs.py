@@ -7,6 +7,7 @@ stays free of what belongs to one development machine or one day (run logs, priv
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from importlib.metadata import metadata
@@ -211,7 +212,25 @@ def test_ci_pins_the_linters():
     )
     assert set(pins) >= {"ruff", "mypy"}
     assert all(re.fullmatch(r"\d+(\.\d+)+", version) for version in pins.values())
-    assert "-c .ci/constraints.txt" in (ci / "run").read_text()
+    # Read .ci/run as the commands it runs, not as text that merely mentions the pins.
+    commands = [
+        shlex.split(line)
+        for line in (ci / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    installs = [c for c in commands if c[:4] == ["python", "-m", "pip", "install"]]
+    assert any(
+        c[i : i + 2] == ["-c", ".ci/constraints.txt"] and ".[test]" in c
+        for c in installs
+        for i in range(len(c))
+    ), "CI installs the test extra under the pins"
+    linters = [c for c in commands if c and c[0] in ("ruff", "mypy")]
+    assert linters == [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy", "dedup"],
+    ]
+    assert commands[-1] == ["python", "-m", "pytest"], "CI ends with the README's test command"
 
 
 if __name__ == "__main__":  # python tests/test_docs.py: rewrite what the help text makes

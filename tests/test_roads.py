@@ -23,6 +23,10 @@ from strategies import documents
 from dedup import Options, clean, clean_bytes, clean_documents
 from dedup.text.decoding import decode, encode
 
+pytestmark = (
+    pytest.mark.slow
+)  # every road, many examples each: not in the inner loop (-m 'not slow')
+
 ROAD_OPTIONS = st.builds(
     Options,
     threshold=st.sampled_from([90, 100]),

@@ -56,6 +56,12 @@ def test_two_processes_write_the_bytes_of_one(planted, across, monkeypatch):
     two = outputs(planted, ["--jsonl", *across, "--jobs", "2", *shards], monkeypatch=monkeypatch)
     assert one == two
     _, report, stats = one
+    # --stats without --report: once a different road (streamed, no most-repeated table) with
+    # another table; it must print what the reporting run prints, on both executors.
+    for jobs in (["--jobs", "1"], ["--jobs", "2"]):
+        monkeypatch.chdir(planted)
+        code, out, err = run(["--jsonl", *across, *jobs, "--stats", *shards])
+        assert (code, out, err) == (0, one[0], stats)
     removed = report.count(b"\n")
     assert removed > (250 if across else 40)  # the corpus really is planted
     assert b'"document": "shards/part-03.jsonl:' in report

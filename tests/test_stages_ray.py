@@ -20,6 +20,8 @@ from dedup.batch import sharded as sharding
 from dedup.batch import stages
 from dedup.batch.executors import RayTasks
 
+pytestmark = pytest.mark.slow  # Ray starts in seconds: not in the inner loop (-m 'not slow')
+
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))
 NODE_MEMORY = 100 * 2**20

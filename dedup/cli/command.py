@@ -24,8 +24,8 @@ __all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "parse_and_run"]
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
-error; 70 internal error; 130 interrupted; 141 output pipe closed (e.g. by
-head); 143 terminated.
+error; 70 internal error; 74 stderr cannot be written; 130 interrupted; 141
+output pipe closed (e.g. by head); 143 terminated.
 """
 
 
@@ -63,7 +63,9 @@ def cli() -> None:
 
 @cli.command(epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, "-V", "--version", prog_name="dedup")
-@click.argument("files", nargs=-1, type=click.Path(allow_dash=True, path_type=str))
+# readable=False: an unreadable FILE is an input error of its own, met when it is opened (the
+# others are still cleaned), not a usage error that stops the run before anything is done.
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True, readable=False, path_type=str))
 @click.option(
     "-o",
     "--output",
@@ -85,7 +87,8 @@ def cli() -> None:
     type=click.IntRange(min=0),
     default=DEFAULT_MIN_CHARS,
     show_default=True,
-    help="Never remove paragraphs shorter than this.",
+    help="Paragraphs shorter than this (after normalizing) are never matched; they go only "
+    "with their passage (a heading between two removed paragraphs).",
 )
 @click.option(
     "--split",
@@ -93,7 +96,9 @@ def cli() -> None:
     type=click.Choice(SPLIT_MODES),
     default="auto",
     show_default=True,
-    help="Paragraphs are lines, blank-line-separated blocks, or auto.",
+    help="Paragraphs are lines, blank-line-separated blocks, or auto: lines when the text "
+    "has no blank lines (or its first block is over 1,000 lines), else blocks, but lines in a "
+    "block whose lines are mostly 100+ characters.",
 )
 @click.option(
     "--keep-recurring/--remove-recurring",

@@ -10,6 +10,7 @@ shown, because importing rich costs more start-up time than the whole clean of a
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -18,13 +19,51 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from dedup.errors import StderrFailed
+
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from dedup.corpus import Tally
     from dedup.pipeline import Result
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=False)
+
+class _Stderr:
+    """``sys.stderr`` as it is at each write (CliRunner swaps it), whose failure is
+    :class:`~dedup.errors.StderrFailed`: a full or closed stderr is an error of its own, not
+    a failed write of the product, which goes to stdout."""
+
+    def write(self, text: str) -> int:
+        if sys.stderr is None:  # closed from the start (2>&-): nobody asked to read it
+            return len(text)
+        try:
+            return sys.stderr.write(text)
+        except (OSError, ValueError) as error:
+            raise StderrFailed(str(error)) from error
+
+    def flush(self) -> None:
+        if sys.stderr is None:
+            return
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError) as error:
+            raise StderrFailed(str(error)) from error
+
+    def isatty(self) -> bool:
+        return sys.stderr is not None and sys.stderr.isatty()
+
+    def __getattr__(self, name: str) -> object:  # fileno, encoding: rich asks
+        return getattr(sys.stderr, name)
+
+
+# emoji=False: a ":rocket:" in a file name or in the text is printed as it is, never as an
+# emoji; every piece of user text also goes through rich.markup.escape (no markup either).
+err_console = Console(
+    file=_Stderr(),  # type: ignore[arg-type]  # a stand-in for sys.stderr, see above
+    highlight=False,
+    soft_wrap=False,
+    emoji=False,
+)
 
 PREVIEW_CHARS = 70
 """How much of a paragraph ``-v`` and the ``--stats`` top list show."""

@@ -27,11 +27,12 @@ from dedup.cli.watch import (
     EXIT_ERROR,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_STDERR,
     EXIT_TERMINATED,
     execute,
     show_error,
 )
-from dedup.errors import DedupError
+from dedup.errors import DedupError, StderrFailed
 from dedup.io.files import STDIN, PipeClosed, is_parquet, reason
 from dedup.io.outputs import Stdout
 
@@ -46,7 +47,14 @@ class Terminated(SystemExit):
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the CLI and exit with the documented code; no expected failure shows a traceback."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.exit(run_command(sys.argv[1:] if argv is None else argv))
+    code = run_command(sys.argv[1:] if argv is None else argv)
+    try:  # what stderr still holds: a failure there is EXIT_STDERR, not Python's "lost stderr"
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        _silence(2)
+        code = EXIT_STDERR
+    sys.exit(code)
 
 
 def run_command(args: Sequence[str]) -> int:
@@ -82,6 +90,14 @@ def plain_job(files: tuple[str, ...]) -> Job:
 def guarded(call: Callable[[], int]) -> int:
     """Return ``call()``'s exit code; every failure that reaches here is one line on stderr
     and the documented code (click's own errors are caught inside :mod:`dedup.cli.command`)."""
+    try:
+        return _reported(call)
+    except StderrFailed:  # from the run, or from reporting its failure: nothing more to say
+        _silence(2)
+        return EXIT_STDERR
+
+
+def _reported(call: Callable[[], int]) -> int:
     try:
         return call()
     except KeyboardInterrupt:
@@ -129,7 +145,13 @@ def _silence_stdout() -> None:
     """
     if sys.stdout is None:  # closed from the start (>&-); the pipe was an -o FIFO
         return
+    _silence(1)
+
+
+def _silence(descriptor: int) -> None:
+    """Point ``descriptor`` (1: stdout, 2: stderr) at /dev/null; what Python still holds for
+    it is then flushed there at exit, without a second failure."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     with contextlib.suppress(OSError, ValueError):
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, descriptor)
     os.close(devnull)

@@ -65,7 +65,7 @@ class ExactLines:
     """
 
     def __init__(self, options: Options) -> None:
-        from hashlib import blake2b  # here: it costs start-up time, and only this path needs it
+        from dedup.match.copies import blake2b  # without OpenSSL: see there
 
         self._blake2b = blake2b
         self._min_chars = options.min_chars

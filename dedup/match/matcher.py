@@ -28,11 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from hashlib import blake2b
 from typing import TYPE_CHECKING
 
-from dedup.match.copies import Features, Level, Verdict, compare, features, fingerprint
-from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options
+from dedup.match.copies import Features, Level, Verdict, blake2b, compare, features, fingerprint
+from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options, is_exact
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
     import numpy as np
@@ -173,7 +172,7 @@ def prepare(
     ['a paragraph long enough']
     """
     keys = list(keys)
-    if threshold >= 100:
+    if is_exact(threshold):
         return Prepared(keys)
     eligible = list(dict.fromkeys(k for k in keys if may_be_near(k, min_chars)))
     found = {k: fingerprint(k) for k in eligible}
@@ -306,7 +305,7 @@ class Matcher:
         self, ident: int, text: str, candidates: dict[int, list[tuple[int, float]]]
     ) -> Match | None:
         """Decide the first occurrence of a key that may be a near repeat."""
-        if self.threshold >= 100 or not may_be_near(text, self.min_chars):
+        if is_exact(self.threshold) or not may_be_near(text, self.min_chars):
             return None
         distinct = self._distinct
         position = len(distinct.ids)
@@ -421,7 +420,7 @@ class Matcher:
         represents = ident if found is None else found.original
         gone: list[Match] = []
         last, shorts = self._last, self._shorts
-        if last is not None and found is None and self.threshold < 100:
+        if last is not None and found is None and not is_exact(self.threshold):
             self._before[ident] = last[1]
         if last is not None and shorts:
             keys = tuple(text for _, text in shorts)
@@ -475,7 +474,7 @@ class Matcher:
         threshold, in position order. Keys before ``SMALL_INPUT`` (and all keys once the index
         exists) are added to the index, so later keys find them.
         """
-        if self.threshold >= 100:
+        if is_exact(self.threshold):
             return {}
         new: dict[str, int] = {}  # first occurrences of fuzzy-eligible keys: key -> id
         seen = self._seen
