@@ -60,6 +60,7 @@ class _Pattern:
 # A word is a run of letters; in the scripts written without spaces (CJK ideographs, kana) each
 # character is a word of its own, since one cannot tell where words end there.
 _CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RANGE = _Pattern(rf"[{_CJK}]")
 _TOKEN = _Pattern(rf"(\d+)|([{_CJK}])|([^\W\d_{_CJK}]+)")
 # Apostrophes inside a word are spelling, not punctuation: "don't" and "dont" are one word.
 _APOSTROPHE = _Pattern(r"(?<=[^\W\d_])'(?=[^\W\d_])")
@@ -89,9 +90,36 @@ MIN_TYPO_WORD = 5
 """Words shorter than this are never a misspelling of another: ``uid``/``gid``, ``form``/``from``,
 ``cat``/``cut`` are different words, and short words are where one letter changes the meaning."""
 
-TYPO_WORDS_PER_FIX = 12
-"""One misspelling is allowed per this many words (at least one): a copy fixes a typo or two,
-a paragraph with a word in three changed is a rewrite."""
+TYPO_WORDS_PER_FIX = 6
+"""One misspelling is allowed per this many words (at least :data:`MIN_FIXES`): a copy fixes
+a typo or two, a paragraph with a word in three changed is a rewrite."""
+
+MIN_FIXES = 2
+"""Misspellings allowed in any paragraph, however short: a learner's sentence or a quick post
+often has two (``I recieve teh letter``), each judged on its own evidence."""
+
+MAX_TYPO_EDITS = 2
+"""Edits (a letter added, dropped, changed, or two swapped) between a misspelling and its
+word, in words of :data:`LONG_WORD` letters or more; shorter words allow one."""
+
+LONG_WORD = 6
+
+COMMON_ZIPF = 3.5
+"""The known side of a misspelling is at least this common (Zipf: log10 uses per billion
+words; 3.5 is about one use in 300,000 words: ``receive`` 4.6, ``dessert`` 3.8)."""
+
+RARE_ZIPF = 3.1
+"""The other side is rarer than this: not in the lists' common core, which stops at Zipf 3.
+Frequent misspellings are listed too (``teh`` 3.0, ``thier`` 3.0, ``recieve`` 2.8); real
+words below it are few and mostly look-alikes used as misspellings (``pubic`` 3.1 for
+``public``): the price of the rule, measured in tests/judgement."""
+
+RARER_BY = 1.5
+"""... and at least this much rarer (30 times): ``form`` (5.3) is not a misspelling of
+``from`` (6.6), it is another word."""
+
+CJK_NUMERALS = frozenset("〇一二三四五六七八九十百千万萬亿億兩两零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
+"""Chinese and Japanese numerals: a changed one is a changed number, never a misspelling."""
 
 _NEGATION_WORDS = (
     # English (apostrophes inside words are dropped: don't -> dont)
@@ -117,6 +145,25 @@ _NEGATION_WORDS = (
 )
 NEGATIONS = frozenset(_NEGATION_WORDS.split())
 """Words whose presence flips a statement. Added or dropped, they always make a different one."""
+
+_FILLER_WORDS = (
+    # English: articles and discourse words that add no fact
+    "the a an also then just simply really very too so "
+    # German, French, Spanish, Italian, Dutch, Portuguese
+    "der die das den dem des ein eine auch dann einfach sehr jeweils doch ja "
+    "le la les l un une aussi alors simplement tres egalement donc "
+    "el los las lo tambien entonces simplemente muy pues "
+    "il gli i anche poi semplicemente molto "
+    "de het een ook dan gewoon zeer "
+    "o os as tambem entao simplesmente muito "
+    # Swedish, Polish, Russian, Indonesian
+    "ocksa sedan helt mycket takze tez potem bardzo также тоже затем очень juga lalu sangat pun"
+)
+FILLER_WORDS = frozenset(_FILLER_WORDS.split())
+"""The only words whose addition or removal inside a repeated passage still makes a copy
+(:data:`Level.PASSAGE`): articles and discourse words. Any other word can change what is
+said (``climb`` / ``climb down``, ``his dogs`` / ``his three dogs``, ``all``, ``only``,
+``left``): a different statement, kept."""
 
 
 class Level(IntEnum):
@@ -291,10 +338,13 @@ def compare(earlier: str, later: str, a: Features, b: Features, *, threshold: fl
     ('DIFFERENT', 'differs in a number: 8 → 12')
     >>> judge("the quick brown fox jumps over the lazy dog",
     ...       "the quick brwon fox jumps over the lazy dog!")
-    ('COPY', 'copy noise: a misspelling (brown → brwon)')
+    ('COPY', 'copy noise: a misspelling (brown → brwon; brwon: not a word in en)')
+    >>> judge("the case went to trial in the spring of that year.",
+    ...       "the case went to trail in the spring of that year.")
+    ('DIFFERENT', 'two real words: trial / trail')
     >>> judge("we met in the northern part of the city.",
     ...       "we met in the southern part of the city.")
-    ('DIFFERENT', 'a word replaced: northern → southern')
+    ('DIFFERENT', 'two real words: northern / southern')
     """
     if earlier == later:
         return Verdict(Level.COPY, 100.0, "exact")
@@ -341,18 +391,23 @@ def _truncated(earlier: str, later: str, a: Features, b: Features) -> bool | Non
 def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
     if a == b:
         return Level.COPY, "copy noise: punctuation, case or spacing"
-    level = Level.COPY
     notes: list[str] = []
+    a, b = _rejoined(a, b, notes)
+    if a == b:
+        return Level.COPY, f"copy noise: {', '.join(dict.fromkeys(notes))}"
+    level = Level.COPY
     typos = 0
     from rapidfuzz.distance import Levenshtein  # lazy: only pairs that are compared
 
+    context = _Context(a, b)
     for op in Levenshtein.editops(a, b):
         if op.tag == "replace":
             x, y = a[op.src_pos], b[op.dest_pos]
-            if not _misspelling(x, y):
-                return Level.DIFFERENT, f"a word replaced: {_shown(x)} → {_shown(y)}"
+            noise, note = _replacement(x, y, op.src_pos, op.dest_pos, context)
+            if not noise:
+                return Level.DIFFERENT, note
             typos += 1
-            notes.append(f"a misspelling ({_shown(x)} → {_shown(y)})")
+            notes.append(note)
             continue
         added = op.tag == "insert"
         words, position = (b, op.dest_pos) if added else (a, op.src_pos)
@@ -362,6 +417,8 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
             notes.append(f"a duplicated word {verb} ({_shown(word)})")
         elif _shown(word) in NEGATIONS:  # a name like "not_found" holds one too
             return Level.DIFFERENT, f"a negation {verb}: {word}"
+        elif word not in FILLER_WORDS:
+            return Level.DIFFERENT, f"a word {verb} that can change what is said: {_shown(word)}"
         elif level is Level.PASSAGE:
             # Two words more or less is a rewording ("in both source and binary form"
             # added to a licence), not a copy, even inside a repeated passage.
@@ -369,17 +426,186 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
         else:
             level = Level.PASSAGE
             notes.append(f"a word {verb} ({_shown(word)})")
-    if typos > max(1, (len(a) + len(b)) // (2 * TYPO_WORDS_PER_FIX)):
+    if typos > max(MIN_FIXES, (len(a) + len(b)) // (2 * TYPO_WORDS_PER_FIX)):
         return Level.DIFFERENT, f"{typos} words respelt: a rewrite, not a copy"
     prefix = "copy noise" if level is Level.COPY else "a copy only inside a repeated passage"
     return level, f"{prefix}: {', '.join(dict.fromkeys(notes))}"
 
 
+def _rejoined(
+    a: tuple[str, ...], b: tuple[str, ...], notes: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both word sequences with a word split in one (``week-end``, ``не было``) joined as the
+    other writes it (``weekend``, ``небыло``): a hyphen, a dash or a space inside a prose word
+    is spelling, not a statement. A negation stays a negation either way (its features hold it).
+    """
+    if len(a) == len(b):
+        return a, b
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    whole = set(shorter)
+    joined: list[str] = []
+    i = 0
+    while i < len(longer):
+        pair = longer[i] + longer[i + 1] if i + 1 < len(longer) else ""
+        if (
+            pair in whole
+            and pair not in longer
+            and "\0" not in pair
+            and not (_is_cjk(longer[i]) or _is_cjk(longer[i + 1]))
+        ):
+            notes.append(f"a word joined or split ({longer[i]} {longer[i + 1]} / {pair})")
+            joined.append(pair)
+            i += 2
+            continue
+        joined.append(longer[i])
+        i += 1
+    rejoined = tuple(joined)
+    return (rejoined, b) if longer is a else (a, rejoined)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The two word sequences a replacement sits in, and their language (found on demand)."""
+
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+
+    def language(self) -> str | None:
+        from dedup.lexicon import lexicon  # lazy: loads word lists only for such a verdict
+
+        plain = [w for w in (*self.a, *self.b) if w[:1] != "\0"]
+        return lexicon().language(plain)
+
+
+def _replacement(x: str, y: str, i: int, j: int, context: _Context) -> tuple[bool, str]:
+    """Whether word ``x`` (at ``i`` in the earlier key) replaced by ``y`` (at ``j`` in the
+    later one) is copy noise, and the reason to show either way.
+
+    Identifiers, negations and numerals keep their strict rule: never respelt. A prose word
+    is judged by its language (:func:`_judged_by_language`); where no list knows the
+    language, by the shape of the edit alone (:func:`_misspelling`).
+    """
+    replaced = f"a word replaced: {_shown(x)} → {_shown(y)}"
+    if x[0] == "\0" or y[0] == "\0" or x in NEGATIONS or y in NEGATIONS:
+        return False, replaced
+    if _is_cjk(x) or _is_cjk(y):
+        return _cjk_replacement(x, y, i, j, context)
+    language = context.language()
+    if language is None:
+        return _misspelling(x, y), f"a misspelling ({x} → {y})" if _misspelling(x, y) else replaced
+    return _judged_by_language(x, y, language)
+
+
+def _judged_by_language(x: str, y: str, language: str) -> tuple[bool, str]:
+    """A look-alike pair is a misspelling when the language knows one side and not the other.
+
+    Look-alike: at most :data:`MAX_TYPO_EDITS` edits (one for words under
+    :data:`LONG_WORD` letters), any letter, first and last included. Known: common
+    (Zipf ≥ :data:`COMMON_ZIPF`) on one side, rare or unlisted (Zipf < :data:`RARE_ZIPF`) on
+    the other, and :data:`RARER_BY` below it. Two listed words are two real words: kept.
+    """
+    from rapidfuzz.distance import OSA  # lazy: only pairs that are compared
+
+    from dedup.lexicon import SMALL_LIST_FLOOR, lexicon
+
+    replaced = f"a word replaced: {x} → {y}"
+    if _spelling_variant(x, y):
+        return True, f"a spelling variant ({x} → {y})"
+    allowed = MAX_TYPO_EDITS if min(len(x), len(y)) >= LONG_WORD else 1
+    if OSA.distance(x, y, score_cutoff=allowed + 1) > allowed:
+        return False, replaced
+    zx, zy = lexicon().zipf(x, language), lexicon().zipf(y, language)
+    if min(zx, zy) == 0 and max(zx, zy) - SMALL_LIST_FLOOR < RARER_BY:
+        # The unlisted side may be a rare real word close behind: ask the large list.
+        zx, zy = lexicon().rare_zipf(x, language), lexicon().rare_zipf(y, language)
+    rare = x if zx < zy else y
+    low, high = min(zx, zy), max(zx, zy)
+    if low >= RARE_ZIPF:
+        return False, f"two real words: {x} / {y}"
+    if high >= COMMON_ZIPF and high - low >= RARER_BY:
+        why = "not a word" if low == 0 else "a rare spelling"
+        return True, f"a misspelling ({x} → {y}; {rare}: {why} in {language})"
+    # Neither side common (jargon, names, rare words): only the narrow shape of a typo.
+    if _misspelling(x, y):
+        return True, f"a misspelling ({x} → {y})"
+    return False, replaced
+
+
+_VARIANTS = (("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
+             ("tre", "ter"), ("ll", "l"), ("ogue", "og"), ("ence", "ense"),
+             ("amme", "am"))  # fmt: skip
+
+
+def _spelling_variant(x: str, y: str) -> bool:
+    """British and American spellings of one word (colour/color, -ise/-ize, centre/center,
+    travelled/traveled): both are real words, and the same word."""
+    if x == y:
+        return False
+    for long, short in _VARIANTS:
+        for p, q in ((long, short), (short, long)):
+            at = x.find(p)
+            while at > 0:
+                if x[:at] + q + x[at + len(p) :] == y:
+                    return True
+                at = x.find(p, at + 1)
+    return False
+
+
+def _is_cjk(word: str) -> bool:
+    return len(word) == 1 and _CJK_RANGE.get().match(word) is not None
+
+
+def _cjk_replacement(x: str, y: str, i: int, j: int, context: _Context) -> tuple[bool, str]:
+    """A character replaced in Chinese or Japanese, judged by the words it makes with its
+    neighbours: noise when one reading makes a common word and the other makes none.
+
+    Negation characters and numerals are never noise: 不/没 and 一/二 are the statement.
+    """
+    replaced = f"a character replaced: {x} → {y}"
+    if x in NEGATIONS or y in NEGATIONS or x in CJK_NUMERALS or y in CJK_NUMERALS:
+        return False, replaced
+    if not (_is_cjk(x) and _is_cjk(y)):
+        return False, replaced
+    language = "ja" if any("\u3040" <= c <= "\u30ff" for c in (*context.a, *context.b)) else "zh"
+    zx = _best_word(context.a, i, language)
+    zy = _best_word(context.b, j, language)
+    low, high = min(zx[0], zy[0]), max(zx[0], zy[0])
+    if high >= COMMON_ZIPF and low < RARE_ZIPF and high - low >= RARER_BY:
+        wrong, right = (zx[1], zy[1]) if zx[0] < zy[0] else (zy[1], zx[1])
+        return True, f"a misspelling ({x} → {y}; {right} is a word in {language}, {wrong} is not)"
+    if low >= RARE_ZIPF:
+        return False, f"two real words: {zx[1]} / {zy[1]}"
+    return False, replaced
+
+
+def _best_word(words: tuple[str, ...], at: int, language: str) -> tuple[float, str]:
+    """The most common word of two or three characters that ``words[at]`` makes with its
+    neighbours, and its Zipf value."""
+    from dedup.lexicon import lexicon
+
+    best = (0.0, words[at])
+    for start in range(at - 2, at + 1):
+        for size in (2, 3):
+            end = start + size
+            if start < 0 or end > len(words) or not start <= at < end:
+                continue
+            chunk = words[start:end]
+            if not all(_is_cjk(c) for c in chunk):
+                continue
+            word = "".join(chunk)
+            zipf = lexicon().zipf(word, language)
+            if zipf > best[0]:
+                best = (zipf, word)
+    return best
+
+
 def _misspelling(x: str, y: str) -> bool:
     """One edit inside a long plain word: a letter added or dropped, two letters swapped.
 
-    Not a letter changed for another: that is how one real word becomes another (Polish
-    wyjście/wejście, output/input; house/horse), except s/z, the -ise/-ize spelling.
+    The shape of a typo, for words no list can judge (a language without a list, or jargon
+    neither side of which is common). Not a letter changed for another: that is how one real
+    word becomes another (Polish wyjście/wejście, output/input; house/horse), except s/z,
+    the -ise/-ize spelling.
     """
     if x[0] == "\0" or y[0] == "\0" or min(len(x), len(y)) < MIN_TYPO_WORD:
         return False

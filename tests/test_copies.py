@@ -1,16 +1,23 @@
 """The copy-vs-statement rule on the pairs issue 11 names, and on its edges."""
 
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.copies import Level, compare, features, fingerprint
+from dedup.copies import Level, Verdict, compare, features, fingerprint
 from dedup.normalize import key
 
 
 def judge(a: str, b: str) -> Level:
+    return judge_verdict(a, b).level
+
+
+def judge_verdict(a: str, b: str) -> Verdict:
     ka, kb = key(a), key(b)
-    return compare(ka, kb, features(ka), features(kb), threshold=90).level
+    return compare(ka, kb, features(ka), features(kb), threshold=90)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +141,9 @@ def test_copy_noise_makes_a_copy(a, b):
 
 def test_one_word_more_is_a_copy_only_in_a_passage_and_two_are_a_rewrite():
     a = "Permission is granted to anyone to use this software for any purpose at all."
-    assert judge(a, a.replace("for any", "for any other")) is Level.PASSAGE
+    assert judge(a, a.replace("to use", "to also use")) is Level.PASSAGE
+    # "other" narrows what is granted: only words that cannot change the statement pass.
+    assert judge(a, a.replace("for any", "for any other")) is Level.DIFFERENT
     two = a.replace("to use this software", "to use and copy this software")
     assert judge(a, two) is Level.DIFFERENT
     assert judge(a, a.replace("granted", "not granted")) is Level.DIFFERENT
@@ -218,3 +227,106 @@ def test_a_copy_always_has_the_fingerprint_of_its_original(base, edit, at):
     verdict = compare(a, b, features(a), features(b), threshold=0)
     if verdict.level is not Level.DIFFERENT and "truncat" not in verdict.reason:
         assert fingerprint(a) == fingerprint(b)
+
+
+# Issue 14: the language decides whether a changed word is a misspelling.
+
+
+@pytest.mark.parametrize(
+    ("sentence", "wrong", "right"),
+    [
+        ("I will tell you which of the two roads leads to the old harbour town.", "whihc", "which"),
+        (
+            "Please let us know when you receive the parcel at your new address.",
+            "recieve",
+            "receive",
+        ),
+        ("We walked along the river to the station in the early morning light.", "teh", "the"),
+        ("We heard that they published the results of the survey last spring.", "tehy", "they"),
+        (
+            "Die Ergebnisse der Umfrage wurden im letzten Frühjahr veröffentlicht.",
+            "Ergebnise",
+            "Ergebnisse",
+        ),
+        (
+            "Les résultats de l'enquête ont été publiés au printemps dernier, comme prévu.",
+            "résultas",
+            "résultats",
+        ),
+        (
+            "Результаты опроса были опубликованы прошлой весной в городской газете.",
+            "Резултаты",
+            "Результаты",
+        ),
+    ],
+)
+def test_a_word_the_language_does_not_know_is_a_misspelling(sentence, wrong, right):
+    verdict = judge_verdict(sentence, sentence.replace(right, wrong, 1))
+    assert verdict.level is Level.COPY, verdict.reason
+    assert "misspelling" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("x", "y"),
+    [("martial", "marital"), ("trial", "trail"), ("form", "from"), ("desert", "dessert"),
+     ("statute", "statue"), ("causal", "casual")],
+)  # fmt: skip
+def test_two_real_words_are_a_word_replaced(x, y):
+    a = f"The report on the {x} question was read out to the committee on Friday afternoon."
+    verdict = judge_verdict(a, a.replace(x, y))
+    assert verdict.level is Level.DIFFERENT
+    assert verdict.reason == f"two real words: {x} / {y}"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("We spent the whole weekend at the lake house with all of our old friends.",
+         "We spent the whole week-end at the lake house with all of our old friends."),
+        ("Вчера вечером в нашем городе небыло никаких новостей о погоде и дорогах.",
+         "Вчера вечером в нашем городе не было никаких новостей о погоде и дорогах."),
+    ],
+)  # fmt: skip
+def test_a_word_joined_or_split_is_spelling(a, b):
+    assert judge(a, b) is Level.COPY
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("You should climb the ladder slowly and keep both hands on the rails.",
+         "You should climb down the ladder slowly and keep both hands on the rails."),
+        ("He took his dogs out to the park behind the old school every morning.",
+         "He took his three dogs out to the park behind the old school every morning."),
+        ("He took his dogs out to the park behind the old school every morning.",
+         "He took all his dogs out to the park behind the old school every morning."),
+    ],
+)  # fmt: skip
+def test_a_word_that_can_change_the_statement_is_never_passage_noise(a, b):
+    assert judge(a, b) is Level.DIFFERENT
+
+
+def test_chinese_a_character_that_makes_no_word_is_a_misspelling():
+    a = "下个星期，我跟我朋友打算去法国玩儿，然后再去意大利看看。"
+    verdict = judge_verdict(a, a.replace("朋友", "朋唷"))
+    assert verdict.level is Level.COPY, verdict.reason
+
+
+def test_chinese_negations_numerals_and_real_words_are_never_misspellings():
+    a = "下个星期，我跟我朋友打算去北京玩儿，然后再去上海看看。"
+    assert judge(a, a.replace("北京", "南京")) is Level.DIFFERENT
+    b = "我们昨天不去学校，因为老师说今天下午有三个重要的会议要开。"
+    assert judge(b, b.replace("不", "没")) is Level.DIFFERENT
+    assert judge(b, b.replace("三", "五")) is Level.DIFFERENT
+
+
+def test_the_word_lists_load_only_when_a_verdict_turns_on_a_changed_word():
+    code = (
+        "import sys, dedup\n"
+        "from dedup import clean\n"
+        "clean(b'one paragraph here, long enough.\\n\\none paragraph here, long enough!\\n')\n"
+        "assert 'wordfreq' not in sys.modules, 'loaded for punctuation only'\n"
+        "clean(b'one paragraph here, long enough.\\n\\none paragrahp here, long enough.\\n')\n"
+        "assert 'wordfreq' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
