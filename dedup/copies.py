@@ -118,6 +118,17 @@ RARER_BY = 1.5
 """... and at least this much rarer (30 times): ``form`` (5.3) is not a misspelling of
 ``from`` (6.6), it is another word."""
 
+FUNCTION_ZIPF = 5.5
+"""A word this common (``the`` 7.7, ``und`` 7.4, ``our`` 6.5) ..."""
+
+FUNCTION_GAP = 2.0
+"""... turned into a token of :data:`SHORT_TOKEN` letters 100 times rarer is a misspelling
+even when the lists have the token (``te``, ``nd``, ``ur``: abbreviations, web noise and
+names make two-letter tokens common enough to be listed). Longer ones are words: ``with`` /
+``wit``, ``we`` / ``wee`` stay two real words."""
+
+SHORT_TOKEN = 2
+
 CJK_NUMERALS = frozenset("〇一二三四五六七八九十百千万萬亿億兩两零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
 """Chinese and Japanese numerals: a changed one is a changed number, never a misspelling."""
 
@@ -506,29 +517,52 @@ def _judged_by_language(x: str, y: str, language: str) -> tuple[bool, str]:
     """
     from rapidfuzz.distance import OSA  # lazy: only pairs that are compared
 
-    from dedup.lexicon import SMALL_LIST_FLOOR, lexicon
+    from dedup.lexicon import lexicon
 
     replaced = f"a word replaced: {x} → {y}"
     if _spelling_variant(x, y):
         return True, f"a spelling variant ({x} → {y})"
-    allowed = MAX_TYPO_EDITS if min(len(x), len(y)) >= LONG_WORD else 1
+    if _collapsed(x) == _collapsed(y):
+        return True, f"a letter drawn out ({x} → {y})"
+    shortest = min(len(x), len(y))
+    allowed = 1 if shortest <= 3 else MAX_TYPO_EDITS if shortest < LONG_WORD else MAX_TYPO_EDITS + 1
     if OSA.distance(x, y, score_cutoff=allowed + 1) > allowed:
         return False, replaced
     zx, zy = lexicon().zipf(x, language), lexicon().zipf(y, language)
-    if min(zx, zy) == 0 and max(zx, zy) - SMALL_LIST_FLOOR < RARER_BY:
-        # The unlisted side may be a rare real word close behind: ask the large list.
+    if min(zx, zy) == 0:
+        # The unlisted side may be a rare real word: ask the large list.
         zx, zy = lexicon().rare_zipf(x, language), lexicon().rare_zipf(y, language)
     rare = x if zx < zy else y
     low, high = min(zx, zy), max(zx, zy)
+    why = "not a word" if low == 0 else "a rare word"
+    misspelt = f"a misspelling ({x} → {y}; {rare}: {why} in {language})"
+    if high >= FUNCTION_ZIPF and high - low >= FUNCTION_GAP and len(rare) <= SHORT_TOKEN:
+        return True, misspelt  # the, und, our typed as te, nd, ur: listed web noise
     if low >= RARE_ZIPF:
         return False, f"two real words: {x} / {y}"
     if high >= COMMON_ZIPF and high - low >= RARER_BY:
-        why = "not a word" if low == 0 else "a rare spelling"
-        return True, f"a misspelling ({x} → {y}; {rare}: {why} in {language})"
+        return True, misspelt
+    if low == 0 < high and min(len(x), len(y)) >= LONG_WORD and OSA.distance(x, y) == 1:
+        return True, misspelt  # a long listed word, one edit from a word no list has
     # Neither side common (jargon, names, rare words): only the narrow shape of a typo.
     if _misspelling(x, y):
         return True, f"a misspelling ({x} → {y})"
     return False, replaced
+
+
+def _collapsed(word: str) -> str:
+    """The word with every run of three or more of one letter written once (``вооот`` → ``вот``,
+    ``ээээххх`` → ``эх``): a drawn-out letter is emphasis, not another word. Doubled letters
+    stay: ``good`` and ``god`` are two words."""
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        j = i
+        while j < len(word) and word[j] == word[i]:
+            j += 1
+        out.append(word[i] if j - i >= 3 else word[i:j])
+        i = j
+    return "".join(out)
 
 
 _VARIANTS = (("our", "or"), ("ise", "ize"), ("isation", "ization"), ("yse", "yze"),
@@ -557,7 +591,9 @@ def _is_cjk(word: str) -> bool:
 
 def _cjk_replacement(x: str, y: str, i: int, j: int, context: _Context) -> tuple[bool, str]:
     """A character replaced in Chinese or Japanese, judged by the words it makes with its
-    neighbours: noise when one reading makes a common word and the other makes none.
+    neighbours: each window of two to four characters around it is read in both versions,
+    and the replacement is noise when some window is a common word in one version and no
+    word in the other, by a margin that no window for the opposite reading comes near.
 
     Negation characters and numerals are never noise: 不/没 and 一/二 are the statement.
     """
@@ -566,37 +602,47 @@ def _cjk_replacement(x: str, y: str, i: int, j: int, context: _Context) -> tuple
         return False, replaced
     if not (_is_cjk(x) and _is_cjk(y)):
         return False, replaced
-    language = "ja" if any("\u3040" <= c <= "\u30ff" for c in (*context.a, *context.b)) else "zh"
-    zx = _best_word(context.a, i, language)
-    zy = _best_word(context.b, j, language)
-    low, high = min(zx[0], zy[0]), max(zx[0], zy[0])
-    if high >= COMMON_ZIPF and low < RARE_ZIPF and high - low >= RARER_BY:
-        wrong, right = (zx[1], zy[1]) if zx[0] < zy[0] else (zy[1], zx[1])
-        return True, f"a misspelling ({x} → {y}; {right} is a word in {language}, {wrong} is not)"
-    if low >= RARE_ZIPF:
-        return False, f"two real words: {zx[1]} / {zy[1]}"
+    from dedup.lexicon import lexicon
+
+    kana = any("\u3040" <= c <= "\u30ff" for c in (*context.a, *context.b))
+    language = "ja" if kana else "zh"
+    for_a: tuple[float, str] = (0.0, "")  # the strongest evidence that a's reading is right
+    for_b: tuple[float, str] = (0.0, "")
+    both_words: tuple[str, str] | None = None
+    for start in range(-3, 1):
+        for size in (2, 3, 4):
+            window_a = _window(context.a, i + start, size, i)
+            window_b = _window(context.b, j + start, size, j)
+            if window_a is None or window_b is None:
+                continue
+            za = lexicon().zipf(window_a, language)
+            zb = lexicon().zipf(window_b, language)
+            if za >= COMMON_ZIPF and zb < RARE_ZIPF and za - zb > for_a[0]:
+                for_a = (za - zb, window_a)
+            if zb >= COMMON_ZIPF and za < RARE_ZIPF and zb - za > for_b[0]:
+                for_b = (zb - za, window_b)
+            if za >= RARE_ZIPF and zb >= RARE_ZIPF and both_words is None:
+                both_words = (window_a, window_b)
+    alone_x, alone_y = lexicon().rare_zipf(x, language), lexicon().rare_zipf(y, language)
+    if min(alone_x, alone_y) == 0 and max(alone_x, alone_y) >= COMMON_ZIPF:
+        unknown = x if alone_x == 0 else y
+        return True, f"a misspelling ({x} → {y}; {unknown}: in no word of {language})"
+    strong, weak = max(for_a, for_b), min(for_a, for_b)
+    if strong[0] >= RARER_BY and strong[0] - weak[0] >= RARER_BY:
+        return True, f"a misspelling ({x} → {y}; {strong[1]} is a word in {language})"
+    if both_words is not None:
+        return False, f"two real words: {both_words[0]} / {both_words[1]}"
     return False, replaced
 
 
-def _best_word(words: tuple[str, ...], at: int, language: str) -> tuple[float, str]:
-    """The most common word of two or three characters that ``words[at]`` makes with its
-    neighbours, and its Zipf value."""
-    from dedup.lexicon import lexicon
-
-    best = (0.0, words[at])
-    for start in range(at - 2, at + 1):
-        for size in (2, 3):
-            end = start + size
-            if start < 0 or end > len(words) or not start <= at < end:
-                continue
-            chunk = words[start:end]
-            if not all(_is_cjk(c) for c in chunk):
-                continue
-            word = "".join(chunk)
-            zipf = lexicon().zipf(word, language)
-            if zipf > best[0]:
-                best = (zipf, word)
-    return best
+def _window(words: tuple[str, ...], start: int, size: int, at: int) -> str | None:
+    """The ``size`` characters from ``start`` as one string, if they are all ideographs or kana
+    and the window holds position ``at``."""
+    end = start + size
+    if start < 0 or end > len(words) or not start <= at < end:
+        return None
+    chunk = words[start:end]
+    return "".join(chunk) if all(_is_cjk(c) for c in chunk) else None
 
 
 def _misspelling(x: str, y: str) -> bool:
