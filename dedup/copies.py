@@ -100,9 +100,15 @@ often has two (``I recieve teh letter``), each judged on its own evidence."""
 
 MAX_TYPO_EDITS = 2
 """Edits (a letter added, dropped, changed, or two swapped) between a misspelling and its
-word, in words of :data:`LONG_WORD` letters or more; shorter words allow one."""
+word, in words of :data:`LONG_WORD` to :data:`LONGER_WORD` letters; shorter words allow one,
+longer ones three."""
 
 LONG_WORD = 6
+"""Words shorter than this allow one edit: two in a five-letter word make another word, often
+a name (``Олесю`` / ``Олега``, Olesya / Oleg, on a real page of the quality corpus)."""
+
+LONGER_WORD = 9
+"""Words of this length or more allow three edits (``questionarie`` / ``questionnaire``)."""
 
 COMMON_ZIPF = 3.5
 """The known side of a misspelling is at least this common (Zipf: log10 uses per billion
@@ -525,7 +531,7 @@ def _judged_by_language(x: str, y: str, language: str) -> tuple[bool, str]:
     if _collapsed(x) == _collapsed(y):
         return True, f"a letter drawn out ({x} → {y})"
     shortest = min(len(x), len(y))
-    allowed = 1 if shortest <= 3 else MAX_TYPO_EDITS if shortest < LONG_WORD else MAX_TYPO_EDITS + 1
+    allowed = 1 if shortest < LONG_WORD else MAX_TYPO_EDITS if shortest < LONGER_WORD else 3
     if OSA.distance(x, y, score_cutoff=allowed + 1) > allowed:
         return False, replaced
     zx, zy = lexicon().zipf(x, language), lexicon().zipf(y, language)

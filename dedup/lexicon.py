@@ -8,6 +8,14 @@ language uses and the other is not. The evidence is wordfreq's field-made freque
 is downloaded at run time. Frequencies are Zipf values (log10 of uses per billion words:
 ``the`` ≈ 7.7, ``receive`` ≈ 4.6, ``recieve`` ≈ 2.8, an unlisted word 0).
 
+Why wordfreq. Measured against pyspellchecker 0.9.1 and symspellpy 6.10.1 on 3,000 of
+codespell's real misspellings: each list knows the fix and not the typo about as often
+(wordfreq's large English list 89%, pyspellchecker 92%, symspellpy 92%), but wordfreq knows
+more of codespell's rare real words (74%, against 66% and 56%), has 42 languages (12 and 1:
+no Chinese, Japanese, Indonesian, Polish or Swedish elsewhere) and gives frequencies, which
+the rule needs (a misspelling is much rarer than its word). It costs more room: ~66 MB
+installed with its dependencies, against 7 MB each.
+
 The language comes from the text itself: the script of its letters, then, among the languages
 written in that script, the one whose list knows most of its words. No flag is needed.
 

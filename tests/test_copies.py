@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.copies import Level, Verdict, compare, features, fingerprint
+from dedup.copies import (
+    CJK_NUMERALS,
+    NEGATIONS,
+    Level,
+    Verdict,
+    compare,
+    features,
+    fingerprint,
+)
 from dedup.normalize import key
 
 
@@ -330,3 +338,48 @@ def test_the_word_lists_load_only_when_a_verdict_turns_on_a_changed_word():
         "assert 'wordfreq' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("我们使用Python编写了这个程序，然后在服务器上运行了很长时间。",
+         "我们使用 Python 编写了这个程序，然后在服务器上运行了很长时间。"),
+        ("我们使用Ｐｙｔｈｏｎ编写了这个程序，然后在服务器上运行了很长时间。",
+         "我们使用Python编写了这个程序，然后在服务器上运行了很长时间。"),
+        ("Вот это было оооочень долгое путешествие по всей нашей большой стране.",
+         "Вот это было очень долгое путешествие по всей нашей большой стране."),
+    ],
+)  # fmt: skip
+def test_spacing_full_width_and_drawn_out_letters_are_noise(a, b):
+    assert judge(a, b) is Level.COPY
+
+
+SENTENCES = [
+    "The committee approved the new budget for the harbour after a long debate.",
+    "Der Ausschuss hat den neuen Haushalt für den Hafen nach langer Debatte gebilligt.",
+    "Le comité a approuvé le nouveau budget du port après un long débat au conseil.",
+    "我们昨天去学校，因为老师说今天下午有重要的会议要开，大家都要参加。",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SENTENCES), st.sampled_from(sorted(NEGATIONS)), st.integers(0, 200))
+def test_an_added_negation_is_never_a_copy(sentence, negation, at):
+    """Property: whatever the language, place, or the rule that reads the other words."""
+    if " " in sentence:  # a language written with spaces: insert between words
+        words = sentence.split(" ")
+        cut = at % (len(words) + 1)
+        changed = " ".join([*words[:cut], negation, *words[cut:]])
+    else:
+        cut = at % (len(sentence) + 1)
+        changed = sentence[:cut] + negation + sentence[cut:]
+    assert judge(sentence, changed) is Level.DIFFERENT
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(CJK_NUMERALS)), st.sampled_from(sorted(CJK_NUMERALS)))
+def test_a_changed_chinese_numeral_is_never_a_copy(x, y):
+    sentence = "我们在会议上讨论了{}个重要的问题，然后大家一起去吃了晚饭。"
+    if x != y:
+        assert judge(sentence.format(x), sentence.format(y)) is Level.DIFFERENT
