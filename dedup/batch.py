@@ -33,6 +33,7 @@ from dedup.files import (
     atomic_writer,
     check_editable,
     display_name,
+    is_parquet,
     is_special,
     names_shards,
     output_targets,
@@ -46,7 +47,6 @@ from dedup.files import (
     stdin_buffer,
     write_all,
 )
-from dedup.parquet import is_parquet
 from dedup.pipeline import Options, Result
 from dedup.report import open_report
 from dedup.streaming import READ_SIZE, Streamer, Summary, streamable

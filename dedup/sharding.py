@@ -17,12 +17,18 @@ import glob
 import os
 from collections.abc import Callable
 
-from dedup import parquet
 from dedup.batch import Job, Listener, OutputDir, OutputFile, Sink, refuse_same_file, shared_output
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.executors import Engine, Executor, executor_for
-from dedup.files import STDIN, display_name, names_shards, output_targets, remove_stale_temporaries
+from dedup.files import (
+    STDIN,
+    display_name,
+    is_parquet,
+    names_shards,
+    output_targets,
+    remove_stale_temporaries,
+)
 from dedup.report import open_report
 from dedup.stages import (
     Decision,
@@ -79,7 +85,7 @@ def _walk(directory: str) -> list[str]:
 
 
 def _kind(path: str, job: Job) -> Kind:
-    if parquet.is_parquet(path):
+    if is_parquet(path):
         return "parquet"
     return "text" if job.records is None else "jsonl"
 
