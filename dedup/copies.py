@@ -161,6 +161,11 @@ _NEGATION_WORDS = (
 NEGATIONS = frozenset(_NEGATION_WORDS.split())
 """Words whose presence flips a statement. Added or dropped, they always make a different one."""
 
+GLUED_NEGATIONS = frozenset({"не", "ні"})
+"""Negations that writers glue to the next word as often as they space them (небыло):
+the same statement either way, so the fingerprint leaves them out (see :func:`fingerprint`)."""
+_SAME_NEGATION = {"cannot": "not"}  # can not / cannot
+
 _FILLER_WORDS = (
     # English: articles and discourse words that add no fact
     "the a an also then just simply really very too so "
@@ -324,6 +329,9 @@ def fingerprint(key: str) -> int:
     Equal for a key and its copies: :func:`compare` finds a copy only when the numbers and
     the symbols (of which the operators are a part) are the same sequences, and the words
     differ by no negation. (A misspelt negation word changes it; such a copy is missed.)
+    The negations written glued to their word as often as apart (:data:`GLUED_NEGATIONS`,
+    небыло / не было) are left out, and ``cannot`` counts as ``not``, so that such copies
+    meet; :func:`compare` still refuses one added or dropped.
 
     >>> fingerprint("version 5.0.1, built today!") == fingerprint("version 5.0.1 built today")
     True
@@ -331,7 +339,8 @@ def fingerprint(key: str) -> int:
     False
     """
     text = _fold_accents(_APOSTROPHE.get().sub("", key) if "'" in key else key)
-    negations = NEGATIONS.intersection(_WORD.get().findall(text))
+    found = NEGATIONS.intersection(_WORD.get().findall(text))
+    negations = {_SAME_NEGATION.get(word, word) for word in found} - GLUED_NEGATIONS
     parts = [" ".join(_NUMBER.get().findall(text)), "".join(_OPERATOR.get().findall(text))]
     parts.append(" ".join(sorted(negations)))
     # blake2b, not hash(): the fingerprint must be the same in every process (corpus workers).

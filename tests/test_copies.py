@@ -383,3 +383,21 @@ def test_a_changed_chinese_numeral_is_never_a_copy(x, y):
     sentence = "我们在会议上讨论了{}个重要的问题，然后大家一起去吃了晚饭。"
     if x != y:
         assert judge(sentence.format(x), sentence.format(y)) is Level.DIFFERENT
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "removed"),
+    [
+        ("Вчера вечером в нашем городе небыло никаких новостей о погоде и дорогах.",
+         "Вчера вечером в нашем городе не было никаких новостей о погоде и дорогах.", 1),
+        ("Вчера вечером в нашем городе было много новостей о погоде и дорогах.",
+         "Вчера вечером в нашем городе не было много новостей о погоде и дорогах.", 0),
+        ("You cannot change the settings of this account after it has been created.",
+         "You can not change the settings of this account after it has been created.", 1),
+    ],
+)  # fmt: skip
+def test_a_glued_negation_meets_its_spaced_copy_and_an_added_one_stays(a, b, removed):
+    """End to end: the fingerprint must let the pair meet for the rule to judge it."""
+    from dedup import clean
+
+    assert len(clean(f"{a}\n\n{b}\n".encode()).removed) == removed
