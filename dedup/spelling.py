@@ -27,6 +27,10 @@ MAX_TYPO_EDITS = 2
 word, in words of :data:`LONG_WORD` to :data:`LONGER_WORD` letters; shorter words allow one,
 longer ones three."""
 
+MIN_STEM = 3
+"""A word this long or longer, with letters added at an end, makes another word (see
+:func:`_derived`)."""
+
 LONG_WORD = 6
 """Words shorter than this allow one edit: two in a five-letter word make another word, often
 a name (``Олесю`` / ``Олега``, Olesya / Oleg, on a real page of the quality corpus)."""
@@ -73,10 +77,15 @@ def respelt(x: str, y: str, language: str) -> tuple[bool, str]:
     from dedup.lexicon import lexicon
 
     replaced = f"a word replaced: {x} → {y}"
+    if min(len(x), len(y)) < 2:
+        return False, replaced  # a letter: a version's (2023a / 2023b), an item's, a variable's
     if _spelling_variant(x, y):
         return True, f"a spelling variant ({x} → {y})"
     if _collapsed(x) == _collapsed(y):
         return True, f"a letter drawn out ({x} → {y})"
+    derived = _derived(x, y)
+    if derived is not None and lexicon().rare_zipf(max(x, y, key=len), language) > 0:
+        return False, derived  # and the language has the longer word
     shortest = min(len(x), len(y))
     allowed = 1 if shortest < LONG_WORD else MAX_TYPO_EDITS if shortest < LONGER_WORD else 3
     if OSA.distance(x, y, score_cutoff=allowed + 1) > allowed:
@@ -101,6 +110,19 @@ def respelt(x: str, y: str, language: str) -> tuple[bool, str]:
     if typo_shaped(x, y):
         return True, f"a misspelling ({x} → {y})"
     return False, replaced
+
+
+def _derived(x: str, y: str) -> str | None:
+    """Why one word is the other with a prefix (``delete`` / ``undelete``, ``typical`` /
+    ``atypical``) or a suffix of two letters or more (``use`` / ``useful``), if it is: when
+    the language lists the longer word, it is another word made from the shorter, often its
+    opposite, even if a rare one."""
+    short, long = (x, y) if len(x) < len(y) else (y, x)
+    if len(short) >= MIN_STEM and long.endswith(short):
+        return f"a word with a prefix: {x} / {y}"
+    if len(short) >= MIN_STEM and long.startswith(short) and len(long) - len(short) >= 2:
+        return f"a word with a suffix: {x} / {y}"
+    return None
 
 
 def _collapsed(word: str) -> str:

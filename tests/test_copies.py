@@ -401,3 +401,16 @@ def test_a_glued_negation_meets_its_spaced_copy_and_an_added_one_stays(a, b, rem
     from dedup import clean
 
     assert len(clean(f"{a}\n\n{b}\n".encode()).removed) == removed
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("tzdata (2023b-1) unstable; urgency=medium", "tzdata (2023a-1) unstable; urgency=medium"),
+        ("(ALPHA) Delete a workload identity pool provider.",
+         "(ALPHA) Undelete a workload identity pool provider."),
+    ],
+)  # fmt: skip
+def test_real_removals_the_spelling_rule_must_not_make(a, b):
+    """Found by benchmarks/false_removals.py on this machine's changelogs and man pages."""
+    assert judge(a, b) is Level.DIFFERENT
