@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup import copies
 from dedup.copies import (
     CJK_NUMERALS,
     NEGATIONS,
@@ -414,3 +415,40 @@ def test_a_glued_negation_meets_its_spaced_copy_and_an_added_one_stays(a, b, rem
 def test_real_removals_the_spelling_rule_must_not_make(a, b):
     """Found by benchmarks/false_removals.py on this machine's changelogs and man pages."""
     assert judge(a, b) is Level.DIFFERENT
+
+
+def _regex_fingerprint(key):
+    """The fingerprint as the regular expressions read it: the reference of the ASCII path."""
+    from hashlib import blake2b
+
+    text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
+    text = copies._fold_accents(text)
+    found = copies.NEGATIONS.intersection(copies._WORD.get().findall(text))
+    negations = {copies._SAME_NEGATION.get(w, w) for w in found} - copies.GLUED_NEGATIONS
+    parts = [
+        " ".join(copies._NUMBER.get().findall(text)),
+        "".join(copies._OPERATOR.get().findall(text)),
+        " ".join(sorted(negations)),
+    ]
+    digest = blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=4)
+    return int.from_bytes(digest.digest(), "little")
+
+
+ASCII_KEYS = st.text(
+    alphabet=st.sampled_from([*"abcnotvr 0123456789'_-.,:;<>&|#%+=*/\\~^$@{}[]()!?\"`\t"]),
+    max_size=60,
+) | st.sampled_from(["do not 5 never", "cannot-be 3.2", "it isn't 7 < 8", "a1not b_no"])
+
+
+@given(ASCII_KEYS)
+def test_ascii_fingerprint_equals_the_regular_expressions(key):
+    assert copies.fingerprint(key) == _regex_fingerprint(key)
+
+
+@given(ASCII_KEYS)
+def test_ascii_prose_features_equal_the_regular_expressions(key):
+    found = copies.features(key)
+    text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
+    if not copies._may_hold_names(text):
+        assert found.words == tuple(copies._WORD.get().findall(text))
+        assert found.numbers == tuple(copies._NUMBER.get().findall(text))
