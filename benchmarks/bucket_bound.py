@@ -3,7 +3,7 @@
     python benchmarks/bucket_bound.py [--paragraphs 100000]
 
 Runs the same inputs through ``dedup.clean_documents`` (``--across``, ``--split line``) twice,
-once with the shipped bound on every bucket (``dedup.index.BUCKET``) and once with buckets
+once with the shipped bound on every bucket (``dedup.match.index.BUCKET``) and once with buckets
 that keep every key, and prints time, removals, and the removals the bound misses or adds.
 Inputs: the planted prose corpus of ``benchmarks/run.py`` and the templated families of
 ``benchmarks/families_bench.py`` when it is there (generated, never committed).
@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 from unittest import mock
 
-from dedup import Options, clean_documents, index
+from dedup import Options, clean_documents
+from dedup.match import index
 
 _VOCABULARY = (
     "pemerintah kota warga jalan banjir harga beras pasar sekolah presiden menteri polisi "

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from dedup.matching import Matcher, score
-from dedup.normalize import key
+from dedup.match.matcher import Matcher, score
+from dedup.text.normalize import key
 
 DATA = Path(__file__).parent / "data"
 EXACT_SHARE = 0.15

@@ -35,12 +35,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dedup.paragraphs import split
+from dedup.text.paragraphs import split
 
 HERE = Path(__file__).parent
 DATA = HERE / "data" / "false-removals"
 RESULTS = HERE / "results" / "false-removals.md"
 NEAR = DATA / "near-removals.txt"
+EXACT_DIFFERS = DATA / "exact-removals-differing.txt"
 MISSED = DATA / "planted-missed.txt"
 SEED = 11
 MAN_LANGS = {"en": 150, "de": 25, "fr": 25, "es": 25, "it": 25, "nl": 25, "pt": 25, "ru": 25,
@@ -107,6 +108,7 @@ class Run:
         default_factory=list
     )  # file, line, original, score
     removed: list[tuple[str, int]] = field(default_factory=list)  # every removal: file, line
+    exact_pairs: list[tuple[str, int, int]] = field(default_factory=list)  # file, line, original
 
 
 def run_dedup(paths: list[Path]) -> Run:
@@ -123,6 +125,8 @@ def run_dedup(paths: list[Path]) -> Run:
             run.removed.append(where)
             if m["score"] == "exact":
                 run.exact += 1
+                if m["orig"]:
+                    run.exact_pairs.append((*where, int(m["orig"])))
             else:
                 run.near.append((*where, int(m["orig"] or 0), m["score"]))
             continue
@@ -130,6 +134,21 @@ def run_dedup(paths: list[Path]) -> Run:
         if (len(paths) == 1 and cells[:1] == [str(paths[0])]) or cells[:1] == ["total"]:
             run.paragraphs = int(cells[1].replace(",", ""))
     return run
+
+
+def exact_differing(rows: list[tuple[str, Run]]) -> list[str]:
+    """Every exact removal whose raw text differs from its original's other than in
+    whitespace (case, a quote, a dash: what the key folds), both texts, for a person to read."""
+    listing = []
+    for _, run in rows:
+        for file, line, original in run.exact_pairs:
+            kept, removed = paragraph_at(file, original), paragraph_at(file, line)
+            if " ".join(kept.split()) != " ".join(removed.split()):
+                listing.append(
+                    f"== {file}:{line} repeats line {original} (exact)\n"
+                    f"-- kept (line {original}):\n{kept}\n-- removed (line {line}):\n{removed}\n"
+                )
+    return listing
 
 
 def read_text(path: str) -> str:
@@ -283,6 +302,8 @@ def main() -> None:
                 f"-- removed (line {line}):\n{paragraph_at(file, line)}\n"
             )
     NEAR.write_text("\n".join(listing), encoding="utf-8", errors="surrogateescape")
+    differing = exact_differing(rows)
+    EXACT_DIFFERS.write_text("\n".join(differing), encoding="utf-8", errors="surrogateescape")
 
     planted_rows = []
     with tempfile.TemporaryDirectory(prefix="dedup-planted-") as tmp:
@@ -311,7 +332,9 @@ def main() -> None:
     lines += [
         "",
         f"Each near removal, with both texts: `{NEAR.relative_to(HERE.parent)}` "
-        f"({len(listing):,} entries).",
+        f"({len(listing):,} entries). Each exact removal whose raw text differs from its"
+        f" original's other than in whitespace: `{EXACT_DIFFERS.relative_to(HERE.parent)}`"
+        f" ({len(differing):,} entries).",
         "Figures from a shared 2-core machine; they count removals, not time.",
         "",
         "Planted copies (per document: a copied passage of three paragraphs, two paragraphs"

@@ -47,7 +47,7 @@ def reference(path: Path, out: Path) -> None:
     from datasketch import MinHash, MinHashLSH
     from rapidfuzz import fuzz
 
-    from dedup.normalize import key
+    from dedup.text.normalize import key
 
     lsh = MinHashLSH(threshold=0.7, num_perm=128)
     kept: dict[int, str] = {}

@@ -50,7 +50,7 @@ def _documents(folder: Path) -> list[Path]:
 def run_dedup(folder: Path, out: Path, threshold: int) -> None:
     """What ``dedup clean --split line --threshold T --across`` does, through the API."""
     from dedup import Options, clean_documents
-    from dedup.decoding import decode
+    from dedup.text.decoding import decode
 
     options = Options(threshold=threshold, split="line", keep_recurring=False)
     removed: list[int] = []
@@ -80,7 +80,7 @@ def run_reference(folder: Path, out: Path) -> None:
     from datasketch import MinHash, MinHashLSH
     from rapidfuzz import fuzz
 
-    from dedup.normalize import key
+    from dedup.text.normalize import key
 
     lsh = MinHashLSH(threshold=0.7, num_perm=128)
     kept: dict[int, str] = {}
@@ -118,7 +118,7 @@ def run_rensa(folder: Path, out: Path) -> None:
     from rapidfuzz import fuzz
     from rensa import RMinHash, RMinHashLSH
 
-    from dedup.normalize import key
+    from dedup.text.normalize import key
 
     lsh = RMinHashLSH(threshold=0.7, num_perm=128, num_bands=32)
     kept: dict[int, str] = {}

@@ -2,13 +2,18 @@
 
     python benchmarks/stages_bench.py                                  # 1M paragraphs, 16 shards
     python benchmarks/stages_bench.py --paragraphs 100000 --mode across-exact
+    python benchmarks/stages_bench.py --paragraphs 100000 --mode across \
+        --cases one jobs2 file file-jobs2           # the same corpus as one JSON Lines file too
 
 The corpus is benchmarks/corpus_gen.py's synthetic news (about 7.5 paragraphs per record),
 split into ``--shards`` JSON Lines files under benchmarks/data/ (generated once per size).
 Each case runs the installed ``dedup`` in a child process with ``--output-dir``; a sampler
 reads VmHWM (peak RSS) of every process in the child's tree (the pool workers, and for Ray
 the raylet, GCS and workers it starts) every 0.2 s. "one process" names the shard files, so
-it is today's corpus loop, not the stage code.
+it is today's corpus loop, not the stage code. "file" and "file-jobs2" run the same records
+as one JSON Lines file (the shards concatenated): in one process, and with ``--jobs 2``,
+where it is cut into byte ranges of ``--shard-size`` (default: a sixteenth of the file, so
+as many pieces as there are shards). The last column is each case's wall time over "one".
 
 Bytes moved between stages are measured separately, in this process, on the first two
 shards: the pickled size of what step 1 sends to the driver (keys per document), of what
@@ -58,6 +63,18 @@ def shards(paragraphs: int, count: int) -> Path:
         (partial / f"part-{number:03d}.jsonl").write_bytes(b"".join(part))
     partial.rename(directory)
     return directory
+
+
+def one_file(directory: Path) -> Path:
+    """The shards of ``directory`` as one JSON Lines file beside it (made once)."""
+    path = directory.with_name(directory.name + ".jsonl")
+    if not path.exists():
+        partial = path.with_suffix(".partial")
+        with partial.open("wb") as joined:
+            for shard in sorted(directory.iterdir()):
+                joined.write(shard.read_bytes())
+        partial.rename(path)
+    return path
 
 
 def tree(root: int) -> list[int]:
@@ -135,13 +152,13 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
     ``--across`` on several workers, the bucketed keys of the grouping shuffle plus what
     the buckets send back.
     """
-    from dedup.grouping import group_bucket, hash_shard
-    from dedup.job import Job, Records
+    from dedup.batch.grouping import group_bucket, hash_shard
+    from dedup.batch.job import Job, Records
+    from dedup.batch.sharded import list_shards, spec_for
+    from dedup.batch.shards import WriteTask
+    from dedup.batch.stages import Resolver, prepare_shard, write_shard
+    from dedup.io.outputs import Nowhere
     from dedup.options import Options
-    from dedup.outputs import Nowhere
-    from dedup.sharding import list_shards, spec_for
-    from dedup.shards import WriteTask
-    from dedup.stages import Resolver, prepare_shard, write_shard
 
     across = mode != "alone"
     options = Options(threshold=100 if mode == "across-exact" else 90)
@@ -183,21 +200,27 @@ def main() -> None:
     parser.add_argument("--mode", choices=MODES, default="alone")
     parser.add_argument("--cases", nargs="+", default=["one", "jobs2", "ray"])
     parser.add_argument("--dedup", default=shutil.which("dedup") or "dedup")
+    parser.add_argument("--shard-size", help="for file-jobs2 (default: the file / 16)")
     args = parser.parse_args()
     directory = shards(args.paragraphs, args.shards)
     files = sorted(str(p.relative_to(DATA)) for p in directory.iterdir())  # run in DATA
     size = sum((DATA / f).stat().st_size for f in files) / 1e6
     print(f"corpus: {directory.name}, {size:.0f} MB, mode {args.mode}", flush=True)
+    big = one_file(directory) if any(c.startswith("file") for c in args.cases) else None
+    piece = args.shard_size or str(int(size * 1e6 / 16) + 1)
     cases = {
         "one": files,
         "jobs2": ["--jobs", "2", directory.name],
         "ray": ["--engine", "ray", "--jobs", "2", directory.name],
+        "file": [big.name if big else ""],
+        "file-jobs2": ["--jobs", "2", "--shard-size", piece, big.name if big else ""],
     }
     print(
         "| case | wall s | driver CPU s | all CPU s | driver peak RSS MB "
-        "| largest other process MB | processes |"
+        "| largest other process MB | processes | wall / one |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    first: float | None = None
     for name in args.cases:
         with tempfile.TemporaryDirectory(dir=DATA) as out:
             output = Path(out).name
@@ -208,9 +231,11 @@ def main() -> None:
         others = [kb for label, kb, _ in peaks.values() if "dedup" not in label]
         largest = max(others, default=0) / 1024
         cpu = sum(cpu for _, _, cpu in peaks.values())
+        first = seconds if first is None else first
         print(
             f"| {name} | {seconds:.1f} | {driver_cpu:.1f} | {cpu:.1f} | {driver_kb / 1024:.0f} "
-            f"| {largest:.0f} | {len(peaks)} |"
+            f"| {largest:.0f} | {len(peaks)} | {seconds / first:.2f} |",
+            flush=True,
         )
     paragraphs, up, down, back = moved(directory, args.mode)
     print(

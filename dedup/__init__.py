@@ -5,7 +5,7 @@
 'A line that repeats itself.\\n'
 
 The public names are loaded when first asked for (PEP 562): ``import dedup`` alone, and the
-command's start-up (``dedup.launch`` imports ``dedup`` first), then pay only for the modules
+command's start-up (``dedup.cli.launch`` imports ``dedup`` first), then pay only for the modules
 the run needs, not for the corpus API, say.
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dedup.corpus import clean_documents
     from dedup.errors import DedupError, InputError, OutputError
-    from dedup.matching import Match
+    from dedup.match.matcher import Match
     from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Options
     from dedup.pipeline import Result, clean, clean_bytes
 
@@ -28,7 +28,7 @@ _HOMES = {
     "DEFAULT_THRESHOLD": "dedup.options",
     "DedupError": "dedup.errors",
     "InputError": "dedup.errors",
-    "Match": "dedup.matching",
+    "Match": "dedup.match.matcher",
     "Options": "dedup.options",
     "OutputError": "dedup.errors",
     "Result": "dedup.pipeline",

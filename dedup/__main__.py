@@ -1,3 +1,3 @@
-from dedup.launch import main
+from dedup.cli.launch import main
 
 main()

@@ -1,7 +1,7 @@
 """Many documents in order, each cleaned alone or against every earlier one (``across``).
 
 Pure: documents come in as text and go out as :class:`Result` values; no files, streams or
-JSON here (reading and writing a corpus is :mod:`dedup.batch`). Documents are cleaned strictly
+JSON here (reading and writing a corpus is :mod:`dedup.batch.local`). Documents are cleaned strictly
 in the order given, one at a time, so the result never depends on how many cores there are.
 Without ``across`` every document gets a fresh matcher and is cleaned exactly as
 :func:`dedup.clean` would clean it alone. With ``across`` one matcher remembers the kept
@@ -22,9 +22,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from dedup.matching import Match, Matcher
+from dedup.match.matcher import Match, Matcher
 from dedup.options import Options
 from dedup.pipeline import Result, clean, clean_document
+from dedup.streaming import Summary
 
 TOP_REPEATS = 10
 """How many of the most repeated paragraphs ``--stats`` lists."""
@@ -64,6 +65,8 @@ class Tally:
     bytes_in: int = 0
     bytes_out: int = 0
     skipped_records: int = 0
+    dropped_records: int = 0
+    """Records left out because every paragraph was removed (``--drop-empty``)."""
     failed: int = 0
     """Inputs that could not be cleaned (a run that goes on after a bad input counts them)."""
     exact_only: int = 0
@@ -84,12 +87,17 @@ class Tally:
         return self.removed - self.exact
 
     def add(self, result: Result) -> None:
-        """Count one cleaned document (the one place a document is counted, in any process)."""
+        """Count one whole cleaned document, in any process."""
+        self.count(Summary.of(result))
+
+    def count(self, summary: Summary) -> None:
+        """Count one document by its counts (whole or streamed): the one place a document
+        is added to a run's totals."""
         self.documents += 1
-        self.paragraphs += len(result.paragraphs)
-        self.removed += len(result.removed)
-        self.exact += sum(1 for match in result.removed if match.exact)
-        self.exact_only += len(result.exact_only)
+        self.paragraphs += summary.paragraphs
+        self.removed += summary.removed
+        self.exact += summary.exact
+        self.exact_only += len(summary.exact_only)
 
     def merge(self, part: Tally) -> None:
         """Add the counts of a later part of the run (a shard), as if counted here in turn."""
@@ -100,6 +108,7 @@ class Tally:
         self.bytes_in += part.bytes_in
         self.bytes_out += part.bytes_out
         self.skipped_records += part.skipped_records
+        self.dropped_records += part.dropped_records
         self.failed += part.failed
         self.exact_only += part.exact_only
         self.repeats.update(part.repeats)  # new keys in the part's order: ties rank as in one run
@@ -250,13 +259,21 @@ def report_entry(
 
     The original's fields are its document's (:meth:`Document.describe`), then
     ``paragraph``, ``line`` and ``text`` (its start, as :func:`fingerprint` keeps it).
+    ``start`` and ``end`` are the removed paragraph's byte offsets in its document (for a
+    record, in the UTF-8 of its text field), ``reason`` the rule's words for why it is a copy
+    (``exact``, or what a near copy changed), as ``-v`` shows it. Every road builds its
+    entries here, so every executor writes the same bytes.
     """
+    start, end = result.byte_spans[match.index]
     return {
         **document.describe(),
         "paragraph": match.index,
         "line": result.paragraphs[match.index].line,
+        "start": start,
+        "end": end,
         "repeats": repeats,
         "score": match.score,
+        "reason": match.reason,
         "text": result.paragraph_text(match.index),
     }
 

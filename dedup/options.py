@@ -1,7 +1,7 @@
 """Every setting of a clean, its defaults and its limits: a leaf any layer may import.
 
 ``Options`` is what the API, the CLI, a job and a shard stage all carry; it imports nothing of
-dedup, so the rules that read it (``dedup.matching``, ``dedup.paragraphs``) can import it
+dedup, so the rules that read it (``dedup.match.matcher``, ``dedup.text.paragraphs``) can import it
 without a circle.
 """
 

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
-from dedup.decoding import decode, encode
-from dedup.matching import Match, Matcher, is_substantive
-from dedup.normalize import key
+from dedup.match.matcher import Match, Matcher, is_substantive
+from dedup.match.passages import recurring, with_their_passage
 from dedup.options import MAX_FUZZY_CHARS, Options
-from dedup.paragraphs import Paragraph, split
-from dedup.recurring import recurring, with_their_passage
-from dedup.writing import removed_spans, render, unified_diff
+from dedup.text.decoding import decode, encode
+from dedup.text.normalize import key
+from dedup.text.paragraphs import LINE, Paragraph, is_changelog, is_drawn_table, split
+from dedup.text.writing import removed_spans, render, unified_diff
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,14 @@ class Result:
         """Whether anything was removed."""
         return bool(self.removed)
 
+    @property
+    def emptied(self) -> bool:
+        """Whether every paragraph was removed: the one test ``--drop-empty`` asks of a record.
+
+        A document that had no paragraph to begin with was not emptied by dedup and stays.
+        """
+        return bool(self.paragraphs) and len(self.removed) == len(self.paragraphs)
+
     def spans(self) -> list[tuple[int, int]]:
         """The ``(start, end)`` offsets in ``source`` of the lines the removals delete."""
         gone = {match.index for match in self.removed}
@@ -68,6 +77,47 @@ class Result:
         """The original text of paragraph ``index``, without the blank lines before it."""
         paragraph = self.paragraphs[index]
         return self.source[paragraph.start : paragraph.end]
+
+    @cached_property
+    def byte_spans(self) -> dict[int, tuple[int, int]]:
+        """Where each removed paragraph's own lines lie in the document's bytes: ``(start, end)``.
+
+        Offsets count the bytes of the input as it was (a BOM included), so a consumer of the
+        report can cut or highlight a removal without splitting the document again. Computed
+        once per result, in one pass over the text up to the last removal.
+
+        >>> line = b"caf\\xe9 du coin, ouvert le soir.\\n"
+        >>> clean(b"\\xef\\xbb\\xbf" + line + line).byte_spans
+        {1: (33, 63)}
+        """
+        points = sorted(
+            {
+                offset
+                for match in self.removed
+                for offset in self.paragraphs[match.index][1:3]  # start, end
+            }
+        )
+        at, counted = 0, len(self.bom)
+        where: dict[int, int] = {}
+        for point in points:
+            counted += _byte_length(self.source[at:point])
+            at = point
+            where[point] = counted
+        spans = {}
+        for match in self.removed:
+            paragraph = self.paragraphs[match.index]
+            spans[match.index] = (where[paragraph.start], where[paragraph.end])
+        return spans
+
+
+def _byte_length(text: str) -> int:
+    """How many bytes ``text`` is in the output: odd input bytes count one each (see
+    :mod:`dedup.decoding`); a lone surrogate from a JSON escape, which has no byte of its
+    own, counts as the three bytes of its escape-free UTF-8 spelling."""
+    try:
+        return len(text.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:
+        return len(text.encode("utf-8", "surrogatepass"))
 
 
 def clean(text: str | bytes, options: Options | None = None) -> Result:
@@ -224,4 +274,6 @@ def _cleans_to_one_block(result: Result, options: Options) -> bool:
         and paragraphs[1].block != paragraphs[0].block  # the first block is read as one
         and {m.index for m in result.removed} == set(range(1, len(paragraphs)))
         and "\n" in result.paragraph_text(0).rstrip("\r\n").replace("\r", "\n")
+        and not is_drawn_table(LINE.findall(result.paragraph_text(0)))
+        and not is_changelog(result.paragraph_text(0))  # read by uploads, never by lines
     )

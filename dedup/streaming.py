@@ -2,12 +2,12 @@
 
 The same bytes as :func:`dedup.clean_bytes` (a property test holds it to that, for any chunk
 sizes), in bounded memory: the matcher's memory of what it has seen, the paragraphs it has
-not decided yet (short ones wait for the next substantive one, see :mod:`dedup.matching`),
+not decided yet (short ones wait for the next substantive one, see :mod:`dedup.match.matcher`),
 and the blank lines before a block whose fate is still open. Nothing else of the input is
 kept, so output starts before input ends and ``dedup clean --split line BIG | head -1``
 returns at once.
 
-The rules of :mod:`dedup.paragraphs` and :mod:`dedup.writing` hold line by line:
+The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold line by line:
 
 * lines end in ``\\n``, ``\\r\\n`` or a lone ``\\r`` (so a ``\\r`` at the end of a chunk waits
   for the next one: it may be the first half of ``\\r\\n``); a line of whitespace is blank;
@@ -35,13 +35,24 @@ import dataclasses
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from dedup import exact, paragraphs
-from dedup.decoding import BOM
-from dedup.matching import Match, Matcher
-from dedup.normalize import key
+from dedup.match import exact
+from dedup.match.matcher import Match, Matcher
 from dedup.options import MAX_FUZZY_CHARS, Options, SplitMode
-from dedup.paragraphs import LONG_LINE_CHARS
+from dedup.text import paragraphs
+from dedup.text.decoding import BOM
+from dedup.text.normalize import key
+from dedup.text.paragraphs import (
+    LINE,
+    is_boundary_bytes,
+    is_changelog,
+    is_drawn_table,
+    looks_like_lines,
+)
+
+if TYPE_CHECKING:
+    from dedup.pipeline import Result
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -78,6 +89,13 @@ class Summary:
         self.removed = removed
         self.exact = exact
         self.exact_only: list[int] = exact_only or []
+
+    @classmethod
+    def of(cls, result: Result) -> Summary:
+        """The counts of a whole cleaned document: the one place a document is counted."""
+        removed = result.removed
+        exact = sum(1 for match in removed if match.exact)
+        return cls(len(result.paragraphs), len(removed), exact, list(result.exact_only))
 
     def _fields(self) -> tuple[int, int, int, list[int]]:
         return self.paragraphs, self.removed, self.exact, self.exact_only
@@ -158,6 +176,7 @@ class Streamer:
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
         self._first_lines = 0  # ... how many (all in the first block)
+        self._whole: list[bytes] | None = None  # auto: a changelog, held whole to its end
         self._gap = False  # ... and a blank line after it
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
@@ -195,6 +214,15 @@ class Streamer:
         if self._tail:
             self._take(self._tail)
             self._tail = b""
+        if self._whole is not None:  # a changelog, read by uploads: as clean() reads it
+            yield self._cleaned_whole()
+            return
+        if self._held is not None and _drawn(self._held):  # one block, a drawn table
+            held, self._held = self._held, None
+            self._mode = "block"
+            for data in held:
+                self._take_lines(data)
+                self.pending -= len(data)
         if self._held is not None:  # auto, and one block: read line by line
             held = self._read_as_lines()
             held.reverse()
@@ -215,6 +243,32 @@ class Streamer:
             self._end_block()
         yield self._flush(end=True)
 
+    def _is_changelog(self, data: bytes) -> bool:
+        """Whether ``data``, the first lines of an ``auto`` text, opens a Debian changelog."""
+        blank = _blank_test(data)
+        for line in re.findall(exact.LINE, data):
+            if not blank(line):
+                return is_changelog(line.decode("utf-8", "surrogateescape"))
+        return False
+
+    def _cleaned_whole(self) -> bytes:
+        """Clean a text held whole (a changelog: its uploads are records) as clean() does."""
+        from dedup.pipeline import clean, clean_document
+
+        assert self._whole is not None
+        source = b"".join(self._whole).decode("utf-8", "surrogateescape")
+        self._whole = None
+        self.pending = 0
+        if self._alone:
+            result = clean(source, self.options)
+        else:
+            result = clean_document(source, self.options, self._decider.matcher)
+        self.summary.paragraphs += len(result.paragraphs)
+        self.summary.removed += len(result.removed)
+        self.summary.exact += sum(1 for m in result.removed if m.score >= 100)
+        self.summary.exact_only += result.exact_only
+        return b"".join(self._out) + result.text.encode("utf-8", "surrogateescape")
+
     def _start(self, data: bytes) -> bytes:
         self._started = True
         if data.startswith(BOM):
@@ -224,6 +278,14 @@ class Streamer:
 
     def _take(self, data: bytes) -> None:
         """Handle complete lines (the last one may lack its terminator only at the end)."""
+        if self._whole is not None:
+            self._whole.append(data)
+            self.pending += len(data)
+            return
+        if self._held is not None and not self._content_seen and self._is_changelog(data):
+            self._whole = [*self._held, data]
+            self.pending += len(data)
+            return
         if self._held is not None:
             shape = self._shape(data)
             if shape is None:
@@ -327,7 +389,11 @@ class Streamer:
         self._block += 1
         self._decider.add(
             _Paragraph(lead, b"".join(lines), self._block),
-            holds=self._alone and self._mode == "auto" and self._block == 0 and len(lines) > 1,
+            holds=self._alone
+            and self._mode == "auto"
+            and self._block == 0
+            and len(lines) > 1
+            and not _drawn(lines),
         )
 
     def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
@@ -372,6 +438,11 @@ class _Decider:
         self._lead = b""  # the blank lines of the current block, not written yet
         self._holding: list[bytes] | None = None  # auto: the first block's output, held
         self._held_raw = b""  # ... and its input, to read it again line by line
+
+    @property
+    def matcher(self) -> Matcher:
+        """The matcher this document is fed to (a shared one with ``--across``)."""
+        return self._matcher
 
     def add(self, paragraph: _Paragraph, *, holds: bool = False) -> None:
         if holds:
@@ -447,27 +518,33 @@ def _blank_any(line: bytes) -> bool:
     if line.isspace():
         return True
     if 0x20 < line[0] < 0x7F:  # it opens with a visible ASCII character: not blank (most lines)
-        return False
+        return line[:1] == b"%" and is_boundary_bytes(line)  # ... unless a record separator
     if line.isascii() and not exact.odd_whitespace(line):
         return False
-    return exact.blank_str(line)
+    return is_boundary_bytes(line)
+
+
+def _blank_ascii(line: bytes) -> bool:
+    return line.isspace() or (line[:1] == b"%" and is_boundary_bytes(line))
 
 
 def _blank_test(data: bytes) -> Callable[[bytes], bool]:
-    """How to tell a blank line in ``data``: by its bytes when that gives ``str.isspace``."""
+    """How to tell a blank line (or a record separator, :func:`dedup.text.paragraphs.is_boundary`)
+    in ``data``: by its bytes when that gives ``str.isspace``."""
     if data.isascii() and not exact.odd_whitespace(data):
-        return bytes.isspace
+        return _blank_ascii if b"%" in data else bytes.isspace
     return _blank_any
 
 
+def _drawn(lines: list[bytes]) -> bool:
+    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines)."""
+    text = b"".join(lines).decode("utf-8", "surrogateescape")
+    return is_drawn_table(LINE.findall(text))
+
+
 def _looks_like_lines(lines: list[bytes]) -> bool:
-    # paragraphs._looks_like_lines, on bytes: the length that counts is in characters.
-    long_lines = 0
-    for line in lines:
-        simple = line.isascii() and not exact.odd_whitespace(line)
-        text = line if simple else line.decode("utf-8", "surrogateescape")
-        long_lines += len(text.rstrip()) >= LONG_LINE_CHARS
-    return long_lines * 2 > len(lines)
+    """paragraphs.looks_like_lines, on bytes: lengths in characters, tables by their text."""
+    return looks_like_lines([line.decode("utf-8", "surrogateescape") for line in lines])
 
 
 def clean_chunks(chunks: Iterable[bytes], options: Options) -> Iterator[bytes]:

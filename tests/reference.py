@@ -1,8 +1,8 @@
-"""A plain, independent reference for the matcher's contract (see ``dedup.matching``).
+"""A plain, independent reference for the matcher's contract (see ``dedup.match.matcher``).
 
 Quadratic and written for reading, as RapidFuzz keeps ``_py`` references beside its C++: it
-shares nothing with :class:`dedup.matching.Matcher` but the judgement of a pair
-(:func:`dedup.copies.compare`), which is tested on its own (``test_copies``, the judgement set).
+shares nothing with :class:`dedup.match.matcher.Matcher` but the judgement of a pair
+(:func:`dedup.match.copies.compare`), which is tested on its own (``test_copies``, the judgement set).
 Every key is compared with every kept key; there is no index, digest, fingerprint or batch.
 """
 
@@ -13,8 +13,8 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from dedup.copies import Features, Level, compare, features
-from dedup.matching import Match
+from dedup.match.copies import Features, Level, compare, features
+from dedup.match.matcher import Match
 from dedup.options import MAX_FUZZY_CHARS
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dedup.launch import run_command as _main
+from dedup.cli.launch import run_command as _main
 
 WORDS = [
     "harga",
@@ -85,6 +85,40 @@ def planted_documents(count: int, *, seed: int) -> list[str]:
         seen.extend(paragraphs[:2])
         separator = "\n\n" if rng.random() < 0.7 else "\n"
         documents.append(separator.join(paragraphs) + "\n")
+    return documents
+
+
+TEMPLATE = (
+    "Berlangganan buletin kami untuk kabar harian tentang pasar, cuaca dan jalan di kota Anda."
+)
+
+
+TEMPLATE_NOISE = [
+    (", cuaca", "; cuaca"),
+    ("pasar,", "pasar"),
+    ("Anda.", "Anda!"),
+    ("kami", "kami,"),
+]
+"""Punctuation a site's templates vary in: each subset of these makes another near copy."""
+
+
+def templated_documents(count: int, *, seed: int) -> list[str]:
+    """Documents that all carry the same template paragraph, each with its own punctuation.
+
+    Every copy is a near copy of every other (punctuation noise only), so the candidate pairs
+    form one giant component (templated boilerplate across a news corpus): keep-first keeps
+    the first copy and removes every later one, whatever the executor.
+    """
+    rng = random.Random(seed)
+    documents = []
+    for _ in range(count):
+        paragraphs = [_sentence(rng) for _ in range(rng.randint(1, 3))]
+        copy = TEMPLATE
+        for old, new in TEMPLATE_NOISE:
+            if rng.random() < 0.5:
+                copy = copy.replace(old, new)
+        paragraphs.insert(rng.randrange(len(paragraphs) + 1), copy)
+        documents.append("\n\n".join(paragraphs) + "\n")
     return documents
 
 

@@ -1,4 +1,4 @@
-"""``dedup.batch`` without the command line: a Job in, counts out, every input by one road."""
+"""``dedup.batch.local`` without the command line: a Job in, counts out, every input by one road."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from dedup import Options
+from dedup.batch.job import Job, Listener, Records
+from dedup.batch.run import run
 from dedup.errors import DedupError, InputError, OutputError
-from dedup.job import Job, Listener, Records
-from dedup.outputs import InPlace, Nowhere, OutputDir, OutputFile
-from dedup.run import run
+from dedup.io.outputs import InPlace, Nowhere, OutputDir, OutputFile
 
 A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"
@@ -30,10 +30,7 @@ class Recorder(Listener):
         self.failures: list[DedupError] = []
         self.warnings: list[str] = []
 
-    def cleaned(self, document, result):
-        self.cleaned_names.append(document.name)
-
-    def streamed(self, document, summary):  # a plain text cleaned as it was read
+    def done(self, document, summary):  # every road, whole or streamed
         self.cleaned_names.append(document.name)
 
     def warn(self, message):

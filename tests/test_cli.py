@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedup.cli import cli, main
+from dedup.cli import main
+from dedup.cli.command import cli
 
 A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"
@@ -60,17 +61,49 @@ def test_missing_file_is_one_line_and_the_run_goes_on(repeated, tmp_path):
     ]
 
 
-def test_directory_and_binary_are_refused(tmp_path):
+def test_binary_is_refused(tmp_path):
     binary = tmp_path / "x.bin"
     binary.write_bytes(b"PK\x00\x01\n" + REPEATED)
-    result = run(str(tmp_path), str(binary))
+    result = run(str(binary))
     assert result.exit_code == 2
-    assert "Is a directory" in result.stderr
     assert "binary file" in result.stderr
     assert result.stdout_bytes == b""
     forced = run("-a", str(binary))
     assert forced.exit_code == 0
     assert forced.stdout_bytes == b"PK\x00\x01\n" + (A + B).encode()
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [[], ["--stats"], ["--report", "-"], ["--check"], ["-o", "out.txt"], ["--threshold", "100"]],
+)
+def test_a_directory_is_read_as_shards_whatever_the_reporting_flags(tmp_path, flags):
+    # Once, `dedup clean d/` refused the directory and `--report - d/` read it: the flags
+    # that say what to show must not decide what is read.
+    shards = tmp_path / "d"
+    (shards / "sub").mkdir(parents=True)
+    (shards / "b.txt").write_bytes(REPEATED)
+    (shards / "sub" / "a.txt").write_bytes(REPEATED)
+    (shards / ".hidden.txt").write_bytes(b"never read\n")
+    expected = run(str(shards / "b.txt"), str(shards / "sub" / "a.txt"), *flags)
+    with CliRunner().isolated_filesystem(tmp_path):
+        result = run(str(shards), *flags)
+        expected_out = Path("out.txt").read_bytes() if "-o" in flags else None
+    assert result.exit_code == expected.exit_code
+    assert result.stdout_bytes == expected.stdout_bytes
+    if expected_out is not None:
+        assert expected_out == (A + B).encode() * 2
+    assert result.stderr == expected.stderr  # --stats included: the same table on both roads
+
+
+@pytest.mark.parametrize("flag", ["-i", "--diff", "-v"])
+def test_a_directory_with_a_one_file_at_a_time_option_is_a_usage_error(tmp_path, flag):
+    (tmp_path / "d").mkdir()
+    result = run(flag, str(tmp_path / "d"))
+    assert result.exit_code == 2
+    assert "a directory or pattern is read as shards; -i, --diff and -v work on files" in (
+        result.stderr
+    )
 
 
 @pytest.mark.parametrize(
@@ -121,7 +154,9 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr("dedup.corpus.clean", boom)
-    monkeypatch.setattr("dedup.batch.Streamer", boom)  # the road a plain file takes by default
+    monkeypatch.setattr(
+        "dedup.batch.local.Streamer", boom
+    )  # the road a plain file takes by default
     with pytest.raises(SystemExit) as exit_info:
         main(["clean", os.devnull])
     assert exit_info.value.code == 70

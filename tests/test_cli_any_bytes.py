@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from invariants import is_input_minus_whole_lines
 
-from dedup.cli import cli
+from dedup.cli.command import cli
 
 PIECES = [
     b"The council approved the harbour budget on Monday evening.",

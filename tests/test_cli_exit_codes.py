@@ -61,7 +61,9 @@ CASES = {
         A + B,
         re.escape("dedup: missing.txt: No such file or directory\n"),
     ),
-    "directory": Case(("clean", "sub"), 2, b"", re.escape("dedup: sub: Is a directory\n")),
+    "empty directory": Case(
+        ("clean", "sub"), 2, b"", re.escape("dedup: sub: no input files there\n")
+    ),
     "binary, run goes on": Case(
         ("clean", "binary.bin", "clean.txt"),
         2,

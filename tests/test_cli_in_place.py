@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 from processes import HANG_GUARD, dedup, environment
 
-from dedup.cli import cli
+from dedup.cli.command import cli
 from dedup.pipeline import clean
 
 A = b"The council approved the harbour budget on Monday evening.\n"
@@ -210,7 +210,7 @@ def test_three_hundred_files_with_sixty_four_descriptors(tmp_path):
 # named in argv[1]) and then sleep, so a signal arrives at a known point of an in-place edit.
 PAUSING_DRIVER = """
 import os, sys, time
-import dedup.files
+import dedup.io.files
 from dedup.cli import main
 
 marker, point = sys.argv[1], sys.argv[2]
@@ -222,7 +222,7 @@ def pause(*args):
 if point == "before-rename":   # the temporary file is written, not yet fsynced or renamed
     os.fsync = pause
 else:                          # renamed, the directory not yet fsynced
-    dedup.files._fsync_directory = pause
+    dedup.io.files._fsync_directory = pause
 main(sys.argv[3:])
 """
 

@@ -23,7 +23,7 @@ def fail_with(error):
 def break_the_core(monkeypatch, error):
     """Both roads a plain clean takes: the whole document, and the stream."""
     monkeypatch.setattr("dedup.corpus.clean", fail_with(error))
-    monkeypatch.setattr("dedup.batch.Streamer", fail_with(error))
+    monkeypatch.setattr("dedup.batch.local.Streamer", fail_with(error))
 
 
 def test_internal_error_is_one_line_with_the_debug_hint(monkeypatch, capsys):

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from rich.console import Console
 
-from dedup import console
-from dedup.cli import cli
+from dedup.cli import console
+from dedup.cli.command import cli
 
 A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"

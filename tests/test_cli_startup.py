@@ -2,7 +2,7 @@
 
 The figures live in benchmarks/ (timings never go in tests); what is tested here is the
 cause of a fast start: which modules a plain run imports, in a fresh interpreter, and that
-the click-free road of :mod:`dedup.launch` builds exactly the job click builds.
+the click-free road of :mod:`dedup.cli.launch` builds exactly the job click builds.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from dedup import cli, launch
+from dedup.cli import command as cli
+from dedup.cli import launch
 
 NOT_ON_THE_PLAIN_PATH = (
     "click",
@@ -20,15 +21,15 @@ NOT_ON_THE_PLAIN_PATH = (
     "numpy",
     "pyarrow",
     "json",
-    "dedup.cli",
-    "dedup.console",
-    "dedup.parquet",
-    "dedup.records",
-    "dedup.sharding",
-    "dedup.stages",
-    "dedup.executors",
-    "dedup.grouping",
-    "dedup.index",
+    "dedup.cli.command",
+    "dedup.cli.console",
+    "dedup.io.parquet",
+    "dedup.io.records",
+    "dedup.batch.sharded",
+    "dedup.batch.stages",
+    "dedup.batch.executors",
+    "dedup.batch.grouping",
+    "dedup.match.index",
 )
 
 PROSE = (
@@ -44,7 +45,7 @@ def loaded_by(args: list[str], tmp_path) -> set[str]:
     script = (
         "import atexit, sys\n"
         f"atexit.register(lambda: open({str(listing)!r}, 'w').write('\\n'.join(sys.modules)))\n"
-        "from dedup.launch import main\n"
+        "from dedup.cli.launch import main\n"
         f"main({args!r})\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
@@ -55,7 +56,7 @@ def test_a_plain_clean_loads_neither_click_nor_the_corpus_machinery(tmp_path):
     source = tmp_path / "article.txt"
     source.write_text(PROSE)
     loaded = loaded_by(["clean", str(source)], tmp_path)
-    assert "dedup.batch" in loaded  # the run really happened through the one road
+    assert "dedup.batch.local" in loaded  # the run really happened through the one road
     assert sorted(loaded.intersection(NOT_ON_THE_PLAIN_PATH)) == []
 
 

@@ -9,9 +9,9 @@ import sys
 import pytest
 import zstandard
 
-from dedup import compression
-from dedup.compression import decompress_bytes, detect, format_for, open_stream, reader, writer
 from dedup.errors import InputError, OutputError
+from dedup.io import compression
+from dedup.io.compression import decompress_bytes, detect, format_for, open_stream, reader, writer
 
 TEXT = "".join(f'{{"id": {n}, "text": "paragraph {n}\\n"}}\n' for n in range(2000)).encode()
 

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from dedup import console
+from dedup.cli import console
 from dedup.corpus import Tally, fingerprint
 
 
@@ -52,3 +52,20 @@ def test_console_imports_no_part_of_the_engine_at_run_time():
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dedup")
     ]
     assert runtime == []
+
+
+def test_stages_of_a_sharded_run_get_a_line_each_with_their_shard_counts(monkeypatch):
+    screen = io.StringIO()
+    monkeypatch.setattr(
+        console, "err_console", Console(file=screen, force_terminal=True, width=120)
+    )
+    with console.corpus_progress(1000, by_bytes=True) as observer:
+        observer.stage("prepared", 3, 16)
+        observer.stage("prepared", 16, 16)
+        observer.stage("written", 5, 16)
+        console.err_console.file.flush()
+    shown = screen.getvalue()
+    assert "shards prepared" in shown
+    assert "16 of 16 shards" in shown
+    assert "shards written" in shown
+    assert "5 of 16 shards" in shown

@@ -7,8 +7,8 @@ import io
 from click.testing import CliRunner
 from rich.console import Console
 
-from dedup import console
-from dedup.cli import cli
+from dedup.cli import console
+from dedup.cli.command import cli
 from dedup.corpus import Tally
 
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import copies
-from dedup.copies import (
+from dedup.match import copies
+from dedup.match.copies import (
     CJK_NUMERALS,
     NEGATIONS,
     Level,
@@ -17,7 +17,7 @@ from dedup.copies import (
     features,
     fingerprint,
 )
-from dedup.normalize import key
+from dedup.text.normalize import is_technical, key, may_hold_technical
 
 
 def judge(a: str, b: str) -> Level:
@@ -192,26 +192,36 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
     reference."""
     import re
 
-    from dedup import copies
+    from dedup.match import copies
 
     text = copies._fold_accents(copies._APOSTROPHE.get().sub("", key_text))
     words, numbers, symbols = [], [], []
-    for chunk in text.split(" "):
-        identifier = bool(
-            copies._IDENTIFIER.get().search(chunk) and copies._LETTER.get().search(chunk)
-        )
-        for number, ideograph, word in copies._TOKEN.get().findall(chunk):
+    chunks = text.split(" ")
+    beside_names = any(is_technical(c) for c in chunks)
+    for chunk in chunks:
+        marks_only = bool(chunk.strip(".,;:!?\"'")) and not re.search(r"\w", chunk)
+        if is_technical(chunk) or (beside_names and marks_only):
+            numbers += re.findall(r"\d+", chunk)
+            word = re.sub(r"(?<=[^.,!?])[.,!?]$", "", chunk)
+            bracketed = re.fullmatch(r"([(\[]*)(.*?)([)\]]*)", word, re.DOTALL)
+            assert bracketed is not None
+            opening, inner, closing = bracketed.groups()
+            if inner[:1] in ('"', "'"):
+                word = opening + (inner.strip("\"'") or inner) + closing
+            words.append("\0" + word)
+            symbols += re.findall(r"[^\w\s]", chunk.strip(copies._EDGE_PUNCTUATION))
+            continue
+        for number, ideograph, word in re.findall(
+            rf"(\d+)|([{copies._CJK}])|([^\W\d_{copies._CJK}]+)", chunk
+        ):
             if number:
                 numbers.append(number)
             else:
-                words.append(("\0" if identifier else "") + (ideograph or word))
-        if identifier:
-            symbols += re.findall(r"[^\w\s]", chunk.strip(copies._EDGE_PUNCTUATION))
-        else:
-            symbols += [
-                "-" if s[0] == "-" else s
-                for s in re.findall(r"[<>&|#%+=*/\\~^$@{}\[\]]|(?<![\w-])-+(?=\w)", chunk)
-            ]
+                words.append(ideograph or word)
+        symbols += [
+            "-" if s[0] == "-" else s
+            for s in re.findall(r"[<>&|#%+=*/\\~^$@{}\[\]]|(?<![\w-])-+(?=\w)", chunk)
+        ]
     return words, numbers, symbols
 
 
@@ -449,6 +459,6 @@ def test_ascii_fingerprint_equals_the_regular_expressions(key):
 def test_ascii_prose_features_equal_the_regular_expressions(key):
     found = copies.features(key)
     text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
-    if not copies._may_hold_names(text):
+    if not may_hold_technical(text):
         assert found.words == tuple(copies._WORD.get().findall(text))
         assert found.numbers == tuple(copies._NUMBER.get().findall(text))

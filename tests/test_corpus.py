@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup import Options, clean, clean_documents
-from dedup.batch import _Road
+from dedup.batch.job import Job, Listener, Records
+from dedup.batch.local import _Road
+from dedup.batch.run import run
 from dedup.corpus import Cleaner, Document, Ledger
 from dedup.errors import InputError
-from dedup.files import output_path
-from dedup.job import Job, Listener, Records
-from dedup.outputs import InPlace, Nowhere, OutputDir, Sink
-from dedup.run import run
+from dedup.io.files import output_path
+from dedup.io.outputs import InPlace, Nowhere, OutputDir, Sink
 
 LINES = st.sampled_from(
     [
@@ -50,9 +50,9 @@ def test_across_equals_cleaning_everything_with_one_matcher(texts):
         result = cleaner.clean(Document(f"d{n}"), text)
         removed_ids += [offset + m.index for m in result.removed]
         offset += len(result.paragraphs)
-    from dedup.matching import Matcher
-    from dedup.normalize import key
-    from dedup.paragraphs import split
+    from dedup.match.matcher import Matcher
+    from dedup.text.normalize import key
+    from dedup.text.paragraphs import split
 
     matcher = Matcher.from_options(Options())
     expected = [

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.decoding import BOM, decode, encode, looks_binary
+from dedup.text.decoding import BOM, decode, encode, looks_binary
 
 
 @given(st.binary())

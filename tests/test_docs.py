@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedup.cli import EXIT_CODES_HELP, clean_command, cli
-from dedup.manpage import render
+from dedup.cli.command import EXIT_CODES_HELP, clean_command, cli
+from dedup.cli.manpage import render
 
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dedup import Options, clean_bytes
-from dedup.cli import cli
+from dedup.cli.command import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name[: -len(".txt")] for p in GOLDEN.glob("*.txt") if ".expected" not in p.name)

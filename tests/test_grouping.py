@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from processes import environment
 from reference import reference_repeats
 
+from dedup.batch.grouping import bucket_of, group_bucket, occurrences
+from dedup.batch.shards import Decision, Original
 from dedup.corpus import Document
-from dedup.grouping import bucket_of, group_bucket, occurrences
-from dedup.matching import Match
-from dedup.recurring import with_short_ones
-from dedup.shards import Decision, Original
+from dedup.match.matcher import Match
+from dedup.match.passages import with_short_ones
 
 # Few distinct keys, short and long, so that repeats, passages and short paragraphs abound.
 KEYS = st.lists(
@@ -48,7 +48,9 @@ def test_grouped_decisions_are_the_references(keys, buckets, min_chars):
 def test_a_key_goes_to_the_same_bucket_in_every_process():
     # blake2b, not hash(): with another PYTHONHASHSEED, hash() would deal keys differently.
     keys = ["baca juga", "", "caf\udce9", "x" * 50]
-    script = f"from dedup.grouping import bucket_of; print([bucket_of(k, 7) for k in {keys!r}])"
+    script = (
+        f"from dedup.batch.grouping import bucket_of; print([bucket_of(k, 7) for k in {keys!r}])"
+    )
     other = subprocess.run(
         [sys.executable, "-c", script],
         env=environment(PYTHONHASHSEED="12345"),

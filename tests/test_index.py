@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import reference_repeats
 
-from dedup import matching
-from dedup.copies import Level, compare, features
-from dedup.index import signatures
-from dedup.matching import Match, Matcher
+from dedup.match import matcher as matching
+from dedup.match.copies import Level, compare, features
+from dedup.match.index import signatures
+from dedup.match.matcher import Match, Matcher
 
 _SYLLABLES = ["ka", "lo", "mi", "ne", "tu", "ra", "se", "vi", "do", "pe", "shi", "gor", "an"]
 
@@ -198,8 +198,8 @@ import json, random, sys
 from unittest import mock
 sys.path.insert(0, {tests!r})
 from test_index import planted_keys
-from dedup import matching
-from dedup.index import signatures
+from dedup.match import matcher as matching
+from dedup.match.index import signatures
 keys = planted_keys(1500, seed=5)
 with mock.patch.object(matching, "SMALL_INPUT", 10):
     found = [(m.index, m.original, m.score) for m in matching.Matcher().feed(keys)]
@@ -244,7 +244,7 @@ def test_small_and_exact_cleaning_never_import_numpy():
 
 def test_exact_mode_on_a_large_input_never_imports_numpy():
     code = (
-        "import sys\nfrom dedup.matching import Matcher\n"
+        "import sys\nfrom dedup.match.matcher import Matcher\n"
         "keys = [f'paragraph number {i} of a long document' for i in range(3000)] * 2\n"
         "assert len(Matcher(threshold=100).feed(keys)) == 3000\n"
         "print('numpy' in sys.modules)"

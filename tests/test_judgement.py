@@ -36,6 +36,9 @@ def load(name: str) -> list[dict]:
 PAIRS = load("pairs.jsonl")
 PASSAGES = load("passages.jsonl")
 SPELLING = load("spelling.jsonl")
+TECHNICAL = load("technical.jsonl")
+"""Edits of technical tokens in real lines (``judgement/build_technical.py``), each case in a
+``tune`` or a ``heldout`` half: the rule was tuned on the first only; both are gated."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,11 @@ def judge_pair(case: dict) -> Verdict:
     return Verdict(case, "pairs", output == expected, output, why)
 
 
+def judge_technical(case: dict) -> Verdict:
+    verdict = judge_pair(case)
+    return Verdict(case, f"technical-{case['split']}", verdict.right, verdict.output, verdict.why)
+
+
 def judge_passage(case: dict) -> Verdict:
     output, why = _removals(case["doc"])
     return Verdict(case, "passages", output == case["expected"], output, why)
@@ -88,6 +96,7 @@ def measure() -> list[Verdict]:
         [judge_pair(c) for c in PAIRS]
         + [judge_passage(c) for c in PASSAGES]
         + [judge_spelling(c) for c in SPELLING]
+        + [judge_technical(c) for c in TECHNICAL]
     )
 
 
@@ -143,7 +152,7 @@ def test_the_set_is_the_one_the_baseline_was_measured_on():
         f"{kind}/{c['label']}"
         for kind, cases in (("pairs", PAIRS), ("passages", PASSAGES))
         for c in cases
-    )
+    ) + Counter(f"technical-{c['split']}/{c['label']}" for c in TECHNICAL)
     counts.update(f"spelling/{c['category']}/{c['split']}" for c in SPELLING)
     assert dict(counts) == BASELINE["cases"]
 
@@ -224,11 +233,23 @@ def test_a_repeated_passage_with_one_word_more_or_less_is_removed(verdicts):
     )
 
 
+@pytest.mark.parametrize("part", ["tune", "heldout"])
+def test_technical_differences_are_kept(verdicts, part):
+    floor = BASELINE["min_technical_different_kept"]
+    gate(verdicts, f"technical-{part}", "different", floor, f"technical edits kept ({part})")
+
+
+@pytest.mark.parametrize("part", ["tune", "heldout"])
+def test_copy_noise_in_technical_lines_is_removed(verdicts, part):
+    floor = BASELINE["min_technical_copy_removed"]
+    gate(verdicts, f"technical-{part}", "copy", floor, f"noise in technical lines ({part})")
+
+
 if __name__ == "__main__":  # python tests/test_judgement.py: print the current rates
     current = measure()
     for line in by_category(current):
         print(line)  # noqa: T201
-    for kind in ("pairs", "passages"):
+    for kind in ("pairs", "passages", "technical-tune", "technical-heldout"):
         for label in ("different", "copy"):
             share, wrong = rate(current, kind, label)
             print(f"{kind} {label}: {share:.1%} right ({len(wrong)} wrong)")  # noqa: T201

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from dedup.lexicon import Lexicon, fold, script
+from dedup.match.lexicon import Lexicon, fold, script
 
 
 @pytest.mark.parametrize(
@@ -45,5 +45,5 @@ def test_words_are_folded_as_the_keys_fold_them():
 
 
 def test_importing_the_lexicon_reads_no_list():
-    code = "import sys, dedup.lexicon; assert 'wordfreq' not in sys.modules"
+    code = "import sys, dedup.match.lexicon; assert 'wordfreq' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)

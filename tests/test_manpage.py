@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from dedup.cli import clean_command, cli
-from dedup.manpage import escape, render
+from dedup.cli.command import clean_command, cli
+from dedup.cli.manpage import escape, render
 
 ROOT = Path(__file__).parents[1]
 PAGE = ROOT / "man" / "dedup.1"

@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dedup.matching import Match, Matcher, find_repeats, score
+from dedup.match.matcher import Match, Matcher, find_repeats, may_reach, score
 from dedup.options import MAX_FUZZY_CHARS
 
 LINE = "the council approved the harbour budget on monday evening"
@@ -78,3 +80,16 @@ def test_a_removed_near_repeat_does_not_shift_what_is_remembered_of_later_keys()
         "the meeting is on monday in the main office downstairs.",  # removed: a copy of 4
     ]
     assert [(m.index, m.original) for m in find_repeats(keys)] == [(1, 0), (5, 4)]
+
+
+@given(
+    st.text(alphabet="abc ", max_size=40),
+    st.text(alphabet="abc ", max_size=40),
+    st.sampled_from([0, 50, 85, 90, 99, 100]),
+)
+def test_may_reach_never_rules_out_a_pair_that_reaches_the_threshold(a, b, threshold):
+    # The length bound only spares rapidfuzz calls: it must never drop a real candidate.
+    from rapidfuzz import fuzz
+
+    if fuzz.ratio(a, b) >= threshold:
+        assert may_reach(len(a), len(b), threshold)

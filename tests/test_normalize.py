@@ -3,7 +3,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.normalize import _FOLD, key
+from dedup.text.normalize import _FOLD, is_technical, keeps_case, key, unicode_key
 
 
 def test_key_folds_what_copies_change():
@@ -28,5 +28,37 @@ def test_key_keeps_what_differs():
 
 @given(st.text(st.characters(max_codepoint=127)))
 def test_ascii_fast_path_equals_the_unicode_path(text):
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
-    assert key(text) == " ".join(folded.split())
+    assert key(text) == unicode_key(text)
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_prose_folds_as_it_always_did(text):
+    if not keeps_case(text):
+        folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+        assert key(text) == " ".join(folded.split())
+
+
+@given(st.text(alphabet="aBc Z1 _.-:(\"'=/,!", max_size=40))
+def test_the_sifted_ascii_path_keeps_case_where_the_reference_does(text):
+    # Names and marks abound here, so the sifting of chunks in the ASCII path is exercised.
+    assert key(text) == unicode_key(text)
+
+
+def test_case_stays_in_technical_chunks_only():
+    assert key("Use -I or HTTP_PROXY, Then Stop.") == "use -I or HTTP_PROXY, then stop."
+    assert key("USE -I OR HTTP_PROXY") == "use -i or http_proxy"  # capitals throughout
+    assert key("Ünïcode Text: see libXft.so.2 Now") == "ünïcode text: see libXft.so.2 now"
+
+
+def _plain_unicode_key(text):
+    """The key read chunk by chunk, with nothing sifted: the reference of unicode_key."""
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    if folded.upper() == folded:
+        return " ".join(folded.casefold().split())
+    chunks = folded.split()
+    return " ".join(c if c.casefold() != c and is_technical(c) else c.casefold() for c in chunks)
+
+
+@given(st.text(alphabet="aBéÉßẞ İ1 _.-:(\"'=/,!Ω\u00a0\u2028ﬁ", max_size=40))
+def test_the_sifted_unicode_path_is_the_plain_reading(text):
+    assert unicode_key(text) == _plain_unicode_key(text)

@@ -1,4 +1,4 @@
-from dedup.paragraphs import split
+from dedup.text.paragraphs import split
 
 
 def texts(text, mode="auto"):

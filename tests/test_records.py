@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.records import BadRecord, cut_literal, parse
+from dedup.io.records import BadRecord, cut_literal, parse
 
 
 def test_parse_finds_the_field_its_literal_and_the_id():

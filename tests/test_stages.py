@@ -17,10 +17,10 @@ import pytest
 from processes import DEDUP, HANG_GUARD, dedup
 from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
 
-from dedup import sharding
-from dedup.job import Job, Records
-from dedup.outputs import OutputDir
-from dedup.sharding import list_shards
+from dedup.batch import sharded as sharding
+from dedup.batch.job import Job, Records
+from dedup.batch.sharded import list_shards
+from dedup.io.outputs import OutputDir
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))
@@ -66,6 +66,10 @@ def test_two_processes_write_the_bytes_of_one(planted, across, monkeypatch):
             for line in report.splitlines()
         )
     exact = sum(json.loads(line)["score"] == 100 for line in report.splitlines())
+    # Every entry says why (exact, a near copy's change, a passage's short line) and where.
+    for entry in map(json.loads, report.splitlines()):
+        assert entry["reason"]
+        assert 0 <= entry["start"] < entry["end"]
     assert re.search(rf"removed, exact +{exact:,}\n", stats.decode())
     assert re.search(rf"removed, near +{removed - exact:,}\n", stats.decode())
 
@@ -92,13 +96,17 @@ def test_a_directory_of_shards_is_read_in_order_and_written_under_the_same_names
     assert b"".join((out / name).read_bytes() for name in names) == whole
     # The same through a quoted glob, as for corpora with more shards than argv holds.
     assert run(["--jsonl", "--across", "-j", "2", "shards/part-*.jsonl"])[1] == whole
+    # One naming rule under --output-dir: relative to the directory, or to the pattern's.
+    again = tmp_path / "again"
+    assert run(["--jsonl", "--across", "--output-dir", again, "shards/part-*.jsonl"])[0] == 0
+    assert sorted(p.name for p in again.iterdir()) == names
 
 
-def test_a_pattern_that_matches_nothing_is_an_input_error(tmp_path, monkeypatch):
+def test_a_pattern_that_matches_nothing_is_a_missing_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = run(["--jsonl", "--jobs", "2", "nothing-*.jsonl"])
     assert (code, out) == (2, b"")
-    assert err.decode().strip() == "dedup: nothing-*.jsonl: no input files there"
+    assert err.decode().strip() == "dedup: nothing-*.jsonl: No such file or directory"
 
 
 def test_two_inputs_onto_one_output_name_are_refused(tmp_path):
@@ -180,12 +188,65 @@ def test_parquet_keeps_every_other_column_and_the_row_order(tmp_path, monkeypatc
     assert pq.ParquetFile("out/a.parquet").metadata.row_group(0).column(1).compression == "ZSTD"
 
 
-def test_parquet_without_an_output_dir_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_parquet_to_one_file_by_row_groups_as_an_output_dir_writes_it(tmp_path, monkeypatch, jobs):
+    monkeypatch.chdir(tmp_path)
+    texts: list[str | None] = [*planted_documents(60, seed=3)]
+    texts[7] = None
+    source = parquet_shard(Path("in.parquet"), texts)  # row groups of 16 rows
+    args = ["--across", "--jobs", jobs, "--report", "r.jsonl"]
+    code, out, err = run([*args, "-o", "clean.parquet", "in.parquet"])
+    assert (code, out, err) == (0, b"", b"")
+    code, _, _ = run([*args, "--output-dir", "out", "in.parquet"])
+    assert code == 0
+    one, whole = pq.read_table("clean.parquet"), pq.read_table("out/in.parquet")
+    assert one.equals(whole)
+    assert one.schema == source.schema
+    assert one.schema.metadata == source.schema.metadata
+    assert one.column("text").to_pylist() != texts
+    sizes = [pq.ParquetFile("clean.parquet").metadata.row_group(i).num_rows for i in range(4)]
+    assert sizes == [16, 16, 16, 12]  # one output row group per input row group
+
+
+def test_parquet_directory_in_and_out_under_the_same_relative_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    documents = planted_documents(48, seed=4)
+    names = ["data/CC-MAIN-2024-10/000_00000.parquet", "data/CC-MAIN-2024-10/000_00001.parquet",
+             "data/CC-MAIN-2024-18/000_00000.parquet"]  # fmt: skip
+    for number, name in enumerate(names):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        parquet_shard(Path(name), documents[number * 16 : (number + 1) * 16])
+    code, _, err = run(["--across", "--jobs", "2", "--output-dir", "clean", "data"])
+    assert code == 0, err
+    got = [t for name in names for t in pq.read_table(Path("clean", name[5:]))["text"].to_pylist()]
+    Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in documents))
+    code, jsonl_out, _ = run(["--jsonl", "--across", "docs.jsonl"])
+    assert got == [json.loads(line)["text"] for line in jsonl_out.splitlines()]
+
+
+def test_parquet_without_a_parquet_output_is_refused(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     parquet_shard(Path("a.parquet"), ["One paragraph that is long enough.\n"])
     code, out, err = run(["a.parquet"])
     assert (code, out) == (2, b"")
-    assert b"Parquet output needs --output-dir (or --check)" in err
+    assert b"Parquet output needs -o NAME.parquet or --output-dir (or --check)" in err
+    code, out, err = run(["-o", "b.parquet", "a.parquet", "a.parquet"])
+    assert (code, out, err) == (
+        2,
+        b"",
+        b"dedup: b.parquet: -o NAME.parquet takes one Parquet input\n",
+    )
+    assert not Path("b.parquet").exists()
+
+
+def test_parquet_without_pyarrow_names_its_own_extra(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    parquet_shard(Path("a.parquet"), ["One paragraph that is long enough.\n"])
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    code, out, err = run(["--output-dir", "out", "a.parquet"])
+    assert (code, out) == (2, b"")
+    assert err == b"dedup: Parquet input needs pyarrow: pip install 'paradedup[parquet]'\n"
 
 
 def test_engine_ray_without_ray_names_the_extra(tmp_path, monkeypatch):
@@ -322,3 +383,102 @@ def test_stale_temporaries_beside_output_shards_are_removed(planted, tmp_path, m
     assert not stale.exists()
     assert fresh.exists()
     assert Path("out/part-01.jsonl").exists()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_drop_empty_leaves_out_the_records_and_rows_every_paragraph_left(
+    tmp_path, monkeypatch, jobs
+):
+    monkeypatch.chdir(tmp_path)
+    boiler = "Baca juga: Harga cabai naik menjelang lebaran tahun ini\n"
+    story = "A story of its own, told only here and nowhere else.\n"
+    texts = [boiler + story, boiler, "", story.upper() + boiler, "New words.\n"]
+    Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    parquet_shard(Path("rows.parquet"), texts)
+    common = ["--across", "--jobs", jobs, "--stats"]
+    code, _, err = run([*common, "--jsonl", "--output-dir", "kept", "docs.jsonl"])
+    assert code == 0, err
+    lines = Path("kept/docs.jsonl").read_bytes().splitlines(keepends=True)
+    for name in ("docs.jsonl", "rows.parquet"):
+        code, _, err = run([*common, "--jsonl", "--drop-empty", "--output-dir", "out", name])
+        assert code == 0, err
+        assert re.search(r"emptied records dropped +2\n", err.decode())
+    # The emptied records (all boilerplate, all a repeat) go; an empty one read in stays.
+    assert Path("out/docs.jsonl").read_bytes() == b"".join(lines[i] for i in (0, 2, 4))
+    table = pq.read_table("out/rows.parquet")
+    assert table.column("text").to_pylist() == [boiler + story, "", "New words.\n"]
+    # The other columns go with their rows.
+    assert table.column("score").to_pylist() == [pytest.approx(i / 7) for i in (0, 2, 4)]
+
+
+def test_drop_empty_needs_records(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("a.txt").write_text("Some text.\n")
+    code, out, err = run(["--drop-empty", "a.txt"])
+    assert (code, out) == (2, b"")
+    assert b"--drop-empty needs --jsonl (or Parquet input)" in err
+
+
+@pytest.mark.parametrize("across", ACROSS.values(), ids=ACROSS)
+def test_one_big_jsonl_file_as_byte_ranges_gives_the_bytes_of_one_process(
+    planted, across, monkeypatch
+):
+    monkeypatch.chdir(planted)
+    shards = sorted((planted / "shards").iterdir())
+    Path("big.jsonl").write_bytes(b"".join(path.read_bytes() for path in shards) + b"\n")
+    one = outputs(planted, ["--jsonl", *across, "big.jsonl"], monkeypatch=monkeypatch)
+    job = Job(inputs=("big.jsonl",), records=Records(), jobs=2, shard_size=16 * 1024)
+    pieces = list_shards(job)
+    assert len(pieces) > 4  # the file really is cut
+    assert [p.start for p in pieces[1:]] == [p.end for p in pieces[:-1]]
+    data = Path("big.jsonl").read_bytes()
+    lines = data.splitlines(keepends=True)
+    for piece in pieces:  # each piece starts with a whole line, and knows its number
+        assert data[piece.start :].startswith(lines[piece.first_line - 1])
+        assert data[: piece.start].count(b"\n") == piece.first_line - 1
+    split = ["--jsonl", *across, "--jobs", "2", "--shard-size", "16K", "big.jsonl"]
+    assert outputs(planted, split, monkeypatch=monkeypatch) == one
+    code, _, err = run([*split, "--output-dir", "out"])
+    assert code == 0, err
+    assert Path("out/big.jsonl").read_bytes() == one[0]
+    assert [p.name for p in Path("out").iterdir()] == ["big.jsonl"]  # no part left behind
+
+
+@pytest.mark.parametrize("across", [[], ["--across"], ["--across", "--threshold", "100"]])
+def test_a_sharded_run_tells_its_listener_each_stage_in_shard_order(planted, across):
+    from dedup.batch.job import Listener
+    from dedup.batch.run import run as run_job
+    from dedup.io.outputs import Nowhere
+    from dedup.options import Options
+
+    class Stages(Listener):
+        def __init__(self):
+            self.seen = []
+
+        def stage(self, name, done, total):
+            self.seen.append((name, done, total))
+
+    listener = Stages()
+    options = Options(threshold=100) if "100" in across else Options()
+    job = Job(inputs=(str(planted / "shards"),), options=options, across=bool(across),
+              records=Records(), destination=Nowhere(), on_bad_input="stop", jobs=2)  # fmt: skip
+    run_job(job, listener)
+    written = [(n, d, t) for n, d, t in listener.seen if n == "written"]
+    assert written == [("written", done, 4) for done in range(1, 5)]
+    before = {"--across": "prepared", "100": "grouped"}.get(across[-1] if across else "")
+    if before is not None:
+        assert listener.seen[: listener.seen.index(written[0])][-1] == (before, 4, 4)
+
+
+def test_a_bad_record_in_a_later_piece_leaves_neither_the_copy_nor_a_part(
+    planted, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    shards = sorted((planted / "shards").iterdir())
+    Path("big.jsonl").write_bytes(b"".join(p.read_bytes() for p in shards) + b'{"text": 7}\n')
+    lines = Path("big.jsonl").read_bytes().count(b"\n")
+    args = ["--jsonl", "--jobs", "2", "--shard-size", "8K", "--output-dir", "out", "big.jsonl"]
+    code, stdout, err = run(args)
+    assert (code, stdout) == (2, b"")
+    assert err.decode().startswith(f"dedup: big.jsonl:{lines}: ")  # one process's line number
+    assert not Path("out").exists() or list(Path("out").iterdir()) == []  # no copy, no part

@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import Options, clean, clean_bytes, exact, paragraphs
+from dedup import Options, clean, clean_bytes
 from dedup.corpus import Cleaner, Document
-from dedup.decoding import decode
+from dedup.match import exact
 from dedup.streaming import Streamer, Summary, clean_chunks, streamable
+from dedup.text import paragraphs
+from dedup.text.decoding import decode
 
 LINES = [
     "The council approved the harbour budget on Monday evening.",
@@ -28,6 +30,16 @@ LINES = [
     "x" * 120,
     "x" * 120 + " ",
     ("A long line of an extractor that wrote paragraphs out, " * 3).strip(),
+    "├" + "─" * 104 + "┤",  # a drawn table's row border, too wide to be prose
+    "│ The first partition with AArch64 / 64-bit ARM systems" + " " * 50 + "│",
+    "| cell | another cell |",
+    "%",  # a record separator
+    "Run curl -I https://example.com to see the headers.",  # technical: case is the statement
+    "Run curl -i https://example.com to see the headers.",
+    "RUN CURL -I HTTPS://EXAMPLE.COM TO SEE THE HEADERS.",  # capitals throughout: case folds
+    "Run curl -i https://example.com to see the headers\u00e9.",
+    "dedup (1.0-1) unstable; urgency=medium",  # a Debian changelog, when it comes first
+    " -- Jane Doe <jane@example.org>  Mon, 02 Jan 2023 10:00:00 +0100",
 ]
 BLANKS = ["", " ", "\t", "\f", "\x1c", "\u00a0", "\u2028", "\x85", "\ufeff"]
 ENDS = ["\n", "\n", "\n", "\r\n", "\r", ""]

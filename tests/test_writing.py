@@ -1,5 +1,5 @@
-from dedup.paragraphs import split
-from dedup.writing import removed_spans, render, unified_diff
+from dedup.text.paragraphs import split
+from dedup.text.writing import removed_spans, render, unified_diff
 
 
 def test_removal_takes_the_blank_lines_before_it():

@@ -24,7 +24,7 @@ Three kinds of cases:
   is ``a`` with one ordinary word added or dropped ("copy": the whole second passage goes)
   or with a changed number, negation or word ("different": ``b`` stays).
 
-Every pair is kept only if its two comparison keys (``dedup.normalize.key``) score at least
+Every pair is kept only if its two comparison keys (``dedup.text.normalize.key``) score at least
 the default threshold with ``rapidfuzz.fuzz.ratio``: a pair the threshold already separates
 tests nothing about how a near repeat is judged. Both lines are at least 20 characters
 (the default ``--min-chars``), copy pairs at least 40.
@@ -52,7 +52,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from dedup.normalize import key
+from dedup.text.normalize import key
 
 SEED = 11
 THRESHOLD = 90  # dedup's DEFAULT_THRESHOLD when the set was built

@@ -35,9 +35,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from dedup.normalize import key
+from rapidfuzz import fuzz
 
 HERE = Path(__file__).parent
 SEED = 14

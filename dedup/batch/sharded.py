@@ -1,0 +1,429 @@
+"""A sharded corpus run from the driver's side: list the shards, run the stages, gather in order.
+
+:func:`dedup.batch.run.run` hands a :class:`~dedup.batch.job.Job` here when it runs as shards (see
+``Job.sharded``). :mod:`dedup.batch.stages` holds what runs on the workers; this module decides
+which stages run (one matcher, exact grouping, or nothing to resolve), hands them to an
+executor (:mod:`dedup.batch.executors`) and takes the results in shard order into the output
+stream, the report and the tally, so that every byte comes out where and when one process
+puts it. Where output goes, the report file and "input is output" are :mod:`dedup.batch.local`'s
+and :mod:`dedup.io.report`'s decisions, used here as they are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import glob
+import os
+import stat
+from collections.abc import Callable
+
+from dedup.batch.executors import Engine, Executor, executor_for
+from dedup.batch.job import Job, Listener
+from dedup.batch.shards import Decision, Kind, Shard, ShardSpec, Where, WriteTask, Written
+from dedup.batch.stages import Resolver, prepare_shard, write_shard
+from dedup.corpus import Document, Fingerprint, Tally
+from dedup.errors import InputError
+from dedup.io.compression import detect
+from dedup.io.files import (
+    STDIN,
+    atomic_writer,
+    display_name,
+    is_parquet,
+    names_shards,
+    output_targets,
+    remove_stale_temporaries,
+)
+from dedup.io.outputs import (
+    OutputDir,
+    OutputFile,
+    Sink,
+    Stdout,
+    ready_output,
+    refuse_same_file,
+    shared_output,
+)
+from dedup.io.report import open_report
+
+
+def list_shards(job: Job) -> list[Shard]:
+    """The shards of a run, in order: files as given, a directory's files, a glob's matches.
+
+    A directory is read recursively in sorted order, hidden files skipped (a ``.NAME.tmp``
+    left by a killed run included); under ``--output-dir`` its files keep their names relative
+    to it, as datatrove's output folders do. A pattern that is not an existing name is
+    expanded with :mod:`glob` (sorted), for corpora with more shards than a command line holds;
+    its matches keep their names relative to the pattern's fixed directory (see
+    :func:`pattern_base`), so ``crawl/`` and ``'crawl/*.jsonl'`` name the same copies.
+    """
+    named: list[tuple[str, str]] = []
+    for name in job.inputs:
+        if not names_shards(name):
+            named.append((name, name))
+            continue
+        if os.path.isdir(name):
+            found = _walk(name)
+            named += [(path, os.path.relpath(path, name)) for path in found]
+        else:
+            found = sorted(p for p in glob.glob(name, recursive=True) if not os.path.isdir(p))
+            base = pattern_base(name)
+            named += [(path, os.path.relpath(path, base)) for path in found]
+        if not found:
+            raise InputError(f"{display_name(name)}: no input files there")
+    targets: dict[str, str] = {}
+    if isinstance(job.destination, OutputDir):
+        targets = output_targets(job.destination.path, named)
+    elif (parquet_file := parquet_output(job)) is not None:
+        if len(named) != 1 or not is_parquet(named[0][0]):
+            shown = display_name(parquet_file)
+            raise InputError(f"{shown}: -o NAME.parquet takes one Parquet input")
+        targets = {named[0][0]: parquet_file}
+    shards: list[Shard] = []
+    for path, _ in named:
+        # Absolute: a worker's current directory is not ours.
+        target = os.path.abspath(targets[path]) if path in targets else None
+        location = path if path == STDIN else os.path.abspath(path)
+        kind = _kind(path, job)
+        whole = Shard(len(shards), path, location, kind, target)
+        ranges = byte_ranges(location, job.shard_size) if _splits(whole, job) else []
+        if len(ranges) < 2:
+            shards.append(whole)
+            continue
+        for piece, (start, end, line) in enumerate(ranges):
+            part = None if target is None else _part_name(target, piece)
+            shards.append(
+                Shard(len(shards), path, location, kind, part, start, end, line, joined=target)
+            )
+    return shards
+
+
+CHUNK = 1 << 20
+"""How much of a big file the driver reads at a time while it looks for cut points."""
+
+
+def byte_ranges(path: str, size: int) -> list[tuple[int, int, int]]:
+    """Cut a JSON Lines file into pieces of about ``size`` bytes, each ending with a line.
+
+    Each piece is ``(start, end, first line number)``. The driver reads the file once, to
+    find each cut (the first newline at or after ``size`` bytes into a piece) and to count
+    the lines before it, so a piece's records get the line numbers one process gives them;
+    ``bytes.count`` and ``find`` run at memory speed, far below a worker's cost per record.
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as f:
+    ...     _ = f.write(b'{"a": 1}\\n{"a": 22}\\n{"a": 3}\\n')
+    >>> byte_ranges(f.name, 10)
+    [(0, 19, 1), (19, 28, 3)]
+    >>> os.unlink(f.name)
+    """
+    ranges: list[tuple[int, int, int]] = []
+    start, line = 0, 1  # the piece being cut, and the number of its first line
+    at = newlines = 0  # bytes read so far, and the newlines among them
+    with open(os.fsencode(path), "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            searched = 0
+            while start + size < at + len(chunk):
+                cut = chunk.find(b"\n", max(start + size - at, searched))
+                if cut < 0:
+                    break  # the line goes on in the next chunk
+                end = at + cut + 1
+                line_after = newlines + chunk.count(b"\n", 0, cut + 1) + 1
+                ranges.append((start, end, line))
+                start, line, searched = end, line_after, cut + 1
+            newlines += chunk.count(b"\n")
+            at += len(chunk)
+    if start < at:
+        ranges.append((start, at, line))
+    return ranges
+
+
+def _splits(shard: Shard, job: Job) -> bool:
+    """Whether a shard is read as byte ranges: a plain (not compressed) JSON Lines file
+    larger than ``job.shard_size``. A text file is one document, whose rules (keep-first
+    inside it, its passages and structure) need all of it: it is never cut."""
+    if shard.kind != "jsonl" or shard.path == STDIN:
+        return False
+    try:
+        status = os.stat(os.fsencode(shard.path))
+        if not stat.S_ISREG(status.st_mode) or status.st_size <= job.shard_size:
+            return False
+        with open(os.fsencode(shard.path), "rb") as handle:
+            return detect(handle.read(4)) is None
+    except OSError:
+        return False  # the stage that reads it says why, in order
+
+
+def _part_name(target: str, piece: int) -> str:
+    """Where a piece's output waits to be joined: a hidden name beside the target, of the
+    pattern :func:`~dedup.io.files.remove_stale_temporaries` clears after a killed run."""
+    directory, base = os.path.split(target)
+    return os.path.join(directory, f".{base}.part{piece:04d}.tmp")
+
+
+def pattern_base(pattern: str) -> str:
+    """The directory a glob pattern starts from: its leading parts without wildcards.
+
+    One rule for ``--output-dir`` names: a match is named relative to this, as a directory's
+    files are named relative to the directory.
+
+    >>> pattern_base("crawl/*.jsonl"), pattern_base("data/**/0*.parquet"), pattern_base("*.txt")
+    ('crawl', 'data', '.')
+    """
+    fixed: list[str] = []
+    head, parts = pattern, []
+    while True:
+        head, tail = os.path.split(head)
+        if not tail:
+            break
+        parts.append(tail)
+    for part in reversed(parts[1:]):  # the last part names files, never the base
+        if glob.has_magic(part):
+            break
+        fixed.append(part)
+    return os.path.join(head, *fixed) if (head or fixed) else "."
+
+
+def parquet_output(job: Job) -> str | None:
+    """The Parquet file ``-o`` names, if it names one: the one Parquet input is written there,
+    by row groups, as an ``--output-dir`` shard is, and no byte stream is opened."""
+    destination = job.destination
+    if isinstance(destination, OutputFile) and is_parquet(destination.path):
+        return destination.path
+    return None
+
+
+def _walk(directory: str) -> list[str]:
+    found: list[str] = []
+    for root, directories, names in os.walk(directory):
+        directories[:] = sorted(d for d in directories if not d.startswith("."))
+        found += [os.path.join(root, n) for n in names if not n.startswith(".")]
+    return sorted(found)
+
+
+def _kind(path: str, job: Job) -> Kind:
+    if is_parquet(path):
+        return "parquet"
+    return "text" if job.records is None else "jsonl"
+
+
+def run_sharded(job: Job, listener: Listener) -> Tally:
+    """Clean the job's inputs as one corpus, shard by shard; the same bytes as one process.
+
+    A sharded run stops at its first bad input, whatever ``job.on_bad_input`` says: the
+    stages of the other shards are already under way.
+    """
+    shards = list_shards(job)
+    _check_shards(shards, job)
+    remove_stale_temporaries(_targets(shards, job))
+    with contextlib.ExitStack() as stack:
+        executor = executor_for(Engine(job.engine, job.jobs, job.ray_address))
+        stack.callback(executor.close)
+        report = open_report(stack, job.report)
+        to_parquet = parquet_output(job) is not None
+        with contextlib.nullcontext() if to_parquet else shared_output(job.destination) as shared:
+            if shared is not None:
+                _refuse_the_output(shards, shared)
+            spec = spec_for(job)
+            tasks = [WriteTask(shard, spec) for shard in shards]
+            if job.across and job.parallel and job.options.exact:
+                from dedup.batch.grouping import (
+                    grouped,  # exact only: grouping replaces the matcher
+                )
+
+                tasks = grouped(executor, tasks, listener.warn)
+                listener.stage("grouped", len(tasks), len(tasks))
+            elif job.across:
+                tasks = _resolved(executor, tasks, listener)
+            return _written(executor, tasks, shared, report, listener)
+
+
+def spec_for(job: Job) -> ShardSpec:
+    """What the stages need of ``job``: sent with every shard instead of the whole job."""
+    return ShardSpec(
+        options=job.options,
+        records=job.records,
+        binary_ok=job.binary_ok,
+        top=job.top,
+        report=job.report is not None,
+        counts=job.top,
+        keeps_output=_keeps_output(job),
+    )
+
+
+def _keeps_output(job: Job) -> bool:
+    """Whether shards send their output bytes back to the driver: one stream (stdout, ``-o``)."""
+    return isinstance(job.destination, Stdout | OutputFile)
+
+
+def _check_shards(shards: list[Shard], job: Job) -> None:
+    for shard in shards:
+        if shard.path == STDIN:
+            if job.parallel:
+                raise InputError("<stdin>: --jobs and --engine need file arguments, not stdin")
+        elif shard.kind == "parquet" and _keeps_output(job) and shard.output is None:
+            raise InputError(
+                f"{display_name(shard.name)}: Parquet output needs -o NAME.parquet or "
+                "--output-dir (or --check)"
+            )
+
+
+def _targets(shards: list[Shard], job: Job) -> list[str]:
+    """Every file the run may replace, for the clean-up of a killed run's leftovers."""
+    targets = [shard.output for shard in shards if shard.output is not None]
+    if isinstance(job.destination, OutputFile):
+        targets.append(job.destination.path)
+    if job.report not in (None, STDIN):
+        targets.append(job.report)
+    return targets
+
+
+def _refuse_the_output(shards: list[Shard], shared: Sink) -> None:
+    """Refuse a shard that is the file stdout or ``-o`` writes to, before any stage starts."""
+    for shard in shards:
+        if shard.path == STDIN:
+            continue
+        try:
+            status = os.stat(os.fsencode(shard.path))
+        except OSError:
+            continue  # the stage that reads it says why, in order
+        refuse_same_file(display_name(shard.name), status, shared.stream)
+
+
+def _resolved(executor: Executor, tasks: list[WriteTask], listener: Listener) -> list[WriteTask]:
+    """Steps 1 and 2: prepare every shard in parallel, resolve them in order in this process."""
+    if not tasks:
+        return tasks
+    spec = tasks[0].spec
+    resolver = Resolver(spec.options)
+    decided: list[list[Decision]] = []
+    for prepared in executor.map(prepare_shard, tasks):
+        for message in prepared.warnings:
+            listener.warn(message)
+        decided.append(resolver.resolve(prepared))
+        listener.stage("prepared", len(decided), len(tasks))
+    wanted: dict[int, dict[int, set[int]]] = {}
+    if spec.top or spec.report:
+        for decisions in decided:
+            for decision in decisions:
+                for original in decision.originals:
+                    shard = wanted.setdefault(original.shard, {})
+                    shard.setdefault(original.position, set()).add(original.paragraph)
+    return [
+        dataclasses.replace(
+            task,
+            decisions=decisions,
+            wanted={
+                position: tuple(sorted(indices))
+                for position, indices in wanted.get(task.shard.number, {}).items()
+            },
+        )
+        for task, decisions in zip(tasks, decided, strict=True)
+    ]
+
+
+def _written(
+    executor: Executor,
+    tasks: list[WriteTask],
+    stream: Sink | None,
+    report: Callable[[dict[str, object]], None] | None,
+    listener: Listener,
+) -> Tally:
+    """Step 3 on every shard; the results are taken in order into the stream, report and tally."""
+    tally = Tally()
+    kept: dict[Where, tuple[int, Fingerprint]] = {}
+    done = 0
+    parts = _Parts(tasks)
+    with parts:
+        for task, written in zip(tasks, executor.map(write_shard, tasks), strict=True):
+            _take(task, written, stream, report, listener, tally, kept)
+            parts.written(task.shard)
+            listener.stage("written", task.shard.number + 1, len(tasks))
+            done += _size(task.shard)
+            listener.progress(tally, lambda done=done: done)  # type: ignore[misc]
+    return tally
+
+
+def _take(
+    task: WriteTask,
+    written: Written,
+    stream: Sink | None,
+    report: Callable[[dict[str, object]], None] | None,
+    listener: Listener,
+    tally: Tally,
+    kept: dict[Where, tuple[int, Fingerprint]],
+) -> None:
+    """Take one shard's results, in shard order, into the stream, the report and the tally."""
+    if task.decisions is None:  # --across warned in step 1 already
+        for message in written.warnings:
+            listener.warn(message)
+    for document, summary in written.documents:
+        listener.done(document, summary)
+    if written.changed:
+        listener.changed(Document(display_name(task.shard.name)))
+    if stream is not None and written.output is not None:
+        stream.write(written.output)
+    for (position, index), found in written.kept.items():
+        kept[(written.number, position, index)] = found
+    if report is not None:
+        for entry, where in written.report:
+            if where is not None:  # an original in another document: its line and text
+                repeats = entry["repeats"]
+                assert isinstance(repeats, dict)
+                repeats["line"], (_, repeats["text"]) = kept[where]
+            report(entry)
+    tally.merge(written.tally)
+    for where in written.originals:  # --across --stats: in global order, as one process
+        tally.count_repeat(kept[where][1])
+
+
+class _Parts:
+    """Joins the pieces of a big file, in order, into its one ``--output-dir`` copy.
+
+    The driver only concatenates: each piece was cleaned and written by a stage. The copy
+    appears atomically once its last piece is in; on any failure every part is removed.
+    """
+
+    def __init__(self, tasks: list[WriteTask]) -> None:
+        self._last: dict[str, int] = {}
+        for task in tasks:
+            if task.shard.joined is not None:
+                self._last[task.shard.joined] = task.shard.number
+        self._waiting: list[str] = []
+        self._all = [t.shard.output for t in tasks if t.shard.joined and t.shard.output]
+
+    def __enter__(self) -> _Parts:
+        return self
+
+    def __exit__(self, *failed: object) -> None:
+        if failed[0] is not None:
+            for part in self._all:
+                with contextlib.suppress(OSError):
+                    os.unlink(part)
+
+    def written(self, shard: Shard) -> None:
+        """Note that ``shard`` is written; join its file when it was the last piece."""
+        if shard.joined is None or shard.output is None:
+            return
+        self._waiting.append(shard.output)
+        if self._last[shard.joined] != shard.number:
+            return
+        import shutil
+
+        ready_output(shard.joined, shard.path)
+        with atomic_writer(shard.joined) as joined:
+            for part in self._waiting:
+                with open(os.fsencode(part), "rb") as piece:
+                    shutil.copyfileobj(piece, joined, CHUNK)
+        for part in self._waiting:
+            with contextlib.suppress(OSError):
+                os.unlink(part)
+        self._waiting = []
+
+
+def _size(shard: Shard) -> int:
+    if shard.end is not None:
+        return shard.end - shard.start
+    try:
+        return os.stat(os.fsencode(shard.path)).st_size if shard.path != STDIN else 0
+    except OSError:
+        return 0
