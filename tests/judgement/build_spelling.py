@@ -35,8 +35,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dedup.normalize import key
 from rapidfuzz import fuzz
+
+from dedup.text.normalize import key
 
 HERE = Path(__file__).parent
 SEED = 14
