@@ -213,7 +213,7 @@ def test_verbose_says_why_a_near_repeat_went_and_why_a_look_alike_stayed(tmp_pat
         )
         for line in lines
     )
-    assert "  why: copy noise: a misspelling (brown → brwon)" in lines
+    assert "  why: copy noise: a misspelling (brown → brwon; brwon: not a word in en)" in lines
     assert any(
         line.endswith(":2 kept, though like line 1 (97.6): differs in a number: 8 → 12")
         for line in lines

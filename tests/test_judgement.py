@@ -35,6 +35,7 @@ def load(name: str) -> list[dict]:
 
 PAIRS = load("pairs.jsonl")
 PASSAGES = load("passages.jsonl")
+SPELLING = load("spelling.jsonl")
 TECHNICAL = load("technical.jsonl")
 """Edits of technical tokens in real lines (``judgement/build_technical.py``), each case in a
 ``tune`` or a ``heldout`` half: the rule was tuned on the first only; both are gated."""
@@ -53,7 +54,7 @@ class Verdict:
     def describe(self) -> str:
         c = self.case
         head = f"[{self.kind} {c['label']} {c['category']} {c['lang']}] {c['source']}"
-        if self.kind == "pairs":
+        if self.kind in ("pairs", "spelling"):
             body = f"\n    a: {c['a']}\n    b: {c['b']}"
         else:
             body = f"\n    doc:      {c['doc']!r}\n    expected: {c['expected']!r}"
@@ -85,10 +86,16 @@ def judge_passage(case: dict) -> Verdict:
     return Verdict(case, "passages", output == case["expected"], output, why)
 
 
+def judge_spelling(case: dict) -> Verdict:
+    verdict = judge_pair(case)
+    return Verdict(case, "spelling", verdict.right, verdict.output, verdict.why)
+
+
 def measure() -> list[Verdict]:
     return (
         [judge_pair(c) for c in PAIRS]
         + [judge_passage(c) for c in PASSAGES]
+        + [judge_spelling(c) for c in SPELLING]
         + [judge_technical(c) for c in TECHNICAL]
     )
 
@@ -146,7 +153,38 @@ def test_the_set_is_the_one_the_baseline_was_measured_on():
         for kind, cases in (("pairs", PAIRS), ("passages", PASSAGES))
         for c in cases
     ) + Counter(f"technical-{c['split']}/{c['label']}" for c in TECHNICAL)
+    counts.update(f"spelling/{c['category']}/{c['split']}" for c in SPELLING)
     assert dict(counts) == BASELINE["cases"]
+
+
+def spelling_rate(verdicts: list[Verdict], category: str, split: str | None) -> float:
+    chosen = [
+        v
+        for v in verdicts
+        if v.kind == "spelling"
+        and v.case["category"] == category
+        and split in (None, v.case["split"])
+    ]
+    return sum(v.right for v in chosen) / len(chosen)
+
+
+@pytest.mark.parametrize("category", ["real-correction", "planted-typo", "rare-word-look-alike"])
+@pytest.mark.parametrize("split", ["tune", "held-out"])
+def test_spelling_rates_hold_their_floor(verdicts, category, split):
+    """Issue 14's spelling set, each part and split against its floor in the baseline."""
+    floor = BASELINE["spelling_floors"][category][split]
+    share = spelling_rate(verdicts, category, split)
+    if share < floor:
+        chosen = [
+            v
+            for v in verdicts
+            if v.kind == "spelling"
+            and v.case["category"] == category
+            and v.case["split"] == split
+            and not v.right
+        ]
+        shown = "\n".join(v.describe() for v in chosen[:SHOWN])
+        pytest.fail(f"{category} {split}: {share:.1%} < {floor:.0%}\n{shown}", pytrace=False)
 
 
 def test_every_pair_is_two_single_lines_of_at_least_min_chars():
@@ -215,3 +253,20 @@ if __name__ == "__main__":  # python tests/test_judgement.py: print the current 
         for label in ("different", "copy"):
             share, wrong = rate(current, kind, label)
             print(f"{kind} {label}: {share:.1%} right ({len(wrong)} wrong)")  # noqa: T201
+    for category in ("real-correction", "planted-typo", "rare-word-look-alike"):
+        for split in ("tune", "held-out", None):
+            share = spelling_rate(current, category, split)
+            print(f"spelling {category} {split or 'all'}: {share:.1%} right")  # noqa: T201
+    languages = sorted({c["lang"] for c in SPELLING})
+    for category in ("real-correction", "planted-typo"):
+        for lang in languages:
+            chosen = [
+                v
+                for v in current
+                if v.kind == "spelling"
+                and v.case["category"] == category
+                and v.case["lang"] == lang
+            ]
+            if chosen:
+                share = sum(v.right for v in chosen) / len(chosen)
+                print(f"spelling {category} {lang}: {share:.1%} of {len(chosen)}")  # noqa: T201

@@ -12,12 +12,15 @@ character ratio cannot tell these apart, so the rule looks at *what* changed:
 * operators and symbols (``< > & | # % + = * / \\ ~ ^ $ @ { } [ ]``, and a leading minus or option
   dash) must be the same sequence;
 * negations (not, never, tidak, nicht, pas, …) must be the same set;
-* words are aligned in order: a word may be replaced only by a misspelling of itself (one
-  letter added or dropped, or two swapped, inside a word of five letters or more, first and
-  last letter kept; not in an identifier such as ``http_proxy`` or ``libs/coroutine``); a word
-  may be added or dropped only when it repeats its neighbour, or — :data:`Level.PASSAGE`, one
-  ordinary word, never a negation — inside a repeated passage, where the neighbours show the
-  paragraph was copied together with its original's neighbours.
+* words are aligned in order (a word joined or split, ``week-end`` / ``weekend``, read as
+  one): a word may be replaced only by a misspelling of itself, which its language decides
+  (:mod:`dedup.match.spelling`, with :mod:`dedup.match.lexicon`): one side a common word, the other
+  one the language does not know; two real words (``trial`` / ``trail``) are a word replaced.
+  Chinese and Japanese characters are judged by the words they make with their neighbours.
+  Never in an identifier such as ``http_proxy`` or ``libs/coroutine``, never a negation or a
+  numeral. A word may be added or dropped only when it repeats its neighbour, or —
+  :data:`Level.PASSAGE`, one filler word (:data:`FILLER_WORDS`) — inside a repeated passage,
+  where the neighbours show the paragraph was copied together with its original's neighbours.
 
 Numbers, operators and negations must match exactly, so they make a :func:`fingerprint`:
 two paragraphs with different fingerprints are never a copy, and the matcher never even compares
@@ -39,6 +42,7 @@ try:  # hashlib's own BLAKE2 module: `import hashlib` also loads OpenSSL, ~2.5 m
 except ImportError:  # pragma: no cover - an interpreter built without it; hashlib finds one
     from hashlib import blake2b as blake2b
 
+from dedup.match.spelling import CJK_RANGES, is_cjk, respelt, respelt_character, typo_shaped
 from dedup.text.normalize import is_technical, may_hold_technical
 
 
@@ -63,7 +67,7 @@ class _Pattern:
 
 # A word is a run of letters; in the scripts written without spaces (CJK ideographs, kana) each
 # character is a word of its own, since one cannot tell where words end there.
-_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = "".join(f"{low}-{high}" for low, high in CJK_RANGES)
 # Apostrophes inside a word are spelling, not punctuation: "don't" and "dont" are one word.
 _APOSTROPHE = _Pattern(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 # Operators and symbols; a dash counts when it opens a word ("-uid", "-1"), not inside one.
@@ -91,13 +95,16 @@ _ONLY_DIGIT_BYTES = bytes(c if 48 <= c <= 57 else 32 for c in range(256))
 _OPERATOR_CHARS = b"<>&|#%+=*/\\~^$@{}[]"
 _NOT_OPERATOR_BYTES = bytes(c for c in range(256) if c not in _OPERATOR_CHARS)
 
-MIN_TYPO_WORD = 5
-"""Words shorter than this are never a misspelling of another: ``uid``/``gid``, ``form``/``from``,
-``cat``/``cut`` are different words, and short words are where one letter changes the meaning."""
+TYPO_WORDS_PER_FIX = 6
+"""One misspelling is allowed per this many words (at least :data:`MIN_FIXES`): a copy fixes
+a typo or two, a paragraph with a word in three changed is a rewrite."""
 
-TYPO_WORDS_PER_FIX = 12
-"""One misspelling is allowed per this many words (at least one): a copy fixes a typo or two,
-a paragraph with a word in three changed is a rewrite."""
+MIN_FIXES = 2
+"""Misspellings allowed in any paragraph, however short: a learner's sentence or a quick post
+often has two (``I recieve teh letter``), each judged on its own evidence."""
+
+CJK_NUMERALS = frozenset("〇一二三四五六七八九十百千万萬亿億兩两零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
+"""Chinese and Japanese numerals: a changed one is a changed number, never a misspelling."""
 
 _NEGATION_WORDS = (
     # English (apostrophes inside words are dropped: don't -> dont)
@@ -124,6 +131,30 @@ _NEGATION_WORDS = (
 NEGATIONS = frozenset(_NEGATION_WORDS.split())
 """Words whose presence flips a statement. Added or dropped, they always make a different one."""
 _ASCII_NEGATIONS = frozenset(w.encode("ascii") for w in NEGATIONS if w.isascii())
+
+GLUED_NEGATIONS = frozenset({"не", "ні"})
+"""Negations that writers glue to the next word as often as they space them (небыло):
+the same statement either way, so the fingerprint leaves them out (see :func:`fingerprint`)."""
+_SAME_NEGATION = {"cannot": "not"}  # can not / cannot
+
+_FILLER_WORDS = (
+    # English: articles and discourse words that add no fact
+    "the a an also then just simply really very too so "
+    # German, French, Spanish, Italian, Dutch, Portuguese
+    "der die das den dem des ein eine auch dann einfach sehr jeweils doch ja "
+    "le la les l un une aussi alors simplement tres egalement donc "
+    "el los las lo tambien entonces simplemente muy pues "
+    "il gli i anche poi semplicemente molto "
+    "de het een ook dan gewoon zeer "
+    "o os as tambem entao simplesmente muito "
+    # Swedish, Polish, Russian, Indonesian
+    "ocksa sedan helt mycket takze tez potem bardzo также тоже затем очень juga lalu sangat pun"
+)
+FILLER_WORDS = frozenset(_FILLER_WORDS.split())
+"""The only words whose addition or removal inside a repeated passage still makes a copy
+(:data:`Level.PASSAGE`): articles and discourse words. Any other word can change what is
+said (``climb`` / ``climb down``, ``his dogs`` / ``his three dogs``, ``all``, ``only``,
+``left``): a different statement, kept."""
 
 
 class Level(IntEnum):
@@ -289,6 +320,9 @@ def fingerprint(key: str) -> int:
     Equal for a key and its copies: :func:`compare` finds a copy only when the numbers and
     the symbols (of which the operators are a part) are the same sequences, and the words
     differ by no negation. (A misspelt negation word changes it; such a copy is missed.)
+    The negations written glued to their word as often as apart (:data:`GLUED_NEGATIONS`,
+    небыло / не было) are left out, and ``cannot`` counts as ``not``, so that such copies
+    meet; :func:`compare` still refuses one added or dropped.
 
     >>> fingerprint("version 5.0.1, built today!") == fingerprint("version 5.0.1 built today")
     True
@@ -299,15 +333,17 @@ def fingerprint(key: str) -> int:
     if text.isascii():  # the same bytes as below, by bytes methods (most keys)
         raw = text.encode("ascii")
         found = _ASCII_NEGATIONS.intersection(raw.translate(_ONLY_LETTER_BYTES).split())
+        same = {_SAME_NEGATION.get(w.decode(), w.decode()).encode() for w in found}
         whole = b"\x1f".join(
             [
                 b" ".join(raw.translate(_ONLY_DIGIT_BYTES).split()),
                 raw.translate(None, _NOT_OPERATOR_BYTES),
-                b" ".join(sorted(found)),
+                b" ".join(sorted(same)),
             ]
         )
     else:
-        negations = NEGATIONS.intersection(_WORD.get().findall(text))
+        found_words = NEGATIONS.intersection(_WORD.get().findall(text))
+        negations = {_SAME_NEGATION.get(w, w) for w in found_words} - GLUED_NEGATIONS
         parts = [" ".join(_NUMBER.get().findall(text)), "".join(_OPERATOR.get().findall(text))]
         parts.append(" ".join(sorted(negations)))
         whole = "\x1f".join(parts).encode("utf-8", "surrogatepass")
@@ -329,10 +365,13 @@ def compare(earlier: str, later: str, a: Features, b: Features, *, threshold: fl
     ('DIFFERENT', 'differs in a number: 8 → 12')
     >>> judge("the quick brown fox jumps over the lazy dog",
     ...       "the quick brwon fox jumps over the lazy dog!")
-    ('COPY', 'copy noise: a misspelling (brown → brwon)')
+    ('COPY', 'copy noise: a misspelling (brown → brwon; brwon: not a word in en)')
+    >>> judge("the case went to trial in the spring of that year.",
+    ...       "the case went to trail in the spring of that year.")
+    ('DIFFERENT', 'two real words: trial / trail')
     >>> judge("we met in the northern part of the city.",
     ...       "we met in the southern part of the city.")
-    ('DIFFERENT', 'a word replaced: northern → southern')
+    ('DIFFERENT', 'two real words: northern / southern')
     """
     if earlier == later:
         return Verdict(Level.COPY, 100.0, "exact")
@@ -383,20 +422,25 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
         return Level.COPY, "copy noise: punctuation, case or spacing"
     if _respaced(a, b):
         return Level.DIFFERENT, _respaced(a, b)
-    level = Level.COPY
     notes: list[str] = []
+    a, b = _rejoined(a, b, notes)
+    if a == b:
+        return Level.COPY, f"copy noise: {', '.join(dict.fromkeys(notes))}"
+    level = Level.COPY
     typos = 0
     from rapidfuzz.distance import Levenshtein  # lazy: only pairs that are compared
 
+    context = _Context(a, b)
     for op in Levenshtein.editops(a, b):
         if op.tag == "replace":
             x, y = a[op.src_pos], b[op.dest_pos]
             if x[0] == "\0" or y[0] == "\0":
                 return Level.DIFFERENT, _technical_differs(x, y)
-            if not _misspelling(x, y):
-                return Level.DIFFERENT, f"a word replaced: {_shown(x)} → {_shown(y)}"
+            noise, note = _replacement(x, y, op.src_pos, op.dest_pos, context)
+            if not noise:
+                return Level.DIFFERENT, note
             typos += 1
-            notes.append(f"a misspelling ({_shown(x)} → {_shown(y)})")
+            notes.append(note)
             continue
         added = op.tag == "insert"
         words, position = (b, op.dest_pos) if added else (a, op.src_pos)
@@ -408,6 +452,8 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
             return Level.DIFFERENT, f"a negation {verb}: {word}"
         elif word[0] == "\0":  # a name, an option, an argument: never noise
             return Level.DIFFERENT, f"{_kind(word)} {verb}: {_shown(word)}"
+        elif word not in FILLER_WORDS:
+            return Level.DIFFERENT, f"a word {verb} that can change what is said: {_shown(word)}"
         elif level is Level.PASSAGE:
             # Two words more or less is a rewording ("in both source and binary form"
             # added to a licence), not a copy, even inside a repeated passage.
@@ -415,28 +461,78 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
         else:
             level = Level.PASSAGE
             notes.append(f"a word {verb} ({_shown(word)})")
-    if typos > max(1, (len(a) + len(b)) // (2 * TYPO_WORDS_PER_FIX)):
+    if typos > max(MIN_FIXES, (len(a) + len(b)) // (2 * TYPO_WORDS_PER_FIX)):
         return Level.DIFFERENT, f"{typos} words respelt: a rewrite, not a copy"
     prefix = "copy noise" if level is Level.COPY else "a copy only inside a repeated passage"
     return level, f"{prefix}: {', '.join(dict.fromkeys(notes))}"
 
 
-def _misspelling(x: str, y: str) -> bool:
-    """One edit inside a long plain word: a letter added or dropped, two letters swapped.
-
-    Not a letter changed for another: that is how one real word becomes another (Polish
-    wyjście/wejście, output/input; house/horse), except s/z, the -ise/-ize spelling.
+def _rejoined(
+    a: tuple[str, ...], b: tuple[str, ...], notes: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both word sequences with a word split in one (``week-end``, ``не было``) joined as the
+    other writes it (``weekend``, ``небыло``): a hyphen, a dash or a space inside a prose word
+    is spelling, not a statement. A negation stays a negation either way (its features hold it).
     """
-    if x[0] == "\0" or y[0] == "\0" or min(len(x), len(y)) < MIN_TYPO_WORD:
-        return False
-    from rapidfuzz.distance import OSA  # lazy: only pairs that are compared
+    if len(a) == len(b):
+        return a, b
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    whole = set(shorter)
+    joined: list[str] = []
+    i = 0
+    while i < len(longer):
+        pair = longer[i] + longer[i + 1] if i + 1 < len(longer) else ""
+        if (
+            pair in whole
+            and pair not in longer
+            and "\0" not in pair
+            and not (is_cjk(longer[i]) or is_cjk(longer[i + 1]))
+        ):
+            notes.append(f"a word joined or split ({longer[i]} {longer[i + 1]} / {pair})")
+            joined.append(pair)
+            i += 2
+            continue
+        joined.append(longer[i])
+        i += 1
+    rejoined = tuple(joined)
+    return (rejoined, b) if longer is a else (a, rejoined)
 
-    if x[0] != y[0] or x[-1] != y[-1] or OSA.distance(x, y, score_cutoff=1) > 1:
-        return False
-    if len(x) != len(y):
-        return True
-    changed = {(a, b) for a, b in zip(x, y, strict=True) if a != b}
-    return len(changed) == 2 or changed in ({("s", "z")}, {("z", "s")})
+
+@dataclass(frozen=True)
+class _Context:
+    """The two word sequences a replacement sits in, and their language (found on demand)."""
+
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+
+    def language(self) -> str | None:
+        from dedup.match.lexicon import lexicon  # lazy: loads word lists only for such a verdict
+
+        plain = [w for w in (*self.a, *self.b) if w[:1] != "\0"]
+        return lexicon().language(plain)
+
+
+def _replacement(x: str, y: str, i: int, j: int, context: _Context) -> tuple[bool, str]:
+    """Whether word ``x`` (at ``i`` in the earlier key) replaced by ``y`` (at ``j`` in the
+    later one) is copy noise, and the reason to show either way.
+
+    Identifiers, negations and numerals keep their strict rule: never respelt. A prose word
+    is judged by its language (:func:`dedup.match.spelling.respelt`); where no list knows the
+    language, by the shape of the edit alone (:func:`dedup.match.spelling.typo_shaped`).
+    """
+    replaced = f"a word replaced: {_shown(x)} → {_shown(y)}"
+    if x[0] == "\0" or y[0] == "\0" or x in NEGATIONS or y in NEGATIONS:
+        return False, replaced
+    if is_cjk(x) or is_cjk(y):
+        if x in CJK_NUMERALS or y in CJK_NUMERALS:
+            return False, f"a character replaced: {x} → {y}"
+        return respelt_character(x, y, i, j, context.a, context.b)
+    language = context.language()
+    if language is not None:
+        return respelt(x, y, language)
+    if typo_shaped(x, y):
+        return True, f"a misspelling ({x} → {y})"
+    return False, replaced
 
 
 def _respaced(a: tuple[str, ...], b: tuple[str, ...]) -> str:
