@@ -24,7 +24,7 @@ from typing import Any
 from dedup.errors import InputError
 from dedup.io.files import atomic_writer, display_name
 
-INSTALL = "pip install 'paradedup[parquet]'"
+INSTALL = "pip install '.[parquet]' in dedup's clone"
 """What to run when Parquet meets an installation without pyarrow."""
 
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
