@@ -8,9 +8,11 @@ a shard as one process reads the same file: its documents and the bytes between 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Records
@@ -18,7 +20,7 @@ from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.io.compression import open_stream
 from dedup.io.files import display_name, open_input, refuse_binary
-from dedup.match.matcher import Match, Prepared
+from dedup.match.matcher import Match
 from dedup.options import Options
 from dedup.pipeline import Result
 from dedup.streaming import Summary
@@ -67,9 +69,10 @@ class Original:
 class Decision:
     """What resolution decided for one document: its removals (local indices) and originals.
 
-    With ``first_id`` set (exact grouping, :mod:`dedup.batch.grouping`), ``removed`` holds the
-    matcher's raw decisions in global ids instead, and step 3 finishes them with the same
-    ``_decide`` as one process (the recurring-structure rule needs the document's keys).
+    With ``first_id`` set (exact grouping, :mod:`dedup.batch.grouping`, or the near stages,
+    :mod:`dedup.batch.near`), ``removed`` holds the raw keep-first decisions in global ids
+    instead, and the write stage finishes them with the same ``decide`` as one process (the
+    recurring-structure rule needs the document's keys).
     """
 
     removed: tuple[Match, ...]
@@ -83,20 +86,6 @@ class Decision:
 
 NONE = Decision((), ())
 """A document with nothing removed."""
-
-
-@dataclass(frozen=True)
-class PreparedShard:
-    """A shard after step 1: each document with its prepared batch of keys, in order.
-
-    This is what moves from the workers to the driver: the keys, and for those that may be
-    fuzzy-matched their features and MinHash signatures (:func:`dedup.match.matcher.prepare`),
-    which are then not computed again by the one process that decides.
-    """
-
-    number: int
-    documents: list[tuple[Document, Prepared]]
-    warnings: list[str]
 
 
 @dataclass(frozen=True)
@@ -136,6 +125,36 @@ class WriteTask:
     spec: ShardSpec
     decisions: list[Decision] | None = None
     wanted: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    decided: str | None = None
+    """The work directory where the resolve stage left this shard's ``decisions`` and
+    ``wanted`` (near ``--across``, :mod:`dedup.batch.near`): read by the write stage itself,
+    so they never pass through the driver."""
+
+    def with_decisions(self) -> WriteTask:
+        """This task with what the resolve stage decided for it read in (see ``decided``)."""
+        if self.decided is None:
+            return self
+        import pickle  # only the write stage of a near --across run reads these
+
+        found = []
+        for path in (
+            decisions_file(self.decided, self.shard.number),
+            wanted_file(self.decided, self.shard.number),
+        ):
+            with path.open("rb") as handle:
+                found.append(pickle.load(handle))
+        return dataclasses.replace(self, decisions=found[0], wanted=found[1], decided=None)
+
+
+def decisions_file(work: str, number: int) -> Path:
+    """Where the resolve stage leaves shard ``number``'s decisions: a list of
+    :class:`Decision`, one per document."""
+    return Path(work, f"decisions-{number}")
+
+
+def wanted_file(work: str, number: int) -> Path:
+    """Where the resolve stage leaves which of shard ``number``'s paragraphs are originals."""
+    return Path(work, f"wanted-{number}")
 
 
 Where = tuple[int, int, int]
