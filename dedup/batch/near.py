@@ -37,26 +37,17 @@ number per shard and passes the paths along.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from dedup.batch.shards import (
-    Decision,
-    Original,
-    WriteTask,
-    decisions_file,
-    read_units,
-    wanted_file,
-)
+from dedup.batch.shards import Decision, Original, WriteTask, read_units
+from dedup.batch.spill import load, load_part, save, save_parts, sizes
 from dedup.corpus import Document
 from dedup.match.copies import Level, Verdict, blake2b, features, fingerprint
 from dedup.match.index import (
@@ -142,51 +133,19 @@ class Resolved:
 # --- files of the work directory ------------------------------------------------------------
 
 
-def _save(path: Path | str, value: object) -> None:
-    """Write a stage's output atomically: a rerun task (a lost worker) never leaves half."""
-    path = Path(path)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with partial.open("wb") as handle:
-        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)
-
-
-def _load(path: Path) -> Any:  # noqa: ANN401 (each caller knows what its stage wrote)
-    with path.open("rb") as handle:
-        return pickle.load(handle)
-
-
-def _save_parts(path: Path, parts: list[Any]) -> None:
-    """Write one stage output per bucket (or shard) into one file: the parts, then where each
-    starts. One file per writer, not one per part: creating a file costs 100+ µs, which at
-    shards x buckets files was most of a stage."""
-    path = Path(path)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    with partial.open("wb") as handle:
-        starts = []
-        for part in parts:
-            starts.append(handle.tell())
-            pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        index = handle.tell()
-        pickle.dump(starts, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        handle.write(index.to_bytes(8, "little"))
-    partial.replace(path)
-
-
-def _load_part(path: Path, number: int) -> Any:  # noqa: ANN401 (as _load)
-    """Part ``number`` of a file :func:`_save_parts` wrote, reading only that part."""
-    with path.open("rb") as handle:
-        handle.seek(-8, os.SEEK_END)
-        handle.seek(int.from_bytes(handle.read(8), "little"))
-        starts = pickle.load(handle)
-        handle.seek(starts[number])
-        return pickle.load(handle)
-
-
 def _bucket(seen: str | bytes, buckets: int) -> int:
     """The exact bucket of a digest: stable in every process (not Python's salted hash)."""
     data = seen if isinstance(seen, bytes) else seen.encode("utf-8", "surrogatepass")
     return int.from_bytes(blake2b(data, digest_size=8).digest(), "little") % buckets
+
+
+def with_decisions(work: str, task: WriteTask) -> WriteTask:
+    """The write task of a shard with what step 6 decided for it, read in by the write stage
+    itself (``WriteTask.decided``): decisions never pass through the driver."""
+    number = task.shard.number
+    decisions = load(Path(work, f"decisions-{number}"))
+    wanted = load(Path(work, f"wanted-{number}"))
+    return replace(task, decisions=decisions, wanted=wanted, decided=None)
 
 
 # --- step 1: prepare ------------------------------------------------------------------------
@@ -221,8 +180,8 @@ def prepare(item: tuple[WriteTask, Plan]) -> Prepared:
         dealt[_bucket(found, plan.buckets)].append((found, local))
         if may_be_near(text, options.min_chars):
             near[text] = local
-    _save(plan.path(f"keys-{number}"), (documents, counts, keys))
-    _save_parts(plan.path(f"exact-{number}"), dealt)
+    save(plan.path(f"keys-{number}"), (documents, counts, keys))
+    save_parts(plan.path(f"exact-{number}"), dealt)
     texts = list(near)
     ids = np.fromiter(near.values(), dtype=np.int64, count=len(near))
     prints = np.fromiter((fingerprint(t) for t in texts), dtype=np.uint32, count=len(texts))
@@ -232,7 +191,7 @@ def prepare(item: tuple[WriteTask, Plan]) -> Prepared:
         if texts
         else np.empty((0, BANDS), dtype=np.uint64)
     )
-    _save(plan.path(f"signed-{number}"), (ids, prints, entries, low_bytes(signed)))
+    save(plan.path(f"signed-{number}"), (ids, prints, entries, low_bytes(signed)))
     return Prepared(number, len(keys), warnings)
 
 
@@ -249,12 +208,12 @@ def exact(item: tuple[int, Plan]) -> int:
         start = plan.offsets[number]
         repeats: list[tuple[int, int]] = []
         found_again.append(repeats)
-        for found, local in _load_part(plan.path(f"exact-{number}"), bucket):
+        for found, local in load_part(plan.path(f"exact-{number}"), bucket):
             ident = first.setdefault(found, start + local)
             if ident != start + local:
                 repeats.append((local, ident))
         again += len(repeats)
-    _save_parts(plan.path(f"first-{bucket}"), found_again)
+    save_parts(plan.path(f"first-{bucket}"), found_again)
     return again
 
 
@@ -262,7 +221,7 @@ def _firsts(plan: Plan, number: int) -> dict[int, int]:
     """A shard's local first occurrences that repeat a key seen earlier: their global first."""
     found: dict[int, int] = {}
     for bucket in range(plan.buckets):
-        found.update(_load_part(plan.path(f"first-{bucket}"), number))
+        found.update(load_part(plan.path(f"first-{bucket}"), number))
     return found
 
 
@@ -273,13 +232,13 @@ def bands(item: tuple[int, Plan]) -> Banded:
     """Deal the band entries of a shard's distinct near keys to the band buckets (step 3)."""
     number, plan = item
     repeats = _firsts(plan, number)
-    ids, prints, entries, low = _load(plan.path(f"signed-{number}"))
+    ids, prints, entries, low = load(plan.path(f"signed-{number}"))
     distinct = np.fromiter((int(i) not in repeats for i in ids), dtype=bool, count=len(ids))
     ids, prints, entries, low = ids[distinct], prints[distinct], entries[distinct], low[distinct]
-    keys = _load(plan.path(f"keys-{number}"))[2]
+    keys = load(plan.path(f"keys-{number}"))[2]
     texts = [keys[int(i)] for i in ids]
     ids = ids + plan.offsets[number]
-    _save(plan.path(f"near-{number}"), (ids, prints, low, texts))
+    save(plan.path(f"near-{number}"), (ids, prints, low, texts))
     flat = entries.reshape(-1)
     owners = np.repeat(ids, BANDS)
     bucket_of = (flat >> np.uint64(POSITION_BITS)) % np.uint64(plan.buckets)
@@ -287,7 +246,7 @@ def bands(item: tuple[int, Plan]) -> Banded:
     for bucket in range(plan.buckets):
         mine = bucket_of == bucket
         parts.append((flat[mine], owners[mine]))
-    _save_parts(plan.path(f"band-{number}"), parts)
+    save_parts(plan.path(f"band-{number}"), parts)
     return Banded(number, len(ids), ids[:SMALL_INPUT].tolist())
 
 
@@ -297,7 +256,7 @@ def bands(item: tuple[int, Plan]) -> Banded:
 def candidates(item: tuple[int, Plan]) -> int:
     """Apply the bucket rule to one band bucket; deal the pairs to the later key's shard."""
     bucket, plan = item
-    parts = [_load_part(plan.path(f"band-{number}"), bucket) for number in range(plan.shards)]
+    parts = [load_part(plan.path(f"band-{number}"), bucket) for number in range(plan.shards)]
     prefixes = np.concatenate([p for p, _ in parts]) if parts else np.empty(0, np.uint64)
     owners = np.concatenate([o for _, o in parts]) if parts else np.empty(0, np.int64)
     order = np.lexsort((owners, prefixes))  # a bucket's keys in global order
@@ -311,7 +270,7 @@ def candidates(item: tuple[int, Plan]) -> int:
     for number in range(plan.shards):
         mine = shard_of == number
         parts.append((later_ids[mine], earlier_ids[mine]))
-    _save_parts(plan.path(f"pairs-{bucket}"), parts)
+    save_parts(plan.path(f"pairs-{bucket}"), parts)
     return len(later_ids)
 
 
@@ -327,7 +286,7 @@ class _Near:
 
     def shard(self, number: int) -> tuple[Any, Any, Any, list[str]]:
         if number not in self._shards:
-            self._shards[number] = _load(self._plan.path(f"near-{number}"))
+            self._shards[number] = load(self._plan.path(f"near-{number}"))
         return self._shards[number]
 
     def rows(self, ids: Any) -> Iterator[tuple[int, Any, Any]]:  # noqa: ANN401
@@ -359,7 +318,7 @@ def verify_shard(item: tuple[int, Plan]) -> int:
     threshold = plan.options.threshold
     near = _Near(plan)
     ids, _, low, texts = near.shard(number)
-    parts = [_load_part(plan.path(f"pairs-{b}"), number) for b in range(plan.buckets)]
+    parts = [load_part(plan.path(f"pairs-{b}"), number) for b in range(plan.buckets)]
     later = np.concatenate([p[0] for p in parts]).astype(np.intp)
     earlier = np.concatenate([p[1] for p in parts]).astype(np.intp)
     pairs: list[tuple[int, int]] = []
@@ -391,7 +350,7 @@ def verify_shard(item: tuple[int, Plan]) -> int:
         verdict = verify(known[e], known[l_], features_of(e), features_of(l_), threshold)
         if verdict.level is not Level.DIFFERENT:
             judged.setdefault(l_, []).append((e, verdict))
-    _save(plan.path(f"verdicts-{number}"), judged)
+    save(plan.path(f"verdicts-{number}"), judged)
     return sum(len(v) for v in judged.values())
 
 
@@ -429,9 +388,9 @@ def resolve(plan: Plan) -> Resolved:
     wanted: list[dict[int, set[int]]] = [{} for _ in range(plan.shards)]
     min_chars = plan.options.min_chars
     for number in range(plan.shards):
-        documents, counts, keys = _load(plan.path(f"keys-{number}"))
+        documents, counts, keys = load(plan.path(f"keys-{number}"))
         repeats = _firsts(plan, number)
-        judged: dict[int, list[tuple[int, Verdict]]] = _load(plan.path(f"verdicts-{number}"))
+        judged: dict[int, list[tuple[int, Verdict]]] = load(plan.path(f"verdicts-{number}"))
         local_first: dict[str | bytes, int] = {}
         start = plan.offsets[number]
         at = start
@@ -481,19 +440,9 @@ def resolve(plan: Plan) -> Resolved:
             measured.removed += len(matches)
             decisions.append(Decision(matches, tuple(originals), at, (None,) * len(matches)))
             at += count
-        _save(decisions_file(plan.work, number), decisions)
+        save(plan.path(f"decisions-{number}"), decisions)
     for number, originals_here in enumerate(wanted):
         indices = {p: tuple(sorted(i)) for p, i in originals_here.items()}
-        _save(wanted_file(plan.work, number), indices)
-    measured.shuffled = shuffled(plan.work)
+        save(plan.path(f"wanted-{number}"), indices)
+    measured.shuffled = sizes(plan.work)
     return measured
-
-
-def shuffled(work: str) -> dict[str, int]:
-    """Bytes in the work directory by the stage that wrote them (``keys``, ``band`` ...)."""
-    sizes: dict[str, int] = {}
-    for path in Path(work).iterdir():
-        with contextlib.suppress(OSError):
-            stage = path.name.split("-", 1)[0]
-            sizes[stage] = sizes.get(stage, 0) + path.stat().st_size
-    return sizes

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import glob
 import os
 import stat
@@ -236,12 +237,7 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
             spec = spec_for(job)
             tasks = [WriteTask(shard, spec) for shard in shards]
             if job.across and job.parallel and job.options.exact:
-                from dedup.batch.grouping import (
-                    grouped,  # exact only: grouping replaces the matcher
-                )
-
-                tasks = grouped(executor, tasks, listener.warn)
-                listener.stage("grouped", len(tasks), len(tasks))
+                tasks = _grouped(executor, tasks, listener, stack)
             elif job.across:
                 tasks = _staged(executor, tasks, listener, stack)
             return _written(executor, tasks, shared, report, listener)
@@ -297,6 +293,36 @@ def _refuse_the_output(shards: list[Shard], shared: Sink) -> None:
         except OSError:
             continue  # the stage that reads it says why, in order
         refuse_same_file(display_name(shard.name), status, shared.stream)
+
+
+def _grouped(
+    executor: Executor, tasks: list[WriteTask], listener: Listener, stack: contextlib.ExitStack
+) -> list[WriteTask]:
+    """Exact ``--across``: key every shard once, group the keys by bucket
+    (:mod:`dedup.batch.grouping`); the write tasks read their repeats themselves."""
+    if not tasks:
+        return tasks
+    from dedup.batch import grouping
+
+    work = stack.enter_context(tempfile.TemporaryDirectory(prefix="dedup-stages-"))
+    spec = tasks[0].spec
+    count = len(tasks)
+    plan = grouping.Plan(work, count, count, wanted=spec.top or spec.report)
+    offsets: list[int] = []
+    total = 0
+    for hashed in executor.map(grouping.hash_shard, [(task, plan) for task in tasks]):
+        for message in hashed.warnings:
+            listener.warn(message)
+        offsets.append(total)
+        total += hashed.paragraphs
+        listener.stage("keyed", len(offsets), count)
+    plan = dataclasses.replace(plan, offsets=tuple(offsets))
+    for done, _ in enumerate(
+        executor.map(grouping.group_shards, [(b, plan) for b in range(count)])
+    ):
+        listener.stage("grouped", done + 1, count)
+    decided = functools.partial(grouping.with_decisions, plan)
+    return [dataclasses.replace(task, decided=decided) for task in tasks]
 
 
 def _staged(
@@ -356,7 +382,8 @@ def near_stages(
     (resolved,) = executor.map(near.resolve, [plan])
     listener.stage("resolved", 1, 1)
     clock.lap("resolve")
-    return [dataclasses.replace(task, decided=work) for task in tasks], resolved
+    decided = functools.partial(near.with_decisions, work)
+    return [dataclasses.replace(task, decided=decided) for task in tasks], resolved
 
 
 class _Clock:

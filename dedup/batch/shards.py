@@ -8,11 +8,9 @@ a shard as one process reads the same file: its documents and the bytes between 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
 from dedup.batch.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Records
@@ -125,36 +123,14 @@ class WriteTask:
     spec: ShardSpec
     decisions: list[Decision] | None = None
     wanted: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    decided: str | None = None
-    """The work directory where the resolve stage left this shard's ``decisions`` and
-    ``wanted`` (near ``--across``, :mod:`dedup.batch.near`): read by the write stage itself,
-    so they never pass through the driver."""
+    decided: Callable[[WriteTask], WriteTask] | None = None
+    """Reads what an earlier stage decided for this shard (``decisions`` and ``wanted``) from
+    where that stage left it, in the write stage itself, so it never passes through the
+    driver (:mod:`dedup.batch.near`, :mod:`dedup.batch.grouping`)."""
 
     def with_decisions(self) -> WriteTask:
-        """This task with what the resolve stage decided for it read in (see ``decided``)."""
-        if self.decided is None:
-            return self
-        import pickle  # only the write stage of a near --across run reads these
-
-        found = []
-        for path in (
-            decisions_file(self.decided, self.shard.number),
-            wanted_file(self.decided, self.shard.number),
-        ):
-            with path.open("rb") as handle:
-                found.append(pickle.load(handle))
-        return dataclasses.replace(self, decisions=found[0], wanted=found[1], decided=None)
-
-
-def decisions_file(work: str, number: int) -> Path:
-    """Where the resolve stage leaves shard ``number``'s decisions: a list of
-    :class:`Decision`, one per document."""
-    return Path(work, f"decisions-{number}")
-
-
-def wanted_file(work: str, number: int) -> Path:
-    """Where the resolve stage leaves which of shard ``number``'s paragraphs are originals."""
-    return Path(work, f"wanted-{number}")
+        """This task with its decisions read in (see ``decided``)."""
+        return self if self.decided is None else self.decided(self)
 
 
 Where = tuple[int, int, int]
