@@ -93,7 +93,8 @@ def hash_shard(item: tuple[WriteTask, Plan]) -> Hashed:
     counts: list[int] = []
     keys: list[str] = []
     dealt: list[list[Occurrence]] = [[] for _ in range(plan.buckets)]
-    seen: set[str] = set()
+    first: dict[str, Occurrence] = {}  # the first occurrence in the shard of each key
+    again: list[tuple[int, int, Occurrence]] = []  # later ones: (position, index, the first)
     for unit in read_units(task.shard, task.spec, warnings):
         if unit.document is None:
             continue
@@ -107,11 +108,13 @@ def hash_shard(item: tuple[WriteTask, Plan]) -> Hashed:
         for occurrence in occurrences(
             document_keys, task.shard.number, position, options.min_chars, start
         ):
-            if occurrence[0] not in seen:  # later ones in the shard: the write stage's own
-                seen.add(occurrence[0])
+            known = first.setdefault(occurrence[0], occurrence)
+            if known is occurrence:
                 dealt[bucket_of(occurrence[0], plan.buckets)].append(occurrence)
+            else:  # decided in the shard: it repeats what its first one is or repeats
+                again.append((position, occurrence[3], ("", *known[1:])))
     number = task.shard.number
-    save(plan.path(f"keys-{number}"), (counts, keys))
+    save(plan.path(f"keys-{number}"), (counts, keys, again))
     save(plan.path(f"documents-{number}"), documents)
     save_parts(plan.path(f"exact-{number}"), dealt)
     return Hashed(number, len(keys), warnings)
@@ -179,15 +182,23 @@ def with_decisions(plan: Plan, task: WriteTask) -> WriteTask:
     first itself. What the write stage then does with them is what it does for every road.
     """
     number = task.shard.number
-    counts, keys = load(plan.path(f"keys-{number}"))
+    counts, keys, again = load(plan.path(f"keys-{number}"))
     documents: list[Document] = load(plan.path(f"documents-{number}"))
-    earlier: dict[tuple[int, int], Occurrence] = {}
+    repeats: dict[int, list[tuple[int, Occurrence]]] = {}  # position -> (index, original)
+    earlier: dict[tuple[int, int], Occurrence] = {}  # a first in the shard -> what it repeats
     wanted: dict[int, set[int]] = {}
     for bucket in range(plan.buckets):
         for position, index, kept in load_part(plan.path(f"repeats-{bucket}"), number):
             earlier[(position, index)] = kept
+            repeats.setdefault(position, []).append((index, kept))
         for position, start, end in load_part(plan.path(f"wanted-{bucket}"), number):
             wanted.setdefault(position, set()).update(range(start, end))
+    for position, index, first in again:
+        kept = earlier.get((first[2], first[3]), first)
+        repeats.setdefault(position, []).append((index, kept))
+        if plan.wanted and kept is first:  # the buckets named the other shards' ones
+            shorts = len(kept[4][1]) if kept[4] is not None else 0
+            wanted.setdefault(kept[2], set()).update(range(kept[3], kept[3] + 1 + shorts))
     others: dict[int, list[Document]] = {number: documents}
 
     def documents_of(shard: int) -> list[Document]:
@@ -195,25 +206,16 @@ def with_decisions(plan: Plan, task: WriteTask) -> WriteTask:
             others[shard] = load(plan.path(f"documents-{shard}"))
         return others[shard]
 
-    first: dict[str, Occurrence] = {}  # key -> the occurrence its later ones in the shard repeat
     decisions = []
     at = 0
-    min_chars = task.spec.options.min_chars
+    nothing = Decision((), (), 0)
     for position, count in enumerate(counts):
-        found: list[tuple[Occurrence, Occurrence]] = []
-        for occurrence in occurrences(keys[at : at + count], number, position, min_chars, at):
-            kept = earlier.get((position, occurrence[3]))
-            if kept is None:
-                kept = first.setdefault(occurrence[0], occurrence)
-                if kept is occurrence:
-                    continue
-            else:
-                first.setdefault(occurrence[0], kept)
-            found.append((occurrence, kept))
-            if plan.wanted and kept[1] == number:  # the buckets named the other shards' ones
-                shorts = len(kept[4][1]) if kept[4] is not None else 0
-                wanted.setdefault(kept[2], set()).update(range(kept[3], kept[3] + 1 + shorts))
-        decisions.append(_decision(plan, documents_of, plan.offsets[number] + at, found))
+        found = sorted(repeats.get(position, ()), key=lambda pair: pair[0])
+        if found:  # the write stage finishes these with the document's keys
+            decision = _decision(plan, documents_of, plan.offsets[number] + at, found)
+            decisions.append(replace(decision, keys=keys[at : at + count]))
+        else:
+            decisions.append(nothing)
         at += count
     return replace(
         task,
@@ -227,11 +229,11 @@ def _decision(
     plan: Plan,
     documents_of: Callable[[int], list[Document]],
     first_id: int,
-    found: list[tuple[Occurrence, Occurrence]],
+    found: list[tuple[int, Occurrence]],
 ) -> Decision:
     """A document's raw exact decisions in global ids, with each original's place."""
     return Decision(
-        tuple(Match(first_id + r[3], plan.offsets[k[1]] + k[5], 100.0, "exact") for r, k in found),
+        tuple(Match(first_id + i, plan.offsets[k[1]] + k[5], 100.0, "exact") for i, k in found),
         tuple(Original(documents_of(k[1])[k[2]], k[1], k[2], k[3]) for _, k in found),
         first_id,
         tuple(k[4] for _, k in found),

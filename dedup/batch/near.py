@@ -143,8 +143,13 @@ def with_decisions(work: str, task: WriteTask) -> WriteTask:
     """The write task of a shard with what step 6 decided for it, read in by the write stage
     itself (``WriteTask.decided``): decisions never pass through the driver."""
     number = task.shard.number
-    decisions = load(Path(work, f"decisions-{number}"))
+    decisions: list[Decision] = load(Path(work, f"decisions-{number}"))
     wanted = load(Path(work, f"wanted-{number}"))
+    _, counts, keys = load(Path(work, f"keys-{number}"))
+    at = 0
+    for position, count in enumerate(counts):  # not keyed again: step 1 did it
+        decisions[position] = replace(decisions[position], keys=keys[at : at + count])
+        at += count
     return replace(task, decisions=decisions, wanted=wanted, decided=None)
 
 
@@ -380,7 +385,7 @@ def _small_input(plan: Plan, near: _Near, number: int) -> list[tuple[int, int]]:
 
 def resolve(plan: Plan) -> Resolved:
     """Keep-first over the whole corpus in global order, on integers (step 6; one task)."""
-    keep = KeepFirst(passages=True)
+    keep = KeepFirst(passages=not plan.options.exact)
     measured = Resolved()
     rounds: dict[int, int] = {}  # first occurrence -> the round it is decided in
     first_ids = array("q")  # documents that kept something: where their ids start

@@ -236,7 +236,7 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
                 _refuse_the_output(shards, shared)
             spec = spec_for(job)
             tasks = [WriteTask(shard, spec) for shard in shards]
-            if job.across and job.parallel and job.options.exact:
+            if job.across and job.options.exact:
                 tasks = _grouped(executor, tasks, listener, stack)
             elif job.across:
                 tasks = _staged(executor, tasks, listener, stack)

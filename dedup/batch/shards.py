@@ -80,6 +80,9 @@ class Decision:
     """With ``first_id``: for each raw removal, what followed its original (see ``grouping``)."""
     exact_only: tuple[int, ...] = ()
     """Paragraphs too long for fuzzy comparison (see ``Result.exact_only``)."""
+    keys: list[str] | None = None
+    """With ``first_id``: the document's keys, as the stage that keyed it left them, so the
+    write stage does not key the document again."""
 
 
 NONE = Decision((), ())

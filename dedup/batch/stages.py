@@ -142,7 +142,7 @@ def _finished(
     decisions: the same code as one process, from the same matcher output.
     """
     assert raw.first_id is not None
-    keys = [key(text[p.start : p.end]) for p in paragraphs]
+    keys = raw.keys if raw.keys is not None else [key(text[p.start : p.end]) for p in paragraphs]
     found = with_short_ones(
         keys, raw.removed, raw.follows, first_id=raw.first_id, min_chars=options.min_chars
     )
