@@ -18,7 +18,7 @@ import contextlib
 import os
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
@@ -30,10 +30,8 @@ from dedup.errors import DedupError, InputError, OutputError
 from dedup.files import (
     STDIN,
     PipeClosed,
-    atomic_writer,
     check_editable,
     display_name,
-    is_special,
     names_shards,
     output_targets,
     read_chunks,
@@ -42,7 +40,6 @@ from dedup.files import (
     regular_file_status,
     remove_stale_temporaries,
     replace_file,
-    same_file,
     stdin_buffer,
     write_all,
 )
@@ -50,6 +47,7 @@ from dedup.parquet import is_parquet
 from dedup.pipeline import Options, Result
 from dedup.report import open_report
 from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
+from dedup.targets import Output, open_target, place, refuse_overlaps, stream_place
 
 if TYPE_CHECKING:
     from dedup.records import Record
@@ -211,6 +209,7 @@ def run(job: Job, listener: Listener | None = None) -> Tally:
 
         return run_sharded(job, listener or Listener())
     road = _Road(job, listener or Listener())
+    refuse_shared_files(job, job.inputs, road.copies)
     remove_stale_temporaries(road.targets())
     with contextlib.ExitStack() as stack:
         road.cleaner = Cleaner(
@@ -255,16 +254,16 @@ class _Road:
         self.listener = listener
         self.bytes_done = 0
         self._exact_lines: exact.ExactLines | None = None  # --across, exact, line by line
-        self._outputs: dict[str, str] = {}  # --output-dir: input name -> its copy
+        self.copies: dict[str, str] = {}  # --output-dir: input name -> its copy
         destination = job.destination
         if isinstance(destination, OutputDir):
             # Every name is checked before anything is cleaned, not halfway through a corpus.
-            self._outputs = output_targets(destination.path, ((n, n) for n in job.inputs))
+            self.copies = output_targets(destination.path, ((n, n) for n in job.inputs))
 
     def targets(self) -> list[str]:
         """Every file this run may replace, for the clean-up of a killed run's leftovers."""
         destination = self.job.destination
-        targets = list(self._outputs.values())
+        targets = list(self.copies.values())
         if isinstance(destination, OutputFile):
             targets.append(destination.path)
         elif isinstance(destination, InPlace):
@@ -464,12 +463,11 @@ class _Road:
         """Open an input, decompressed: the stream, whether it was compressed, its stat, and
         how far into the inputs reading has got (for a progress bar's ETA).
 
-        A directory is refused, and so is the file that the shared output writes to.
+        A directory is refused. (An input that an output would clobber was refused before the
+        run began: :func:`refuse_shared_files`.)
         """
         shown = display_name(name)
         with open_input(path, shown) as (handle, status):
-            if status is not None and shared is not None:
-                refuse_same_file(shown, status, shared.stream)
             if path == STDIN:
                 stream, found = open_stream(handle, shown)
                 yield stream, found is not None, status, lambda: None
@@ -485,7 +483,7 @@ class _Road:
     @contextlib.contextmanager
     def _output_for(self, name: str, shared: Sink | None) -> Iterator[Sink | None]:
         """The shared output, or with ``--output-dir`` this input's own copy."""
-        target = self._outputs.get(name)
+        target = self.copies.get(name)
         if target is None:
             yield shared
             return
@@ -538,15 +536,31 @@ def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
         raise InputError(f"{shown}: binary file (NUL byte); not edited in place")
 
 
-def refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> None:
-    """Refuse an input that is the regular file the shared output writes to (``cat``'s rule)."""
-    try:
-        output = os.fstat(sink.fileno())
-    except (OSError, ValueError):
-        return
-    # Only a regular file can be clobbered; /dev/null or a terminal is the same for everyone.
-    if stat.S_ISREG(output.st_mode) and same_file(status, output):
-        raise InputError(f"{shown}: input file is output file")
+def refuse_shared_files(job: Job, inputs: Sequence[str], copies: Mapping[str, str]) -> None:
+    """Refuse, before anything is read, a run whose outputs clobber an input or each other.
+
+    Every output of the job (stdout, ``-o``, each ``--output-dir`` copy, the report) goes
+    through the one rule of :func:`dedup.targets.refuse_overlaps`; ``copies`` maps an input to
+    its ``--output-dir`` copy. The same check for one process and for shards.
+    """
+    outputs: list[Output] = []
+    if job.report not in (None, STDIN):
+        outputs.append(Output("--report", job.report, place(job.report)))
+    destination = job.destination
+    if isinstance(destination, Stdout):
+        stdout = stream_place(1)
+        if stdout is not None:
+            outputs.append(Output("stdout", "", stdout))
+    elif isinstance(destination, OutputFile):
+        outputs.append(Output("-o", destination.path, place(destination.path), may_be_input=True))
+    outputs += [Output("--output-dir", copy, place(copy)) for copy in copies.values()]
+    stdin = stream_place(0)
+    named = [
+        (name, where)
+        for name in inputs
+        if (where := stdin if name == STDIN else place(name)) is not None
+    ]
+    refuse_overlaps(named, outputs)
 
 
 @contextlib.contextmanager
@@ -573,23 +587,24 @@ def shared_output(destination: Destination) -> Iterator[Sink | None]:
 
 @contextlib.contextmanager
 def _output_stream(path: str) -> Iterator[Sink]:
-    """``-o``: a FIFO or device is written directly; a file atomically (beside it, renamed)."""
+    """``-o``: written in place or replaced, as :func:`dedup.targets.open_target` decides."""
     shown = display_name(path)
     compression = format_for(path)
     with contextlib.ExitStack() as stack:
-        if is_special(path):
-            handle: BinaryIO = stack.enter_context(open(path, "wb"))
-        else:
-            # Written beside the target and renamed at the end, so `-o f f` reads f before f
-            # is replaced, and a failure never leaves a truncated f.
-            handle = stack.enter_context(atomic_writer(path))
+        # A file is written beside the target and renamed at the end (dedup.targets), so
+        # `-o f f` reads f before f is replaced, and a failure never leaves a truncated f.
+        handle = stack.enter_context(open_target(path))
         packed = stack.enter_context(writer(handle, compression, shown))
         yield Sink(packed, packed=compression is not None)
 
 
 def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
     destination = job.destination
-    if tally.failed and isinstance(destination, OutputFile) and not is_special(destination.path):
+    if (
+        tally.failed
+        and isinstance(destination, OutputFile)
+        and not place(destination.path).in_place
+    ):
         # The atomic writer drops its temporary file on this exception.
         raise OutputError(f"{display_name(destination.path)}: left as it was, an input failed")
 
@@ -598,16 +613,14 @@ def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
 def output_file(path: str, source: str) -> Iterator[Sink]:
     """Write one ``--output-dir`` copy atomically, compressed if its name says so."""
     shown = display_name(path)
-    ready_output(path, source)
+    ready_output(path)
     compression = format_for(path)
-    with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
+    with open_target(path) as handle, writer(handle, compression, shown) as packed:
         yield Sink(packed, packed=compression is not None)
 
 
-def ready_output(path: str, source: str) -> None:
-    """Make the directory of ``source``'s ``--output-dir`` copy; refuse to overwrite the input."""
-    if os.path.exists(path) and os.path.samefile(path, source):
-        raise InputError(f"{display_name(source)}: input file is output file")
+def ready_output(path: str) -> None:
+    """Make the directory of an ``--output-dir`` copy (that it is no input was checked first)."""
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     except OSError as error:

@@ -233,7 +233,7 @@ def clean_command(
             "and --report"
         )
     inputs = files or (STDIN,)
-    _check_inputs(inputs, in_place=in_place, output_dir=output_dir, report=report, output=output)
+    _check_inputs(inputs, in_place=in_place, output_dir=output_dir)
     job = Job(
         inputs=inputs,
         options=Options(
@@ -305,15 +305,11 @@ def _check_inputs(
     *,
     in_place: bool,
     output_dir: str | None,
-    report: str | None,
-    output: str | None,
 ) -> None:
     if in_place and STDIN in inputs:
         raise click.UsageError("-i/--in-place needs FILE arguments; it cannot edit stdin")
     if output_dir is not None and STDIN in inputs:
         raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
-    if report is not None and report in (output, *inputs):
-        raise click.UsageError("--report names an input or the -o file")
 
 
 def _exit_code(tally: Tally, *, check: bool) -> int:

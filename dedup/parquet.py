@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dedup.errors import InputError
-from dedup.files import atomic_writer, display_name
+from dedup.files import display_name
+from dedup.targets import open_target
 
 SUFFIX = ".parquet"
 
@@ -82,13 +83,13 @@ def write(source: str, target: str, *, field: str, texts: Sequence[str | None]) 
             "compression": _CODECS.get(codec, codec.lower()),
             "row_group_size": max(first.num_rows, 1),
         }
-    with atomic_writer(target) as handle:
+    with open_target(target) as handle:
         pq.write_table(replaced, handle, **options)
 
 
 def copy(source: str, target: str) -> None:
     """Copy an unchanged shard byte for byte, atomically."""
-    with atomic_writer(target) as handle, open(source, "rb") as original:  # noqa: PTH123 (str path, as everywhere in dedup)
+    with open_target(target) as handle, open(source, "rb") as original:  # noqa: PTH123 (str path, as everywhere in dedup)
         shutil.copyfileobj(original, handle)
 
 

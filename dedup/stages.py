@@ -486,7 +486,7 @@ def keeps_output(job: Job) -> bool:
 def _write_parquet(shard: Shard, job: Job, texts: list[str | None], *, changed: bool) -> None:
     if shard.output is None:
         return
-    ready_output(shard.output, shard.path)
+    ready_output(shard.output)
     if changed:
         text_field = DEFAULT_FIELD if job.records is None else job.records.field
         parquet.write(shard.path, shard.output, field=text_field, texts=texts)
