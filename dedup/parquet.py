@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dedup.errors import InputError
@@ -39,10 +39,15 @@ def is_parquet(name: str) -> bool:
 
 @dataclass(frozen=True)
 class Table:
-    """The documents of a Parquet shard: each row's text (``None`` for a null) and its id."""
+    """The documents of a Parquet shard: each row's text (``None`` for a null) and its id.
+
+    ``bad`` holds the rows (numbered from 1) whose text is no valid UTF-8, with why: their
+    text is ``None``, and :func:`write` keeps their bytes as they were.
+    """
 
     texts: list[str | None]
     idents: list[object]
+    bad: dict[int, str] = field(default_factory=dict)
 
 
 def read(path: str, *, field: str, id_field: str | None, shown: str | None = None) -> Table:
@@ -57,11 +62,37 @@ def read(path: str, *, field: str, id_field: str | None, shown: str | None = Non
     except (OSError, pa.ArrowException) as error:
         raise InputError(f"{shown}: not a readable Parquet file ({error})") from error
     column = _text_column(table, field, shown, pa)
-    texts: list[str | None] = column.to_pylist()
+    texts, bad = _decoded(column, pa)
     idents: list[object] = [None] * len(texts)
     if id_field is not None and id_field in table.column_names:
         idents = [_plain(value) for value in table.column(id_field).to_pylist()]
-    return Table(texts, idents)
+    return Table(texts, idents, bad)
+
+
+def _decoded(column: Any, pa: Any) -> tuple[list[str | None], dict[int, str]]:  # noqa: ANN401 (pyarrow)
+    """Each row's text, and the rows that are no valid UTF-8 (Arrow does not check on read).
+
+    The fast road is Arrow's own conversion; only when it fails is each row decoded alone,
+    to say which rows are bad and keep every other.
+    """
+    try:
+        return column.to_pylist(), {}
+    except UnicodeDecodeError:
+        pass
+    raw = column.cast(_binary_type(column.type, pa)).to_pylist()
+    texts: list[str | None] = []
+    bad: dict[int, str] = {}
+    for row, value in enumerate(raw, start=1):
+        try:
+            texts.append(None if value is None else value.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            texts.append(None)
+            bad[row] = f"text is not valid UTF-8 (byte 0x{value[error.start]:02x} at {error.start})"
+    return texts, bad
+
+
+def _binary_type(kind: Any, pa: Any) -> Any:  # noqa: ANN401 (pyarrow is untyped)
+    return pa.large_binary() if pa.types.is_large_string(kind) else pa.binary()
 
 
 def write(source: str, target: str, *, field: str, texts: Sequence[str | None]) -> None:
@@ -70,7 +101,7 @@ def write(source: str, target: str, *, field: str, texts: Sequence[str | None]) 
     table = pq.read_table(source)
     position = table.column_names.index(field)
     old = table.schema.field(position)
-    column = pa.array(list(texts), type=old.type)
+    column = _merged(table.column(position), texts, pa)
     replaced = table.set_column(position, old, column).replace_schema_metadata(
         table.schema.metadata
     )
@@ -85,6 +116,24 @@ def write(source: str, target: str, *, field: str, texts: Sequence[str | None]) 
         }
     with open_target(target) as handle:
         pq.write_table(replaced, handle, **options)
+
+
+def _merged(original: Any, texts: Sequence[str | None], pa: Any) -> Any:  # noqa: ANN401 (pyarrow)
+    """The new text column: ``texts`` where given, the original bytes where ``None``.
+
+    A null stays null, and a row that was no valid UTF-8 (a bad record passed through) keeps
+    its very bytes: the merge is done on the bytes, and the result is viewed as text again
+    without the check that would refuse them.
+    """
+    import pyarrow.compute as pc
+
+    binary = _binary_type(original.type, pa)
+    new = pa.array(
+        [None if text is None else text.encode("utf-8", "surrogateescape") for text in texts],
+        type=binary,
+    )
+    old = original.cast(binary).combine_chunks()
+    return pc.coalesce(new, old).view(original.type)
 
 
 def copy(source: str, target: str) -> None:

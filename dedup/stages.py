@@ -59,6 +59,7 @@ from dedup.batch import (
 from dedup.compression import open_stream
 from dedup.corpus import Document, Fingerprint, Tally, fingerprint, report_entry
 from dedup.decoding import decode
+from dedup.errors import InputError
 from dedup.files import display_name, refuse_binary
 from dedup.matching import Match, Matcher, Prepared, prepare
 from dedup.paragraphs import Paragraph, split
@@ -195,8 +196,17 @@ def _units(shard: Shard, job: Job, warnings: list[str]) -> Iterator[_Unit]:
         if records is not None:
             text_field, id_field = records.field, records.id_field
         table = parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown)
+        skip_bad = records is not None and records.skip_bad
         for row, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True), 1):
-            if text is None:
+            if row in table.bad:  # a bad record, as a bad JSON Lines line is (parse_record)
+                if not skip_bad:
+                    raise InputError(
+                        f"{shown}:{row}: {table.bad[row]} (--skip-bad-records passes such "
+                        "records through)"
+                    )
+                warnings.append(f"{shown}:{row}: {table.bad[row]}; passed through unchanged")
+                yield _Unit(b"")
+            elif text is None:
                 yield _Unit(b"")
             else:
                 raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only

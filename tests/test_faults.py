@@ -1,11 +1,11 @@
 """The fault matrix: hostile and careless runs, each one line on stderr, a code, nothing lost.
 
 Every row is a shell script run in a fresh directory holding the corpus below (``$DEDUP`` is
-the command), with what it must end with: the exit status, the whole of stderr (a regular
-expression), and which files must still hold exactly what they held before (by default every
-file the corpus starts with; a row names the ones it is allowed to create or change in
-``changes``). Special files (``mkfifo``) are made by the script itself and must still be
-special afterwards (``special``).
+the command, ``$PYTHON`` the interpreter running the tests), with what it must end with: the
+exit status, the whole of stderr (a regular expression), and which files must still hold
+exactly what they held before (by default every file the corpus starts with; a row names the
+ones it is allowed to create or change in ``changes``). Special files (``mkfifo``) are made by
+the script itself and must still be special afterwards (``special``).
 
 To add a case: add a row. Real processes, since FIFOs, ``/dev/stdout`` and pipes exist only
 there; each row is small and fast.
@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import re
 import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from dedup import clean
-from tests.processes import shell
+from tests.processes import environment, shell
 
 PARAGRAPH = "A paragraph that says something, long enough to be compared with the others."
 OTHER = "Another paragraph altogether, which says a different thing about the weather."
@@ -33,6 +34,29 @@ def _jsonl(*texts: str) -> bytes:
     return "".join(json.dumps({"id": n, "text": t}) + "\n" for n, t in enumerate(texts)).encode()
 
 
+_LONE = TEXT.replace("something", "something \\ud800")
+"""A text whose JSON holds a lone surrogate escape, which json loads and UTF-8 cannot hold."""
+
+
+def _parquet_with_invalid_utf8() -> bytes:
+    """A Parquet shard whose second row's text is not UTF-8 (Arrow writes it unchecked)."""
+    import io
+    from array import array
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [TEXT.encode(), b"caf\xe9 " + TEXT.encode(), TEXT.encode()]
+    offsets = array("i", [0])
+    for row in rows:
+        offsets.append(offsets[-1] + len(row))
+    buffers = [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(rows))]
+    text = pa.Array.from_buffers(pa.string(), len(rows), buffers)
+    sink = io.BytesIO()
+    pq.write_table(pa.table({"id": [1, 2, 3], "text": text}), sink)
+    return sink.getvalue()
+
+
 CORPUS: dict[str, bytes] = {
     "a.jsonl": _jsonl(TEXT, OTHER),
     "in.jsonl": _jsonl(TEXT),
@@ -41,6 +65,12 @@ CORPUS: dict[str, bytes] = {
     "a.txt": TEXT.encode(),
     "corp/a.jsonl": _jsonl(TEXT),
     "corp/sub/b.jsonl": _jsonl(OTHER, TEXT),
+    "deep.jsonl": b'{"text": "a", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n" + _jsonl(TEXT),
+    "digits.jsonl": b'{"text": "a", "n": ' + b"7" * 5000 + b"}\n" + _jsonl(TEXT),
+    "lone.jsonl": b'{"id": 0, "text": "'
+    + json.dumps(_LONE)[1:-1].replace("\\\\u", "\\u").encode()
+    + b'"}\n',
+    "bad.parquet": _parquet_with_invalid_utf8(),
 }
 
 CLEANED = clean(TEXT).text
@@ -176,6 +206,63 @@ FAULTS: dict[str, Fault] = {
         re.escape("dedup: warning: corp/pipe.jsonl: a FIFO, not a regular file; skipped\n"),
         changes=("clean/corp/a.jsonl", "corp/pipe.jsonl"),
     ),
+    # -- item 6: what json cannot load is a bad record, never exit 70 -------------------------
+    "nesting too deep for json": Fault(
+        "$DEDUP clean --jsonl deep.jsonl",
+        2,
+        re.escape("dedup: deep.jsonl:1: not loadable: nested too deeply for Python's json ")
+        + ".*--skip-bad-records.*\n",
+        stdout=b"",
+    ),
+    "nesting too deep for json, skipped": Fault(
+        "$DEDUP clean --jsonl --skip-bad-records deep.jsonl > got && cmp -s got deep.jsonl",
+        1,  # cmp: the good record lost its repeat; the bad line went through as it was
+        re.escape("dedup: warning: deep.jsonl:1: not loadable: nested too deeply for Python's ")
+        + "json; passed through unchanged\n",
+        changes=("got",),
+    ),
+    "a 5,000-digit integer in another field": Fault(
+        "$DEDUP clean --jsonl digits.jsonl",
+        2,
+        "dedup: digits.jsonl:1: not loadable: exceeds the limit \\(4300 digits\\) .*\n",
+        stdout=b"",
+    ),
+    "a 5,000-digit integer, skipped, across shards": Fault(
+        "$DEDUP clean --jsonl --skip-bad-records --jobs 2 --output-dir clean digits.jsonl",
+        0,
+        "dedup: warning: digits.jsonl:1: not loadable: .*; passed through unchanged\n",
+        changes=("clean/digits.jsonl",),
+    ),
+    "a lone surrogate escape": Fault(
+        "$DEDUP clean --jsonl --stats lone.jsonl",
+        2,
+        re.escape('dedup: lone.jsonl:1: "text" holds \\ud800, a lone surrogate ') + ".*\n",
+        stdout=b"",
+    ),
+    "a lone surrogate escape, skipped, with --stats": Fault(
+        "$DEDUP clean --jsonl --stats --skip-bad-records lone.jsonl > got && cmp got lone.jsonl",
+        0,
+        re.escape('dedup: warning: lone.jsonl:1: "text" holds \\ud800, a lone surrogate ')
+        + ".*; passed through unchanged\n.*bad records passed through +1\n",
+        changes=("got",),
+    ),
+    "invalid UTF-8 in a Parquet text column": Fault(
+        "$DEDUP clean --output-dir clean bad.parquet",
+        2,
+        re.escape("dedup: bad.parquet:2: text is not valid UTF-8 (byte 0xe9 at 3) ")
+        + ".*--skip-bad-records.*\n",
+    ),
+    "invalid UTF-8 in a Parquet text column, skipped": Fault(
+        "$DEDUP clean --skip-bad-records --output-dir clean bad.parquet && "
+        "$PYTHON -c 'import sys, pyarrow.parquet as pq; "
+        'rows = [pq.read_table(p).column("text").cast("binary").to_pylist() for p in sys.argv[1:]]; '
+        "sys.exit(rows[0][1] != rows[1][1] or len(rows[1][0]) >= len(rows[0][0]))' "
+        "bad.parquet clean/bad.parquet",
+        0,
+        re.escape("dedup: warning: bad.parquet:2: text is not valid UTF-8 (byte 0xe9 at 3); ")
+        + "passed through unchanged\n",
+        changes=("clean/bad.parquet",),
+    ),
 }
 
 
@@ -193,7 +280,7 @@ def test_fault(fault: Fault, tmp_path: Path) -> None:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
     before = _snapshot(tmp_path)
-    done = shell(fault.script, cwd=tmp_path, env=None)
+    done = shell(fault.script, cwd=tmp_path, env=environment(PYTHON=sys.executable))
     stderr = done.stderr.decode("utf-8", "backslashreplace")
     assert done.returncode == fault.code, stderr
     assert re.fullmatch(fault.stderr, stderr, re.S), stderr
