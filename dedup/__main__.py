@@ -1,3 +1,3 @@
-from dedup.cli import main
+from dedup.launch import main
 
 main()

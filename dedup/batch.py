@@ -32,6 +32,7 @@ from dedup.files import (
     PipeClosed,
     check_editable,
     display_name,
+    is_parquet,
     names_shards,
     output_targets,
     read_chunks,
@@ -43,7 +44,6 @@ from dedup.files import (
     stdin_buffer,
     write_all,
 )
-from dedup.parquet import is_parquet
 from dedup.pipeline import Options, Result
 from dedup.report import open_report
 from dedup.streaming import READ_SIZE, Streamer, Summary, streamable

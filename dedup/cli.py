@@ -8,13 +8,8 @@ cleaned bytes (or the diff) and nothing else; every message goes to stderr throu
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import sys
-from collections.abc import Callable, Sequence
-from types import FrameType
-from typing import TYPE_CHECKING, Literal, NoReturn
+from collections.abc import Sequence
+from typing import Literal
 
 import click
 
@@ -25,44 +20,32 @@ from dedup.batch import (
     Destination,
     InPlace,
     Job,
-    Listener,
     Nowhere,
     OutputDir,
     OutputFile,
     Records,
     Stdout,
-    run,
 )
-from dedup.errors import DedupError
-from dedup.files import STDIN, PipeClosed, reason
-from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS
+from dedup.files import STDIN, is_parquet
+from dedup.launch import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    execute,
+    main,
+    run_command,
+)
+from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD
 from dedup.paragraphs import SPLIT_MODES, SplitMode
-from dedup.parquet import is_parquet
 from dedup.pipeline import Options
 
-if TYPE_CHECKING:
-    from dedup.console import ByteBar, ProgressBar, StatsRow
-    from dedup.corpus import Document, Tally
-    from dedup.pipeline import Result
-    from dedup.streaming import Summary
-
-EXIT_OK = 0
-EXIT_REPEATS_FOUND = 1  # only with --check
-EXIT_ERROR = 2  # usage, input and output errors
-EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
-EXIT_BROKEN_PIPE = 141  # the reader went away: 128 + SIGPIPE, as a killed filter reports
-EXIT_INTERNAL = 70  # a bug in dedup (EX_SOFTWARE); please report it
-EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM, after removing any temporary file
+__all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "main", "parse_and_run", "run_command"]
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
 error; 70 internal error; 130 interrupted; 141 output pipe closed (e.g. by
 head); 143 terminated.
 """
-
-
-class Terminated(SystemExit):
-    """Raised from the SIGTERM handler so that ``finally`` blocks remove temporary files."""
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -266,11 +249,8 @@ def clean_command(
         engine=engine,
         ray_address=ray_address,
     )
-    watcher = _Watcher(verbose=verbose, quiet=quiet, check=check, stats=stats and not corpus)
-    with _progress(job, quiet=quiet, corpus=corpus) as watcher.bar:
-        tally = run(job, watcher)
-    watcher.finish(tally, stats=stats, corpus=corpus)
-    click.get_current_context().exit(_exit_code(tally, check=check))
+    code = execute(job, verbose=verbose, quiet=quiet, check=check, stats=stats, corpus=corpus)
+    click.get_current_context().exit(code)
 
 
 def _destination(
@@ -312,183 +292,22 @@ def _check_inputs(
         raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
 
 
-def _exit_code(tally: Tally, *, check: bool) -> int:
-    if tally.failed:
-        return EXIT_ERROR
-    if check and tally.removed:
-        return EXIT_REPEATS_FOUND
-    return EXIT_OK
-
-
-class _Watcher(Listener):
-    """Shows what a run tells: removals (-v), "would clean" (--check), warnings, errors.
-
-    rich (through :mod:`dedup.console`) is imported only when there is something to show.
-    """
-
-    def __init__(self, *, verbose: bool, quiet: bool, check: bool, stats: bool) -> None:
-        self.verbose = verbose
-        self.quiet = quiet
-        self.check = check
-        self.rows: list[StatsRow] | None = [] if stats else None
-        self.bar: ProgressBar | ByteBar | None = None
-
-    def cleaned(self, document: Document, result: Result) -> None:
-        if result.exact_only and self.verbose:
-            self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
-        if self.verbose and (result.removed or result.near_misses):
-            from dedup.console import show_removals
-
-            show_removals(document.name, result)
-        if self.rows is not None:
-            from dedup.console import stats_row
-
-            self.rows.append(stats_row(document.name, result))
-
-    def changed(self, document: Document) -> None:
-        if self.check and not self.quiet:
-            from dedup.console import show_would_clean
-
-            show_would_clean(document.name)
-
-    def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
-        if self.bar is not None:
-            self.bar.update(tally, position)
-
-    def warn(self, message: str) -> None:
-        if not self.quiet:
-            from dedup.console import show_warning
-
-            show_warning(message)
-
-    def failed(self, error: DedupError) -> None:
-        _error(str(error))
-
-    def streamed(self, document: Document, summary: Summary) -> None:
-        # As cleaned() for a document cleaned as it was read (never with -v: that needs it whole;
-        # the run calls changed() for --check and counts the long paragraphs in the tally).
-        if self.rows is not None:
-            removed, exact = summary.removed, summary.exact
-            counts = [summary.paragraphs, summary.kept, removed, exact, removed - exact]
-            self.rows.append((document.name, counts))
-
-    def finish(self, tally: Tally, *, stats: bool, corpus: bool) -> None:
-        """After the run: the long-paragraph warning, once, and the --stats table."""
-        if tally.exact_only and not self.verbose:
-            self.warn(f"{_exact_only(tally.exact_only)} (-v names the files)")
-        if stats and corpus:
-            from dedup.console import show_corpus_stats
-
-            show_corpus_stats(tally)
-        elif stats:
-            from dedup.console import show_stats
-
-            show_stats(self.rows or [])
-
-
-def _exact_only(count: int) -> str:
-    return (
-        f"{count:,} paragraph(s) longer than {MAX_FUZZY_CHARS:,} characters checked for "
-        "exact repeats only"
-    )
-
-
-def _progress(
-    job: Job, *, quiet: bool, corpus: bool
-) -> contextlib.AbstractContextManager[ProgressBar | ByteBar | None]:
-    """A progress bar on stderr, only for a person watching a terminal that stdout is not on."""
-    to_stdout = isinstance(job.destination, Stdout)
-    if (
-        quiet
-        or job.report == STDIN
-        or not sys.stderr
-        or not sys.stderr.isatty()
-        or (to_stdout and sys.stdout is not None and sys.stdout.isatty())
-    ):
-        return contextlib.nullcontext()
-    from dedup.files import input_size
-
-    if not corpus:  # plain: a bar of bytes, once the run passes a second
-        from dedup.console import plain_progress
-
-        return plain_progress(input_size(job.inputs))
-    from dedup.console import corpus_progress
-
-    if job.records is not None:
-        return corpus_progress(input_size(job.inputs), by_bytes=True)
-    return corpus_progress(len(job.inputs), by_bytes=False)
-
-
-def _error(message: str) -> None:
-    from dedup.console import show_error  # rich is imported only when there is something to show
-
-    show_error(message)
-
-
-def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:
-    raise Terminated(EXIT_TERMINATED)
-
-
-def main(argv: Sequence[str] | None = None) -> NoReturn:
-    """Run the CLI and exit with the documented code; no expected failure shows a traceback."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.exit(_main(argv))
-
-
-def _main(argv: Sequence[str] | None) -> int:
+def parse_and_run(args: Sequence[str]) -> int:
+    """Parse ``args`` with click and run the command; click's own exits become exit codes."""
     try:
         # click >= 8.2 returns the code of ctx.exit() in non-standalone mode instead of
         # raising Exit; older versions raise. Both are handled.
-        code = cli.main(args=argv, prog_name="dedup", standalone_mode=False)
+        code = cli.main(args=list(args), prog_name="dedup", standalone_mode=False)
     except click.exceptions.Exit as done:  # the command's own exit, --help, --version
         return done.exit_code
     except click.UsageError as error:
         error.show()
         return EXIT_ERROR
     except click.ClickException as error:
-        _error(error.format_message())
+        from dedup.console import show_error
+
+        show_error(error.format_message())
         return EXIT_ERROR
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except click.exceptions.Abort:
         return EXIT_INTERRUPTED
-    except (BrokenPipeError, PipeClosed):
-        _silence_stdout()
-        return EXIT_BROKEN_PIPE
-    except DedupError as error:
-        _error(str(error))
-        return error.exit_code
-    except OSError as error:
-        # Reaches here only from writing stdout: ENOSPC on `> /dev/full`, EIO, ...
-        _error(f"write error: {reason(error)}")
-        _flush_or_silence_stdout()
-        return EXIT_ERROR
-    except Exception as error:
-        if os.environ.get("DEDUP_DEBUG"):
-            raise
-        _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
-        return EXIT_INTERNAL
     return code if isinstance(code, int) else EXIT_OK
-
-
-def _flush_or_silence_stdout() -> None:
-    """Flush what stdout still holds; if it cannot take it, silence it (see below).
-
-    Otherwise the interpreter's final flush fails again and prints "Exception ignored".
-    """
-    try:
-        if sys.stdout is not None:
-            sys.stdout.flush()
-    except (OSError, ValueError):
-        _silence_stdout()
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail again.
-
-    The recipe from the Python docs (signal module, "Note on SIGPIPE").
-    """
-    if sys.stdout is None:  # closed from the start (>&-); the pipe was an -o FIFO
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    with contextlib.suppress(OSError, ValueError):
-        os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)

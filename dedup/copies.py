@@ -35,8 +35,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 from hashlib import blake2b
 
-from rapidfuzz import fuzz
-
 
 class _Pattern:
     """A regular expression compiled on first use.
@@ -298,6 +296,8 @@ def compare(earlier: str, later: str, a: Features, b: Features, *, threshold: fl
     """
     if earlier == later:
         return Verdict(Level.COPY, 100.0, "exact")
+    from rapidfuzz import fuzz  # lazy: a small file whose paragraphs never meet needs none
+
     truncated = _truncated(earlier, later, a, b)
     if truncated is not None:
         ratio = fuzz.ratio(earlier, later)

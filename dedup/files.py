@@ -393,3 +393,17 @@ def read_chunks(stream: BinaryIO, name: str, *, size: int) -> Iterator[bytes]:
             yield chunk
     except OSError as error:
         raise InputError(f"{display_name(name)}: {reason(error)}") from error
+
+
+PARQUET_SUFFIX = ".parquet"
+
+
+def is_parquet(name: str) -> bool:
+    """Whether an input is read as Parquet: by its name, as datatrove's readers decide.
+
+    Here, not in :mod:`dedup.parquet`, so that a plain run can ask without loading that.
+
+    >>> is_parquet("shard-000.parquet"), is_parquet("shard-000.jsonl")
+    (True, False)
+    """
+    return name.lower().endswith(PARQUET_SUFFIX)

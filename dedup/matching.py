@@ -30,8 +30,6 @@ from dataclasses import dataclass, field, fields
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
-
 from dedup.copies import Features, Level, Verdict, compare, features, fingerprint
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
@@ -63,6 +61,9 @@ index (:mod:`dedup.index`) proposes the candidates.
 
 SMALL_FEED = 512
 """Candidate pairs fewer than this are scored on one thread (starting threads costs ~1 ms)."""
+
+SMALL_GROUP = 32
+"""Kept keys of one fingerprint up to which lengths are checked before rapidfuzz is called."""
 
 DIGEST_OVER = 32
 """Keys longer than this are remembered by a 16-byte digest, not by their text."""
@@ -112,6 +113,18 @@ def may_be_near(key: str, min_chars: int) -> bool:
     """Whether a key takes part in near matching: substantive, and short enough for
     ``fuzz.ratio`` (:data:`MAX_FUZZY_CHARS`); longer ones are matched exactly only."""
     return min_chars <= len(key) <= MAX_FUZZY_CHARS
+
+
+def may_reach(a: int, b: int, threshold: float) -> bool:
+    """Whether keys of lengths ``a`` and ``b`` can have a ``fuzz.ratio`` of ``threshold``.
+
+    The ratio is ``100 * (1 - indel / (a + b))`` and the indel distance is at least
+    ``|a - b|``, so it is at most ``200 * min(a, b) / (a + b)``: a bound, never a verdict.
+
+    >>> may_reach(100, 120, 90), may_reach(100, 130, 90)
+    (True, False)
+    """
+    return 200 * min(a, b) >= threshold * (a + b)
 
 
 def score(a: str, b: str, *, threshold: float) -> float:
@@ -324,8 +337,15 @@ class Matcher:
     def _exhaustive(self, text: str, fingerprint: int) -> list[tuple[int, float]]:
         """Every kept key of the same fingerprint whose ratio reaches the threshold."""
         group = self._distinct.groups.get(fingerprint)
+        if group and len(group) <= SMALL_GROUP:
+            # Cheap in Python for a few keys, and a small file whose paragraphs cannot meet
+            # never loads rapidfuzz (a tenth of the start-up); the cutoff below decides.
+            size, known = len(text), self._distinct.keys
+            group = [p for p in group if may_reach(size, len(known[p] or ""), self.threshold)]
         if not group:
             return []
+        from rapidfuzz import fuzz, process  # lazy: only keys that meet a candidate
+
         keys = [self._distinct.keys[p] for p in group]
         hits = process.extract(
             text, keys, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=None
@@ -366,6 +386,8 @@ class Matcher:
             return  # its own fingerprint's look-alike already says why
         distinct = self._distinct
         kept = [p for p, k in enumerate(distinct.kept) if k]
+        from rapidfuzz import fuzz, process
+
         best = process.extractOne(
             text, [distinct.keys[p] for p in kept], scorer=fuzz.ratio, score_cutoff=self.threshold
         )
@@ -505,6 +527,8 @@ class Matcher:
         ]
         if not pairs:
             return {}
+        from rapidfuzz import fuzz, process
+
         left = [texts[r] for r, _ in pairs]
         right = [self._text_at(p, start, texts) for _, p in pairs]
         ratios = process.cpdist(

@@ -22,19 +22,8 @@ from dedup.errors import InputError
 from dedup.files import display_name
 from dedup.targets import open_target
 
-SUFFIX = ".parquet"
-
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
 """Parquet's codec names where ``pyarrow.parquet.write_table`` spells them otherwise."""
-
-
-def is_parquet(name: str) -> bool:
-    """Whether an input is read as Parquet: by its name, as datatrove's readers decide.
-
-    >>> is_parquet("shard-000.parquet"), is_parquet("shard-000.jsonl")
-    (True, False)
-    """
-    return name.lower().endswith(SUFFIX)
 
 
 @dataclass(frozen=True)

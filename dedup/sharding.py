@@ -18,7 +18,6 @@ import os
 import stat
 from collections.abc import Callable
 
-from dedup import parquet
 from dedup.batch import (
     Job,
     Listener,
@@ -34,6 +33,7 @@ from dedup.executors import Engine, Executor, executor_for
 from dedup.files import (
     STDIN,
     display_name,
+    is_parquet,
     names_shards,
     output_targets,
     reason,
@@ -152,7 +152,7 @@ def _walk(directory: str, skip: str | None, warn: Callable[[str], None]) -> list
 
 
 def _kind(path: str, job: Job) -> Kind:
-    if parquet.is_parquet(path):
+    if is_parquet(path):
         return "parquet"
     return "text" if job.records is None else "jsonl"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dedup.cli import _main
+from dedup.launch import run_command as _main
 
 WORDS = [
     "harga",

@@ -11,7 +11,7 @@ import pytest
 import zstandard
 from click.testing import CliRunner
 
-from dedup.cli import _main
+from dedup.launch import run_command as _main
 
 GOLDEN = Path(__file__).parent / "corpus_golden"
 CASES = sorted(path.stem for path in GOLDEN.glob("*.args"))
