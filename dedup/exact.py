@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dedup.normalize import key
+from dedup.normalize import LONGEST_KEYED_CHARS, key
 from dedup.pipeline import Options
 
 DIGEST_SIZE = 16
@@ -19,7 +19,7 @@ billion-line input collide with odds of about 1 in 10^21."""
 
 # A plain pattern, compiled by re's own cache on first use (start-up time: most runs never
 # meet a lone CR).
-LINE = rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+"
+LINE = rb"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n"  # paragraphs.LINE on bytes (never backtracks)
 RAW_CACHE_BYTES = 32 << 20
 """How much of the lines already met the exact-only path remembers byte for byte."""
 RAW_CACHE_OVERHEAD = 80
@@ -129,7 +129,8 @@ class ExactLines:
                 removed += 1
                 continue
             if original is None:
-                ascii_line = plain and line.isascii()
+                # A line too long to normalize takes key(), which digests it (one rule).
+                ascii_line = plain and len(line) <= LONGEST_KEYED_CHARS and line.isascii()
                 if not line or line.isspace() or (not ascii_line and blank_str(line)):
                     if held:
                         held.append((line, sep, -1))

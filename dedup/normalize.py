@@ -50,6 +50,20 @@ _FOLD = str.maketrans(
 )
 
 
+LONGEST_KEYED_CHARS = 1_000_000
+"""The longest paragraph, in characters, that gets a normalized key.
+
+A longer one (a line of hundreds of megabytes without a newline, a decompressed bomb) is
+compared byte for byte instead, by a digest of its text: normalizing it would cost many times
+its size in memory (a ``str`` per word) for a key that could only ever be matched exactly
+(far beyond ``matching.MAX_FUZZY_CHARS``). Two such paragraphs that differ only in case or
+spacing are then both kept, the safe side of every doubt.
+"""
+
+_DIGEST_KEY = "\x00dedup digest "
+"""What starts the key of a paragraph beyond :data:`LONGEST_KEYED_CHARS`: no text's key does."""
+
+
 def key(text: str) -> str:
     """Return the comparison key of a paragraph's text.
 
@@ -61,6 +75,8 @@ def key(text: str) -> str:
     >>> key("\\uff21\\uff22\\uff23\\uff11") == key("abc1")  # full-width
     True
     """
+    if len(text) > LONGEST_KEYED_CHARS:
+        return _digest_key(text)
     if text.isascii():
         # The same result, 2-3x faster (measured on the benchmark corpus): NFKC leaves ASCII
         # alone, casefold is lower there, and the backquote is the one ASCII character _FOLD
@@ -68,3 +84,16 @@ def key(text: str) -> str:
         return " ".join(text.replace("`", "'").lower().split())
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
     return " ".join(folded.split())
+
+
+def _digest_key(text: str) -> str:
+    """The key of a paragraph too long to normalize: its digest, equal only for equal text.
+
+    Padded to more than :data:`LONGEST_KEYED_CHARS` characters, so that it is as long as the
+    paragraph is said to be: every length rule (exact only beyond ``MAX_FUZZY_CHARS``, the
+    ``--min-chars`` floor) treats it as the long paragraph it stands for.
+    """
+    import hashlib  # only for such paragraphs
+
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return (_DIGEST_KEY + digest).ljust(LONGEST_KEYED_CHARS + 1, "\x00")

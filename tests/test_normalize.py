@@ -30,3 +30,16 @@ def test_key_keeps_what_differs():
 def test_ascii_fast_path_equals_the_unicode_path(text):
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
     assert key(text) == " ".join(folded.split())
+
+
+def test_a_paragraph_too_long_to_normalize_is_keyed_by_its_exact_text():
+    from dedup.matching import MAX_FUZZY_CHARS
+    from dedup.normalize import LONGEST_KEYED_CHARS
+
+    assert LONGEST_KEYED_CHARS > MAX_FUZZY_CHARS  # its key is then matched exactly only
+    long = "word " * (LONGEST_KEYED_CHARS // 5 + 1)
+    assert key(long) == key(long[:-1] + " ")  # the same text, built again
+    assert len(key(long)) > LONGEST_KEYED_CHARS
+    assert key(long) != key(long.upper())  # no folding: both copies are kept
+    assert key(long) != key(long + "x")
+    assert key(long[:LONGEST_KEYED_CHARS]) == " ".join(long[:LONGEST_KEYED_CHARS].split())

@@ -220,3 +220,21 @@ def test_streamed_across_documents_equal_the_cleaner(docs, options, sizes):
         assert out == result.data
         assert streamer.summary.removed == len(result.removed)
         assert streamer.summary.paragraphs == len(result.paragraphs)
+
+
+@pytest.mark.parametrize(("split", "threshold"), [("line", 100), ("line", 90), ("block", 90)])
+def test_a_line_longer_than_any_key_streams_in_chunks_and_goes_when_repeated(split, threshold):
+    from dedup.normalize import LONGEST_KEYED_CHARS
+
+    long = b"word " * (LONGEST_KEYED_CHARS // 5 + 1)
+    data = long + b"\n\n" + long.upper() + b"\n\n" + long + b"\n"
+    options = Options(split=split, threshold=threshold)
+    chunks = [data[i : i + 65536] for i in range(0, len(data), 65536)]
+    out = b"".join(clean_chunks(chunks, options))
+    assert out.startswith(long + b"\n\n" + long.upper() + b"\n")
+    assert (out.count(long), out.count(long.upper()), len(out) < len(data) - len(long)) == (
+        1,
+        1,
+        True,
+    )
+    assert out == clean_bytes(data, options)  # the whole-document road decides the same
