@@ -43,8 +43,8 @@ __all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "main", "parse_and_run", "
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
-error; 70 internal error; 130 interrupted; 141 output pipe closed (e.g. by
-head); 143 terminated.
+error; 70 internal error; 71 out of memory; 130 interrupted; 141 output pipe
+closed (e.g. by head); 143 terminated.
 """
 
 

@@ -37,6 +37,7 @@ EXIT_ERROR = 2  # usage, input and output errors
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
 EXIT_BROKEN_PIPE = 141  # the reader went away: 128 + SIGPIPE, as a killed filter reports
 EXIT_INTERNAL = 70  # a bug in dedup (EX_SOFTWARE); please report it
+EXIT_OUT_OF_MEMORY = 71  # the system ran out of a resource (EX_OSERR): memory
 EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM, after removing any temporary file
 
 
@@ -115,11 +116,32 @@ def guarded(call: Callable[[], int]) -> int:
         _error(f"write error: {reason(error)}")
         _flush_or_silence_stdout()
         return EXIT_ERROR
+    except MemoryError:
+        _out_of_memory()
+        return EXIT_OUT_OF_MEMORY
     except Exception as error:
         if os.environ.get("DEDUP_DEBUG"):
             raise
         _error(f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)")
         return EXIT_INTERNAL
+
+
+_OUT_OF_MEMORY = (
+    b"dedup: out of memory: the input needs more than this process may use (RAM, ulimit -v); "
+    b"no file was replaced or left half written\n"
+)
+"""Made before it is needed: at that moment even formatting a message may fail."""
+
+
+def _out_of_memory() -> None:
+    """Say "out of memory" on stderr with no allocation to speak of (no rich, no format).
+
+    By the time the error reaches :func:`guarded`, the frames that held the big objects are
+    gone and every temporary file was removed on the way (``atomic_writer``), so the inputs
+    and the files that were to be replaced are as they were.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        os.write(2, _OUT_OF_MEMORY)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:

@@ -97,6 +97,14 @@ class Fault:
 
 
 SAME = "are the same file; each output needs its own\n"
+OUT_OF_MEMORY = (
+    "dedup: out of memory: the input needs more than this process may use (RAM, ulimit -v); "
+    "no file was replaced or left half written\n"
+)
+_BIG = "head -c 83886080 /dev/zero | tr '\\0' x"
+"""80 MiB of one paragraph, made by the script: more than dedup can hold under the limit."""
+_LIMIT_KB = 120_000
+"""Room for Python and dedup's imports (a small run needs under 100 MB), not for the input."""
 
 FAULTS: dict[str, Fault] = {
     # -- item 1: one rule for every file dedup writes -----------------------------------------
@@ -205,6 +213,27 @@ FAULTS: dict[str, Fault] = {
         0,
         re.escape("dedup: warning: corp/pipe.jsonl: a FIFO, not a regular file; skipped\n"),
         changes=("clean/corp/a.jsonl", "corp/pipe.jsonl"),
+    ),
+    # -- item 2: memory exhaustion is one line and its own code, the input intact ------------
+    "-i out of memory (ulimit -v)": Fault(
+        f"{_BIG} > h.txt && cp h.txt h.orig && (ulimit -v {_LIMIT_KB}; exec $DEDUP clean -i h.txt);"
+        " code=$?; cmp -s h.txt h.orig && exit $code",
+        71,
+        re.escape(OUT_OF_MEMORY),
+        changes=("h.txt", "h.orig"),
+    ),
+    "the same limit leaves room for a small -i": Fault(
+        f"(ulimit -v {_LIMIT_KB}; exec $DEDUP clean -i a.txt)",
+        0,
+        changes=("a.txt",),
+        expect=(("a.txt", CLEANED.encode()),),
+    ),
+    "a record out of memory (ulimit -v), with -o and --report": Fault(
+        f"{{ printf '{{\"text\": \"'; {_BIG}; printf '\"}}\\n'; }} > h.jsonl && "
+        f"(ulimit -v {_LIMIT_KB}; exec $DEDUP clean --jsonl -o out.jsonl --report r h.jsonl)",
+        71,
+        re.escape(OUT_OF_MEMORY),
+        changes=("h.jsonl",),
     ),
     # -- item 6: what json cannot load is a bad record, never exit 70 -------------------------
     "nesting too deep for json": Fault(
