@@ -135,11 +135,13 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
     ``--across`` on several workers, the bucketed keys of the grouping shuffle plus what
     the buckets send back.
     """
-    from dedup.batch import Job, Nowhere, Records
     from dedup.grouping import group_bucket, hash_shard
-    from dedup.pipeline import Options
-    from dedup.sharding import list_shards
-    from dedup.stages import Resolver, WriteTask, prepare_shard, write_shard
+    from dedup.job import Job, Records
+    from dedup.options import Options
+    from dedup.outputs import Nowhere
+    from dedup.sharding import list_shards, spec_for
+    from dedup.shards import WriteTask
+    from dedup.stages import Resolver, prepare_shard, write_shard
 
     across = mode != "alone"
     options = Options(threshold=100 if mode == "across-exact" else 90)
@@ -151,7 +153,8 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
         destination=Nowhere(),
         on_bad_input="stop",
     )
-    tasks = [WriteTask(shard, job) for shard in list_shards(job)[:2]]
+    spec = spec_for(job)
+    tasks = [WriteTask(shard, spec) for shard in list_shards(job)[:2]]
     paragraphs = up = down = back = 0
     resolver = Resolver(options)
     for task in tasks:
@@ -164,7 +167,7 @@ def moved(directory: Path, mode: str) -> tuple[int, int, int, int]:
             if mode != "across-exact":
                 up += len(pickle.dumps(prepared))
             paragraphs += sum(len(batch.keys) for _, batch in prepared.documents)
-            task = WriteTask(task.shard, job, resolver.resolve(prepared))
+            task = WriteTask(task.shard, spec, resolver.resolve(prepared))
         down += len(pickle.dumps(task))
         written = write_shard(task)
         back += len(pickle.dumps(written))

@@ -17,18 +17,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dedup.corpus import clean_documents
     from dedup.errors import DedupError, InputError, OutputError
-    from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Match
-    from dedup.pipeline import Options, Result, clean, clean_bytes
+    from dedup.matching import Match
+    from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, Options
+    from dedup.pipeline import Result, clean, clean_bytes
 
 __version__ = "0.1.0"
 
 _HOMES = {
-    "DEFAULT_MIN_CHARS": "dedup.matching",
-    "DEFAULT_THRESHOLD": "dedup.matching",
+    "DEFAULT_MIN_CHARS": "dedup.options",
+    "DEFAULT_THRESHOLD": "dedup.options",
     "DedupError": "dedup.errors",
     "InputError": "dedup.errors",
     "Match": "dedup.matching",
-    "Options": "dedup.pipeline",
+    "Options": "dedup.options",
     "OutputError": "dedup.errors",
     "Result": "dedup.pipeline",
     "clean": "dedup.pipeline",

@@ -1,4 +1,4 @@
-"""One road for every document: a :class:`Job` describes a run, :func:`run` carries it out.
+"""A run in this process: every input in order, each document cleaned as one process does.
 
 Between the command line and the pipeline. A job names its inputs, the cleaning
 :class:`Options`, whether documents are cleaned ``across`` each other, how a document is
@@ -17,199 +17,53 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, BinaryIO, Literal
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, BinaryIO
 
 from dedup import exact
-from dedup.compression import format_for, open_stream, writer
+from dedup.compression import open_stream
 from dedup.corpus import Cleaner, Document, Tally
 from dedup.decoding import decode, looks_binary
-from dedup.errors import DedupError, InputError, OutputError
+from dedup.errors import InputError, OutputError
 from dedup.files import (
     STDIN,
-    PipeClosed,
     check_editable,
     display_name,
-    is_parquet,
-    names_shards,
+    open_input,
     output_targets,
     read_chunks,
-    reason,
     refuse_binary,
-    regular_file_status,
     remove_stale_temporaries,
     replace_file,
-    stdin_buffer,
-    write_all,
 )
-from dedup.pipeline import Options, Result
+from dedup.job import Job, Listener, Records
+from dedup.outputs import (
+    InPlace,
+    OutputDir,
+    OutputFile,
+    Sink,
+    output_file,
+    refuse_shared_files,
+    shared_output,
+)
 from dedup.report import open_report
-from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
-from dedup.targets import Output, open_target, place, refuse_overlaps, stream_place
+from dedup.shards import parse_record
+from dedup.streaming import READ_SIZE, Streamer, streamable
+from dedup.targets import place
 
 if TYPE_CHECKING:
     from dedup.records import Record
 
 
-@dataclass(frozen=True)
-class Stdout:
-    """Write every document, in order, to standard output."""
-
-
-@dataclass(frozen=True)
-class OutputFile:
-    """Write every document, in order, to ``path``: atomically, compressed if its name says."""
-
-    path: str
-
-
-@dataclass(frozen=True)
-class InPlace:
-    """Replace each input file with its cleaned copy (``force``: also read-only, hard-linked)."""
-
-    force: bool = False
-
-
-@dataclass(frozen=True)
-class OutputDir:
-    """Write each input's cleaned copy under ``path``, with the input's relative name."""
-
-    path: str
-
-
-@dataclass(frozen=True)
-class Nowhere:
-    """Write nothing (``--check``): only the counts matter."""
-
-
-Destination = Stdout | OutputFile | InPlace | OutputDir | Nowhere
-
-
-DEFAULT_FIELD = "text"
-"""The record field that holds a document, as in most corpora (Dolma, RedPajama, C4)."""
-DEFAULT_ID_FIELD = "id"
-"""The record field that names a document in the report, when a record has it."""
-
-
-@dataclass(frozen=True)
-class Records:
-    """Inputs are JSON Lines: the string in ``field`` of each record is one document.
-
-    ``id_field`` names a record in the report; ``skip_bad`` passes a bad line through with a
-    warning instead of stopping the run.
-    """
-
-    field: str = DEFAULT_FIELD
-    id_field: str | None = DEFAULT_ID_FIELD
-    skip_bad: bool = False
-
-
-@dataclass(frozen=True)
-class Job:
-    """Everything one run needs, in one value; the CLI builds it from its flags.
-
-    ``inputs``: file names, ``-`` for stdin. ``records``: ``None`` when each input is one text
-    document. ``across``: one matcher for all documents, in input order. ``diff``: write a
-    unified diff instead of the cleaned text (text documents only). ``report``: a file that
-    gets a JSON line per removal (``-``: stderr). ``binary_ok``: clean input that looks binary.
-    ``on_bad_input``: ``"continue"`` reports an input that cannot be read and goes on with the
-    next, as ``cat`` does; ``"stop"`` ends the run there (a corpus with a hole is usually a
-    mistake). ``top``: count the most repeated paragraphs, for ``--stats``.
-
-    ``jobs``: clean a corpus as stages over shards on this many local processes (0: one per
-    core); ``engine="ray"``: on a Ray cluster instead, the one at ``ray_address`` (default:
-    ``RAY_ADDRESS``, else a local Ray). Either way the output is the bytes of one process
-    (see :mod:`dedup.stages`). A sharded run always stops at its first bad input.
-    """
-
-    inputs: tuple[str, ...] = (STDIN,)
-    options: Options = field(default_factory=Options)
-    across: bool = False
-    records: Records | None = None
-    destination: Destination = field(default_factory=Stdout)
-    diff: bool = False
-    report: str | None = None
-    binary_ok: bool = False
-    on_bad_input: Literal["continue", "stop"] = "continue"
-    top: bool = False
-    jobs: int = 1
-    engine: Literal["local", "ray"] = "local"
-    ray_address: str | None = None
-
-    def __post_init__(self) -> None:
-        # The CLI says these as usage errors first; a library caller gets a ValueError.
-        if self.records is not None and (self.diff or isinstance(self.destination, InPlace)):
-            raise ValueError("records are written back whole: no diff, no in-place edit")
-        if isinstance(self.destination, InPlace | OutputDir) and STDIN in self.inputs:
-            raise ValueError("in-place editing and an output directory need named files")
-        if not self.inputs:
-            raise ValueError("a job needs at least one input (- for stdin)")
-        if self.jobs < 0:
-            raise ValueError(f"jobs must be 0 (one per core) or more, not {self.jobs}")
-        if self.parallel and (self.diff or isinstance(self.destination, InPlace)):
-            raise ValueError("--jobs and --engine write shards whole: no diff, no in-place edit")
-
-    @property
-    def parallel(self) -> bool:
-        """Whether the stages run anywhere but in this process (``jobs`` other than 1, Ray)."""
-        return self.engine == "ray" or self.jobs != 1
-
-    @property
-    def sharded(self) -> bool:
-        """Whether the run goes as stages over shards (:mod:`dedup.sharding`).
-
-        A parallel run does; so does a Parquet input, and in a run that stops at a bad input
-        (a corpus) a directory or a glob pattern, which name shards. Otherwise a directory is
-        refused, as ``cat`` refuses one.
-        """
-        if self.parallel or any(is_parquet(name) for name in self.inputs):
-            return True
-        return self.on_bad_input == "stop" and any(names_shards(name) for name in self.inputs)
-
-
-class Listener:
-    """What a run tells whoever watches it; every method here ignores it (subclass to show)."""
-
-    def cleaned(self, document: Document, result: Result) -> None:
-        """A document was cleaned (before its output is written)."""
-
-    def changed(self, document: Document) -> None:
-        """A text file (a whole document, not a record) lost paragraphs: what ``--check`` names.
-
-        Called however the file was cleaned: whole (after ``cleaned``), as it was read (after
-        ``streamed``), or in a shard (where neither is called: the results stay on the
-        workers).
-        """
-
-    def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
-        """Another document is done; ``position()`` gives the input bytes read so far, if known."""
-
-    def warn(self, message: str) -> None:
-        """Something a person may want to know that does not stop the run."""
-
-    def failed(self, error: DedupError) -> None:
-        """An input could not be cleaned and the run goes on (``on_bad_input="continue"``)."""
-
-    def streamed(self, document: Document, summary: Summary) -> None:
-        """A document was cleaned as it was read (its output is written already): the counts
-        of what went, since no whole :class:`Result` ever existed."""
-
-
-def run(job: Job, listener: Listener | None = None) -> Tally:
+def run_local(job: Job, listener: Listener | None = None) -> Tally:
     """Clean every input of ``job`` in order, write the results, and return the counts.
 
     With ``on_bad_input="stop"`` the first bad input raises; otherwise it is counted in
     ``tally.failed``, passed to ``listener.failed``, and an ``-o`` file is then left as it
     was (as ``sort -o`` leaves it), since it would hold only part of the result.
     """
-    if job.sharded:
-        from dedup.sharding import run_sharded  # stages, executors: only for such a run
-
-        return run_sharded(job, listener or Listener())
     road = _Road(job, listener or Listener())
-    refuse_shared_files(job, job.inputs, road.copies)
+    refuse_shared_files(job.destination, job.report, job.inputs, road.copies)
     remove_stale_temporaries(road.targets())
     with contextlib.ExitStack() as stack:
         road.cleaner = Cleaner(
@@ -223,25 +77,6 @@ def run(job: Job, listener: Listener | None = None) -> Tally:
 
 
 _Opened = tuple[BinaryIO, bool, "os.stat_result | None", Callable[[], "int | None"]]
-
-
-class Sink:
-    """Where one input's (or shard's) output goes; compressed streams get ``write``, files
-    ``write_all``.
-
-    ``write_all`` writes past Python's buffer and completes short writes (see ``files``); a
-    compressor must see every byte, so it gets them through its own ``write``.
-    """
-
-    def __init__(self, stream: BinaryIO, *, packed: bool) -> None:
-        self.stream = stream
-        self.packed = packed
-
-    def write(self, data: bytes) -> None:
-        if self.packed:
-            self.stream.write(data)
-        else:
-            write_all(self.stream, data)
 
 
 class _Road:
@@ -464,7 +299,7 @@ class _Road:
         how far into the inputs reading has got (for a progress bar's ETA).
 
         A directory is refused. (An input that an output would clobber was refused before the
-        run began: :func:`refuse_shared_files`.)
+        run began: :func:`dedup.outputs.refuse_shared_files`.)
         """
         shown = display_name(name)
         with open_input(path, shown) as (handle, status):
@@ -491,111 +326,12 @@ class _Road:
             yield copy
 
 
-def parse_record(
-    raw: bytes, shown: str, number: int, records: Records, warn: Callable[[str], None]
-) -> Record | None:
-    """Parse the record on line ``number``; a bad one stops the run, or with ``skip_bad`` is
-    passed over with a warning (``None``: write the line through unchanged)."""
-    from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
-
-    try:
-        return parse(raw, field=records.field, id_field=records.id_field)
-    except BadRecord as error:
-        if not records.skip_bad:
-            raise InputError(
-                f"{shown}:{number}: {error} (--skip-bad-records passes such records through)"
-            ) from None
-        warn(f"{shown}:{number}: {error}; passed through unchanged")
-        return None
-
-
-@contextlib.contextmanager
-def open_input(path: str, shown: str) -> Iterator[tuple[BinaryIO, os.stat_result | None]]:
-    """Open an input (``-``: stdin) as raw bytes with its stat (``None``: not a regular file
-    on stdin); a file that cannot be opened, or a directory, is an :class:`InputError`."""
-    if path == STDIN:
-        stdin = stdin_buffer()
-        yield stdin, regular_file_status(stdin)
-        return
-    try:
-        handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
-    except OSError as error:
-        raise InputError(f"{shown}: {reason(error)}") from error
-    with handle:
-        status = os.fstat(handle.fileno())
-        if stat.S_ISDIR(status.st_mode):
-            raise InputError(f"{shown}: Is a directory")
-        yield handle, status
-
-
 def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
     if compressed:
         raise InputError(f"{shown}: compressed; -i cannot rewrite it, use -o")
     if looks_binary(data):
         # Even with -a: removing "lines" from an image or an archive in place destroys it.
         raise InputError(f"{shown}: binary file (NUL byte); not edited in place")
-
-
-def refuse_shared_files(job: Job, inputs: Sequence[str], copies: Mapping[str, str]) -> None:
-    """Refuse, before anything is read, a run whose outputs clobber an input or each other.
-
-    Every output of the job (stdout, ``-o``, each ``--output-dir`` copy, the report) goes
-    through the one rule of :func:`dedup.targets.refuse_overlaps`; ``copies`` maps an input to
-    its ``--output-dir`` copy. The same check for one process and for shards.
-    """
-    outputs: list[Output] = []
-    if job.report not in (None, STDIN):
-        outputs.append(Output("--report", job.report, place(job.report)))
-    destination = job.destination
-    if isinstance(destination, Stdout):
-        stdout = stream_place(1)
-        if stdout is not None:
-            outputs.append(Output("stdout", "", stdout))
-    elif isinstance(destination, OutputFile):
-        outputs.append(Output("-o", destination.path, place(destination.path), may_be_input=True))
-    outputs += [Output("--output-dir", copy, place(copy)) for copy in copies.values()]
-    stdin = stream_place(0)
-    named = [
-        (name, where)
-        for name in inputs
-        if (where := stdin if name == STDIN else place(name)) is not None
-    ]
-    refuse_overlaps(named, outputs)
-
-
-@contextlib.contextmanager
-def shared_output(destination: Destination) -> Iterator[Sink | None]:
-    """Yield where every document goes in turn: stdout, an ``-o`` file, or nowhere (``None``).
-
-    EPIPE from any write into it becomes :class:`PipeClosed`, since click would turn the
-    ``OSError`` into exit status 1.
-    """
-    try:
-        if isinstance(destination, Stdout):
-            if sys.stdout is None:
-                raise OutputError("write error: standard output is closed")
-            yield Sink(sys.stdout.buffer, packed=False)
-            sys.stdout.buffer.flush()
-        elif isinstance(destination, OutputFile):
-            with _output_stream(destination.path) as sink:
-                yield sink
-        else:
-            yield None
-    except BrokenPipeError as error:
-        raise PipeClosed from error
-
-
-@contextlib.contextmanager
-def _output_stream(path: str) -> Iterator[Sink]:
-    """``-o``: written in place or replaced, as :func:`dedup.targets.open_target` decides."""
-    shown = display_name(path)
-    compression = format_for(path)
-    with contextlib.ExitStack() as stack:
-        # A file is written beside the target and renamed at the end (dedup.targets), so
-        # `-o f f` reads f before f is replaced, and a failure never leaves a truncated f.
-        handle = stack.enter_context(open_target(path))
-        packed = stack.enter_context(writer(handle, compression, shown))
-        yield Sink(packed, packed=compression is not None)
 
 
 def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
@@ -607,21 +343,3 @@ def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
     ):
         # The atomic writer drops its temporary file on this exception.
         raise OutputError(f"{display_name(destination.path)}: left as it was, an input failed")
-
-
-@contextlib.contextmanager
-def output_file(path: str, source: str) -> Iterator[Sink]:
-    """Write one ``--output-dir`` copy atomically, compressed if its name says so."""
-    shown = display_name(path)
-    ready_output(path)
-    compression = format_for(path)
-    with open_target(path) as handle, writer(handle, compression, shown) as packed:
-        yield Sink(packed, packed=compression is not None)
-
-
-def ready_output(path: str) -> None:
-    """Make the directory of an ``--output-dir`` copy (that it is no input was checked first)."""
-    try:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{display_name(path)}: {reason(error)}") from error

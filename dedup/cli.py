@@ -14,19 +14,8 @@ from typing import Literal
 import click
 
 from dedup import __version__
-from dedup.batch import (
-    DEFAULT_FIELD,
-    DEFAULT_ID_FIELD,
-    Destination,
-    InPlace,
-    Job,
-    Nowhere,
-    OutputDir,
-    OutputFile,
-    Records,
-    Stdout,
-)
 from dedup.files import STDIN, is_parquet
+from dedup.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Job, Records
 from dedup.launch import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -35,9 +24,8 @@ from dedup.launch import (
     main,
     run_command,
 )
-from dedup.matching import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD
-from dedup.paragraphs import SPLIT_MODES, SplitMode
-from dedup.pipeline import Options
+from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, SPLIT_MODES, Options, SplitMode
+from dedup.outputs import Destination, InPlace, Nowhere, OutputDir, OutputFile, Stdout
 
 __all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "main", "parse_and_run", "run_command"]
 

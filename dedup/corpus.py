@@ -23,7 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from dedup.matching import Match, Matcher
-from dedup.pipeline import Options, Result, clean, clean_document
+from dedup.options import Options
+from dedup.pipeline import Result, clean, clean_document
 
 TOP_REPEATS = 10
 """How many of the most repeated paragraphs ``--stats`` lists."""
@@ -170,7 +171,7 @@ class Cleaner:
     ) -> None:
         self.options = options
         self.tally = Tally()
-        self._matcher: Matcher | None = options.matcher() if across else None
+        self._matcher: Matcher | None = Matcher.from_options(options) if across else None
         self._ledger = Ledger() if across and report is not None else None
         self._report = report
         self._top = top

@@ -18,3 +18,18 @@ class InputError(DedupError):
 
 class OutputError(DedupError):
     """The result cannot be written: a full disk, a closed stdout, a refused in-place edit."""
+
+
+RAY_INSTALL = "pip install 'paradedup[ray]'"
+"""What to run when ``--engine ray`` or Parquet meets an installation without the extra."""
+
+
+class MissingExtra(DedupError):
+    """An optional dependency (Ray, pyarrow) is not installed; the message says how to add it.
+
+    Exit code 2, as a usage error: the command asked for something this installation lacks.
+    """
+
+
+class EngineError(DedupError):
+    """Ray could not be started or joined (exit 2: the run never began)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from dedup.normalize import LONGEST_KEYED_CHARS, key
-from dedup.pipeline import Options
+from dedup.options import Options
 
 DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key: 128 bits, so two different keys of a
@@ -38,7 +38,7 @@ methods do not: a chunk with one of them takes the decoding path for every line.
 
 def applies(options: Options) -> bool:
     """Whether :class:`ExactLines` gives the matcher's decisions for these options."""
-    return options.split == "line" and options.threshold >= 100
+    return options.split == "line" and options.exact
 
 
 class ExactLines:
@@ -240,8 +240,9 @@ class ExactLines:
 
 def odd_whitespace(data: bytes) -> bool:
     """Whether ``data`` holds a byte that only ``str`` calls whitespace."""
-    # Four memchr scans are several times faster than one regex character class.
-    return any(byte in data for byte in _ODD_WHITESPACE)
+    # Four memchr scans are several times faster than one regex character class (and spelt
+    # out, faster than a generator over _ODD_WHITESPACE).
+    return b"\x1c" in data or b"\x1d" in data or b"\x1e" in data or b"\x1f" in data
 
 
 def blank_str(line: bytes) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any, Literal, NoReturn, Protocol, TypeVar
 
-from dedup.errors import DedupError
+from dedup.errors import RAY_INSTALL, DedupError, EngineError, MissingExtra
 
 Item = TypeVar("Item")
 Handle = TypeVar("Handle")
@@ -31,9 +31,6 @@ Out = TypeVar("Out")
 
 EngineName = Literal["local", "ray"]
 ENGINES: tuple[EngineName, ...] = ("local", "ray")
-
-RAY_INSTALL = "pip install 'paradedup[ray]'"
-"""What to run when ``--engine ray`` or Parquet meets an installation without the extra."""
 
 RAY_MAX_RETRIES = 3
 """How often Ray re-runs a stage whose worker process died (Ray's own default, made explicit).
@@ -53,17 +50,6 @@ WINDOW_PER_WORKER = 2
 Enough to keep every worker busy while the driver consumes results in order; bounded so the
 driver never holds the results of the whole corpus at once (memory per shard, not per corpus).
 """
-
-
-class MissingExtra(DedupError):
-    """An optional dependency (Ray, pyarrow) is not installed; the message says how to add it.
-
-    Exit code 2, as a usage error: the command asked for something this installation lacks.
-    """
-
-
-class EngineError(DedupError):
-    """Ray could not be started or joined (exit 2: the run never began)."""
 
 
 @dataclass(frozen=True)

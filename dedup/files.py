@@ -387,6 +387,25 @@ def read_chunks(stream: BinaryIO, name: str, *, size: int) -> Iterator[bytes]:
         raise InputError(f"{display_name(name)}: {reason(error)}") from error
 
 
+@contextlib.contextmanager
+def open_input(path: str, shown: str) -> Iterator[tuple[BinaryIO, os.stat_result | None]]:
+    """Open an input (``-``: stdin) as raw bytes with its stat (``None``: not a regular file
+    on stdin); a file that cannot be opened, or a directory, is an :class:`InputError`."""
+    if path == STDIN:
+        stdin = stdin_buffer()
+        yield stdin, regular_file_status(stdin)
+        return
+    try:
+        handle = open(os.fsencode(path), "rb")  # noqa: SIM115 (closed by the with below)
+    except OSError as error:
+        raise InputError(f"{shown}: {reason(error)}") from error
+    with handle:
+        status = os.fstat(handle.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError(f"{shown}: Is a directory")
+        yield handle, status
+
+
 PARQUET_SUFFIX = ".parquet"
 
 

@@ -12,9 +12,10 @@ the matcher's dictionary. That is what :class:`~dedup.matching.Matcher` does wit
 2. per bucket (:func:`group_bucket`): the occurrences arrive in global order (shards in order,
    each shard's own in order), so one pass finds each key's first occurrence and maps every
    later one to it;
-3. per shard (:func:`dedup.stages.write_shard`): :func:`with_short_ones` adds the short
-   paragraphs that go with a removed passage, the same ``_decide`` as one process finishes
-   the decisions (through :class:`dedup.stages.Replay`), and the shard is cut and written.
+3. per shard (:func:`dedup.stages.write_shard`): :func:`dedup.recurring.with_short_ones` adds
+   the short paragraphs that go with a removed passage, the same
+   :func:`~dedup.pipeline.decide` as one process finishes the decisions (through
+   :class:`dedup.stages.Replay`), and the shard is cut and written.
 
 Keys are compared whole, never by digest alone, so a hash collision only puts two groups in
 one bucket. The driver holds one number per document (where its ids start) and passes the
@@ -33,18 +34,12 @@ from dedup.executors import Executor, shuffle
 from dedup.matching import Match, is_substantive
 from dedup.normalize import key
 from dedup.paragraphs import split
-from dedup.pipeline import Options
-from dedup.stages import Decision, Original, WriteTask, _units
-
-Follow = tuple[str, tuple[str, ...]] | None
-"""What follows a paragraph in its document when short paragraphs do: the key of the next
-substantive paragraph and the keys of the short ones between (``None`` when there are none)."""
+from dedup.recurring import Follow
+from dedup.shards import Decision, Original, WriteTask, read_units
 
 Occurrence = tuple[str, int, int, int, Follow]
 """A substantive paragraph: its key, its position (shard, document within the shard,
 paragraph) and what follows it."""
-
-SHORT_REASON = "a short paragraph of a removed passage"
 
 
 @dataclass(frozen=True)
@@ -73,12 +68,12 @@ def bucket_of(text: str, buckets: int) -> int:
 def hash_shard(item: tuple[WriteTask, int]) -> tuple[Hashed, list[list[Occurrence]]]:
     """Key a shard's paragraphs and deal the substantive ones into ``buckets`` (step 1)."""
     task, buckets = item
-    options = task.job.options
+    options = task.spec.options
     warnings: list[str] = []
     documents: list[Document] = []
     paragraphs: list[int] = []
     dealt: list[list[Occurrence]] = [[] for _ in range(buckets)]
-    for unit in _units(task.shard, task.job, warnings):
+    for unit in read_units(task.shard, task.spec, warnings):
         if unit.document is None:
             continue
         position = len(documents)
@@ -165,7 +160,7 @@ def grouped(
         )
 
     wanted: dict[int, dict[int, set[int]]] = {}
-    if tasks and (tasks[0].job.top or tasks[0].job.report is not None):
+    if tasks and (tasks[0].spec.top or tasks[0].spec.report):
         for pairs in raw.values():
             for _, kept in pairs:
                 shorts = len(kept[4][1]) if kept[4] is not None else 0  # they may go too
@@ -179,35 +174,3 @@ def grouped(
         )
         for task, shard in zip(tasks, hashed, strict=True)
     ]
-
-
-def with_short_ones(
-    keys: Sequence[str], raw: Decision, options: Options
-) -> tuple[list[Match], list[Original]]:
-    """Add the short paragraphs that go with their passage to a document's raw removals.
-
-    The matcher's rule (``dedup.matching``): the short paragraphs between two removed
-    paragraphs ``a`` and ``b`` go when the same short paragraphs followed ``a``'s original
-    and the next paragraph there repeats what ``b`` repeats. With exact matching, that next
-    paragraph "repeats what ``b`` repeats" when it has ``b``'s key, which step 1 recorded
-    beside the original (its :data:`Follow`).
-    """
-    assert raw.first_id is not None
-    first = raw.first_id
-    by_index = {
-        m.index - first: (m, o, f)
-        for m, o, f in zip(raw.removed, raw.originals, raw.follows, strict=True)
-    }
-    matches, originals = list(raw.removed), list(raw.originals)
-    substantive = [i for i, k in enumerate(keys) if is_substantive(k, options.min_chars)]
-    for a, b in itertools.pairwise(substantive):
-        if b - a < 2 or a not in by_index or b not in by_index:
-            continue
-        match, original, follow = by_index[a]
-        if follow is None or follow != (keys[b], tuple(keys[a + 1 : b])):
-            continue
-        for k in range(1, b - a):
-            matches.append(Match(first + a + k, match.original + k, 100.0, SHORT_REASON))
-            originals.append(replace(original, paragraph=original.paragraph + k))
-    order = sorted(range(len(matches)), key=lambda n: matches[n].index)
-    return [matches[n] for n in order], [originals[n] for n in order]

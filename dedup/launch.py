@@ -20,10 +20,12 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
-from dedup.batch import Job, Listener, Stdout, run
 from dedup.errors import DedupError
 from dedup.files import STDIN, PipeClosed, is_parquet, reason
-from dedup.matching import MAX_FUZZY_CHARS
+from dedup.job import Job, Listener
+from dedup.options import MAX_FUZZY_CHARS
+from dedup.outputs import Stdout
+from dedup.run import run
 
 if TYPE_CHECKING:
     from dedup.console import ByteBar, ProgressBar, StatsRow

@@ -31,26 +31,13 @@ from hashlib import blake2b
 from typing import TYPE_CHECKING
 
 from dedup.copies import Features, Level, Verdict, compare, features, fingerprint
+from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
     import numpy as np
     from numpy.typing import NDArray
 
     from dedup.index import BandIndex
-
-DEFAULT_THRESHOLD = 90
-"""Minimum ``fuzz.ratio`` (0-100) of two keys for a near repeat."""
-
-DEFAULT_MIN_CHARS = 20
-"""Keys shorter than this are never matched: ``***``, ``Advertisement``, a refrain."""
-
-MAX_FUZZY_CHARS = 10_000
-"""Keys longer than this are compared exactly only.
-
-``fuzz.ratio`` is quadratic in the length: about 2 ms for two 10,000-character keys, 1 s for two
-of 300,000 (measured with rapidfuzz 3.14 on this project's 2-core machine). A paragraph that
-long is a dump, not prose, and an exact repeat of it is still found.
-"""
 
 SMALL_INPUT = 1000
 """Distinct keys up to which a new key is compared with every kept key of its fingerprint.
@@ -220,6 +207,16 @@ class Matcher:
     :attr:`decided` says how many ids are final. Feeding a document in any number of batches
     gives the same result as feeding it at once.
     """
+
+    @classmethod
+    def from_options(cls, options: Options) -> Matcher:
+        """A fresh matcher with the settings of ``options`` (one per document, or per corpus).
+
+        Here rather than on ``Options``, so the settings stay a leaf that imports no rule.
+        """
+        return cls(
+            threshold=options.threshold, min_chars=options.min_chars, explain=options.explain
+        )
 
     def __init__(
         self,

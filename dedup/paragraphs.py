@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import re
 from itertools import accumulate
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-SplitMode = Literal["auto", "line", "block"]
-SPLIT_MODES: tuple[SplitMode, ...] = ("auto", "line", "block")
+from dedup.options import SplitMode
 
 LONG_LINE_CHARS = 100
 """In ``auto`` mode, a block in which most lines are at least this long is one paragraph per
 line: nobody hard-wraps prose that wide, so its lines are paragraphs an extractor wrote out."""
+
+FIRST_BLOCK_LINES = 1000
+"""In ``auto`` mode, a text whose first block has more lines than this is read line by line,
+as a text of one block is.
+
+A block that long is a list, not a paragraph (a log, a dump of extracted lines); and the rule
+lets ``auto`` choose after this many lines instead of at the end of the input, so that a text
+without blank lines streams. Read as ``paragraphs.FIRST_BLOCK_LINES`` by both roads (this
+module and :mod:`dedup.streaming`), so a test can lower it for both.
+"""
 
 LINE = re.compile(r"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n")
 """One line and its terminator; the last line may have none.
@@ -58,7 +67,7 @@ def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
     lines = LINE.findall(text)
     offsets = [0, *accumulate(map(len, lines))]
     blocks = _blocks(lines)
-    per_line = mode == "line" or (mode == "auto" and len(blocks) == 1)
+    per_line = mode == "line" or (mode == "auto" and _one_list(blocks))
     paragraphs: list[Paragraph] = []
     for number, (lead, first, last) in enumerate(blocks):
         # lead, first and last are line indices: blank lines from lead, content first..last.
@@ -75,6 +84,13 @@ def split(text: str, mode: SplitMode = "auto") -> list[Paragraph]:
                 Paragraph(offsets[lead], offsets[first], offsets[last + 1], first + 1, number)
             )
     return paragraphs
+
+
+def _one_list(blocks: list[tuple[int, int, int]]) -> bool:
+    """Whether ``auto`` reads the whole text line by line (see :data:`FIRST_BLOCK_LINES`)."""
+    if len(blocks) == 1:
+        return True
+    return bool(blocks) and blocks[0][2] - blocks[0][1] + 1 > FIRST_BLOCK_LINES
 
 
 def _looks_like_lines(lines: list[str]) -> bool:

@@ -153,7 +153,7 @@ def _pyarrow() -> tuple[Any, Any]:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        from dedup.executors import RAY_INSTALL, MissingExtra
+        from dedup.errors import RAY_INSTALL, MissingExtra
 
         raise MissingExtra(f"Parquet input needs pyarrow: {RAY_INSTALL}") from None
     return pa, pq

@@ -8,54 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dedup.decoding import decode, encode
-from dedup.matching import (
-    DEFAULT_MIN_CHARS,
-    DEFAULT_THRESHOLD,
-    MAX_FUZZY_CHARS,
-    Match,
-    Matcher,
-    is_substantive,
-)
+from dedup.matching import Match, Matcher, is_substantive
 from dedup.normalize import key
-from dedup.paragraphs import Paragraph, SplitMode, split
-from dedup.recurring import recurring
+from dedup.options import MAX_FUZZY_CHARS, Options
+from dedup.paragraphs import Paragraph, split
+from dedup.recurring import recurring, with_their_passage
 from dedup.writing import removed_spans, render, unified_diff
-
-
-@dataclass(frozen=True)
-class Options:
-    """Every setting of a clean, in one value (make variants with ``dataclasses.replace``).
-
-    ``threshold``: minimum ``rapidfuzz.fuzz.ratio`` (0-100) of two normalized paragraphs for a
-    near repeat; 100 means exact repeats (after normalization) only.
-    ``min_chars``: paragraphs whose normalized text is shorter are never removed.
-    ``split``: ``"auto"``, ``"line"`` (every line a paragraph) or ``"block"`` (every
-    blank-line-separated block a paragraph); see the README for how ``auto`` reads text.
-    ``keep_recurring``: keep a paragraph that occurs three or more times with new text
-    around each occurrence (an interview's questions): structure, not a copy. See ``recurring``.
-    Off by default, in plain and corpus mode alike: keep-first then removes every later
-    repeat, which is what a user can predict (issue 11). The CLI takes its default from here.
-    ``explain``: fill ``Result.near_misses`` with the look-alikes that were kept and why
-    (``-v``); it changes no decision, and costs time on long documents.
-    """
-
-    threshold: int = DEFAULT_THRESHOLD
-    min_chars: int = DEFAULT_MIN_CHARS
-    split: SplitMode = "auto"
-    keep_recurring: bool = False
-    explain: bool = False
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.threshold <= 100:
-            raise ValueError(f"threshold must be between 0 and 100, not {self.threshold}")
-        if self.min_chars < 0:
-            raise ValueError(f"min_chars must not be negative, not {self.min_chars}")
-
-    def matcher(self) -> Matcher:
-        """Return a fresh matcher with these settings (one per document, or one per corpus)."""
-        return Matcher(threshold=self.threshold, min_chars=self.min_chars, explain=self.explain)
 
 
 @dataclass(frozen=True)
@@ -127,7 +88,7 @@ def clean(text: str | bytes, options: Options | None = None) -> Result:
         source, bom = decoded.text, decoded.bom
     else:
         source, bom = text, b""
-    result = clean_document(source, options, options.matcher(), bom=bom)
+    result = clean_document(source, options, Matcher.from_options(options), bom=bom)
     if _cleans_to_one_block(result, options):
         result = _read_first_block_by_line(result, options)
     return result
@@ -151,11 +112,29 @@ def clean_document(source: str, options: Options, matcher: Matcher, *, bom: byte
     """
     paragraphs = split(source, options.split)
     keys = [key(source[p.start : p.end]) for p in paragraphs]
-    return _result(source, paragraphs, _decide(keys, matcher, options), bom)
+    return _result(source, paragraphs, decide(keys, matcher, options), bom)
+
+
+class Feeder(Protocol):
+    """What :func:`decide` needs of a matcher: a :class:`Matcher`, or a stand-in that feeds it
+    prepared work (sharded resolution) or replays decisions known already (exact grouping)."""
+
+    @property
+    def next_id(self) -> int:
+        """The id the next key fed gets."""
+        ...
+
+    def feed(self, keys: list[str]) -> list[Match]:
+        """Decide a whole document's keys, in the matcher's ids."""
+        ...
+
+    def take_near_misses(self) -> list[Match]:
+        """The near misses recorded since the last call (``Options.explain``)."""
+        ...
 
 
 @dataclass(frozen=True)
-class _Decisions:
+class Decisions:
     """What matching decided about a document's keys; indices are local to the document."""
 
     removed: list[Match]
@@ -164,7 +143,12 @@ class _Decisions:
     near_misses: list[Match]  # kept, though alike enough to a kept paragraph to be compared
 
 
-def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
+def decide(keys: list[str], matcher: Feeder, options: Options) -> Decisions:
+    """Decide one document's removals: the matcher's, then recurring structure and passages.
+
+    The one decision every road takes for a document, whether its matcher is fresh, shared
+    across documents, fed prepared work by the sharded driver, or a replay of exact grouping.
+    """
     first_id = matcher.next_id
     removed = matcher.feed(keys)
     near_misses = matcher.take_near_misses()
@@ -176,33 +160,12 @@ def _decide(keys: list[str], matcher: Matcher, options: Options) -> _Decisions:
         substantive = [is_substantive(k, options.min_chars) for k in keys]
         repeats = [m for m in removed if substantive[m.index]]
         structure = recurring(repeats, substantive)
-        removed = _with_their_passage([m for m in removed if m.index not in structure], substantive)
+        removed = with_their_passage([m for m in removed if m.index not in structure], substantive)
     long = [i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS]
-    return _Decisions(
-        removed, sorted(structure), long if options.threshold < 100 else [], near_misses
-    )
+    return Decisions(removed, sorted(structure), [] if options.exact else long, near_misses)
 
 
-def _with_their_passage(removed: list[Match], substantive: list[bool]) -> list[Match]:
-    """Drop the removals of short paragraphs whose passage was kept as structure after all.
-
-    A short paragraph goes only between two removed paragraphs (see ``dedup.matching``);
-    when the recurring-structure rule keeps one of those, the short one stays too.
-    """
-    gone = {m.index for m in removed}
-    kept: list[Match] = []
-    for match in removed:
-        i = match.index
-        if not substantive[i]:
-            before = next((j for j in range(i - 1, -1, -1) if substantive[j]), -1)
-            after = next((j for j in range(i + 1, len(substantive)) if substantive[j]), -1)
-            if before not in gone or after not in gone:
-                continue
-        kept.append(match)
-    return kept
-
-
-def _result(source: str, paragraphs: list[Paragraph], decided: _Decisions, bom: bytes) -> Result:
+def _result(source: str, paragraphs: list[Paragraph], decided: Decisions, bom: bytes) -> Result:
     gone = {m.index for m in decided.removed}
     text = render(source, paragraphs, gone)
     return Result(
@@ -240,11 +203,11 @@ def _read_first_block_by_line(result: Result, options: Options) -> Result:
     first = paragraphs[0]
     lines = split(result.source[: first.end], "line")
     keys = [key(result.source[p.start : p.end]) for p in lines]
-    in_lines = _decide(keys, options.matcher(), options)
+    in_lines = decide(keys, Matcher.from_options(options), options)
     # The later blocks move down by the lines the first block now counts as; all of them were
     # removed as repeats of it, so their original stays 0. (None is kept as structure.)
     shift = len(lines) - 1
-    decided = _Decisions(
+    decided = Decisions(
         in_lines.removed + [dataclasses.replace(m, index=m.index + shift) for m in result.removed],
         in_lines.structure,
         in_lines.exact_only + [i + shift for i in result.exact_only if i > 0],

@@ -13,10 +13,11 @@ changes, so that the output read again reaches the same verdict (``clean`` stays
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 
-from dedup.matching import Match
+from dedup.matching import Match, is_substantive
 
 MIN_OCCURRENCES = 3
 """A paragraph must occur this often, every copy with new neighbours, to count as structure.
@@ -90,3 +91,74 @@ def _copied(structure: set[int], visible: list[int], original_of: dict[int, int]
         seen_before[group].add(before)  # -1 (no neighbour) may go in: it never matches,
         seen_after[group].add(after)  # since -1 is never looked up
     return copied
+
+
+# --- short paragraphs go with their passage --------------------------------------------------
+
+
+Follow = tuple[str, tuple[str, ...]] | None
+"""What follows a paragraph in its document when short paragraphs do: the key of the next
+substantive paragraph and the keys of the short ones between (``None`` when there are none)."""
+
+
+SHORT_REASON = "a short paragraph of a removed passage"
+
+
+def with_their_passage(removed: list[Match], substantive: list[bool]) -> list[Match]:
+    """Drop the removals of short paragraphs whose passage was kept as structure after all.
+
+    A short paragraph goes only between two removed paragraphs (see :mod:`dedup.matching`);
+    when the recurring-structure rule keeps one of those, the short one stays too.
+    """
+    gone = {m.index for m in removed}
+    kept: list[Match] = []
+    for match in removed:
+        i = match.index
+        if not substantive[i]:
+            before = next((j for j in range(i - 1, -1, -1) if substantive[j]), -1)
+            after = next((j for j in range(i + 1, len(substantive)) if substantive[j]), -1)
+            if before not in gone or after not in gone:
+                continue
+        kept.append(match)
+    return kept
+
+
+def with_short_ones(
+    keys: Sequence[str],
+    removed: Sequence[Match],
+    follows: Sequence[Follow],
+    *,
+    first_id: int,
+    min_chars: int,
+) -> list[tuple[Match, int, int]]:
+    """Add the short paragraphs that go with their passage to a document's exact removals.
+
+    The matcher's rule (:mod:`dedup.matching`): the short paragraphs between two removed
+    paragraphs ``a`` and ``b`` go when the same short paragraphs followed ``a``'s original
+    and the next paragraph there repeats what ``b`` repeats. With exact matching, that next
+    paragraph "repeats what ``b`` repeats" when it has ``b``'s key, recorded beside the
+    original as its :data:`Follow`. ``removed`` are in ids from ``first_id`` on, each with
+    its ``follows``; the answer, in index order, is every removal with the position in
+    ``removed`` of the one whose passage it belongs to and how many paragraphs after it.
+
+    >>> removed = [Match(10, 0, 100.0), Match(12, 2, 100.0)]
+    >>> keys = ["a long paragraph", "*", "another long one"]
+    >>> follows = [("another long one", ("*",)), None]
+    >>> found = with_short_ones(keys, removed, follows, first_id=10, min_chars=5)
+    >>> [(m.index, m.original, n, k) for m, n, k in found]
+    [(10, 0, 0, 0), (11, 1, 0, 1), (12, 2, 1, 0)]
+    """
+    by_index = {
+        m.index - first_id: (n, m, f) for n, (m, f) in enumerate(zip(removed, follows, strict=True))
+    }
+    found = [(m, n, 0) for n, m in enumerate(removed)]
+    substantive = [i for i, k in enumerate(keys) if is_substantive(k, min_chars)]
+    for a, b in itertools.pairwise(substantive):
+        if b - a < 2 or a not in by_index or b not in by_index:
+            continue
+        n, match, follow = by_index[a]
+        if follow is None or follow != (keys[b], tuple(keys[a + 1 : b])):
+            continue
+        for k in range(1, b - a):
+            found.append((Match(first_id + a + k, match.original + k, 100.0, SHORT_REASON), n, k))
+    return sorted(found, key=lambda item: item[0].index)

@@ -1,6 +1,6 @@
 """A sharded corpus run from the driver's side: list the shards, run the stages, gather in order.
 
-:func:`dedup.batch.run` hands a :class:`~dedup.batch.Job` here when it runs as shards (see
+:func:`dedup.run.run` hands a :class:`~dedup.batch.Job` here when it runs as shards (see
 ``Job.sharded``). :mod:`dedup.stages` holds what runs on the workers; this module decides
 which stages run (one matcher, exact grouping, or nothing to resolve), hands them to an
 executor (:mod:`dedup.executors`) and takes the results in shard order into the output
@@ -18,15 +18,6 @@ import os
 import stat
 from collections.abc import Callable
 
-from dedup.batch import (
-    Job,
-    Listener,
-    OutputDir,
-    OutputFile,
-    Sink,
-    refuse_shared_files,
-    shared_output,
-)
 from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.executors import Engine, Executor, executor_for
@@ -39,18 +30,11 @@ from dedup.files import (
     reason,
     remove_stale_temporaries,
 )
+from dedup.job import Job, Listener
+from dedup.outputs import OutputDir, OutputFile, Sink, Stdout, refuse_shared_files, shared_output
 from dedup.report import open_report
-from dedup.stages import (
-    Decision,
-    Kind,
-    Resolver,
-    Shard,
-    Where,
-    WriteTask,
-    keeps_output,
-    prepare_shard,
-    write_shard,
-)
+from dedup.shards import Decision, Kind, Shard, ShardSpec, Where, WriteTask
+from dedup.stages import Resolver, prepare_shard, write_shard
 
 
 def list_shards(job: Job, warn: Callable[[str], None] | None = None) -> list[Shard]:
@@ -166,7 +150,8 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
     shards = list_shards(job, listener.warn)
     _check_shards(shards, job)
     refuse_shared_files(
-        job,
+        job.destination,
+        job.report,
         [shard.name for shard in shards],
         {shard.path: shard.output for shard in shards if shard.output is not None},
     )
@@ -176,8 +161,9 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
         stack.callback(executor.close)
         report = open_report(stack, job.report)
         with shared_output(job.destination) as shared:
-            tasks = [WriteTask(shard, job) for shard in shards]
-            if job.across and job.parallel and job.options.threshold >= 100:
+            spec = spec_for(job)
+            tasks = [WriteTask(shard, spec) for shard in shards]
+            if job.across and job.parallel and job.options.exact:
                 from dedup.grouping import grouped  # exact only: grouping replaces the matcher
 
                 tasks = grouped(executor, tasks, listener.warn)
@@ -186,12 +172,29 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
             return _written(executor, tasks, shared, report, listener)
 
 
+def spec_for(job: Job) -> ShardSpec:
+    """What the stages need of ``job``: sent with every shard instead of the whole job."""
+    return ShardSpec(
+        options=job.options,
+        records=job.records,
+        binary_ok=job.binary_ok,
+        top=job.top,
+        report=job.report is not None,
+        keeps_output=_keeps_output(job),
+    )
+
+
+def _keeps_output(job: Job) -> bool:
+    """Whether shards send their output bytes back to the driver: one stream (stdout, ``-o``)."""
+    return isinstance(job.destination, Stdout | OutputFile)
+
+
 def _check_shards(shards: list[Shard], job: Job) -> None:
     for shard in shards:
         if shard.path == STDIN:
             if job.parallel:
                 raise InputError("<stdin>: --jobs and --engine need file arguments, not stdin")
-        elif shard.kind == "parquet" and keeps_output(job):
+        elif shard.kind == "parquet" and _keeps_output(job):
             raise InputError(
                 f"{display_name(shard.name)}: Parquet output needs --output-dir (or --check)"
             )
@@ -213,15 +216,15 @@ def _resolved(
     """Steps 1 and 2: prepare every shard in parallel, resolve them in order in this process."""
     if not tasks:
         return tasks
-    job = tasks[0].job
-    resolver = Resolver(job.options)
+    spec = tasks[0].spec
+    resolver = Resolver(spec.options)
     decided: list[list[Decision]] = []
     for prepared in executor.map(prepare_shard, tasks):
         for message in prepared.warnings:
             warn(message)
         decided.append(resolver.resolve(prepared))
     wanted: dict[int, dict[int, set[int]]] = {}
-    if job.top or job.report is not None:
+    if spec.top or spec.report:
         for decisions in decided:
             for decision in decisions:
                 for original in decision.originals:

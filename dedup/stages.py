@@ -8,7 +8,7 @@ A shard is one input file (text, JSON Lines or Parquet). The run has three steps
 2. **resolve**, in the driver, in global order (input order, then record, then paragraph):
    one :class:`~dedup.matching.Matcher` is fed every document exactly as
    :class:`dedup.corpus.Cleaner` feeds them in one process, through the same
-   ``pipeline._decide`` (:class:`Resolver`). Keep-first makes this step sequential: a
+   ``pipeline.decide`` (:class:`Resolver`). Keep-first makes this step sequential: a
    paragraph is removed only for a paragraph *kept* earlier, and whether that one was kept
    depends on everything before it. What comes out per document is its removals and, for
    the report, whom each repeats. (Exact matching needs no such pass: :mod:`dedup.grouping`.)
@@ -35,222 +35,46 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import io
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from dedup import parquet
-from dedup.batch import (
-    DEFAULT_FIELD,
-    DEFAULT_ID_FIELD,
-    Job,
-    OutputFile,
-    Sink,
-    Stdout,
-    open_input,
-    output_file,
-    parse_record,
-    ready_output,
-)
-from dedup.compression import open_stream
-from dedup.corpus import Document, Fingerprint, Tally, fingerprint, report_entry
-from dedup.decoding import decode
-from dedup.errors import InputError
-from dedup.files import display_name, refuse_binary
+from dedup.corpus import Document, Tally, fingerprint, report_entry
+from dedup.job import DEFAULT_FIELD
 from dedup.matching import Match, Matcher, Prepared, prepare
+from dedup.normalize import key
+from dedup.options import Options
+from dedup.outputs import Sink, output_file, ready_output
 from dedup.paragraphs import Paragraph, split
-from dedup.pipeline import Options, Result, _decide, clean
-from dedup.records import Record
+from dedup.pipeline import Result, clean, decide
+from dedup.recurring import with_short_ones
+from dedup.shards import (
+    NONE,
+    Decision,
+    Original,
+    PreparedShard,
+    Shard,
+    ShardSpec,
+    Unit,
+    Where,
+    WriteTask,
+    Written,
+    read_units,
+)
 from dedup.writing import render
-
-Kind = Literal["text", "jsonl", "parquet"]
-
-
-@dataclass(frozen=True)
-class Shard:
-    """One input file of a sharded run, and where its cleaned copy goes (``None``: the sink)."""
-
-    number: int
-    name: str
-    """The input as named on the command line: what messages and the report show."""
-    path: str
-    """Where it is read from: absolute, since a worker's current directory is not ours."""
-    kind: Kind
-    output: str | None = None
-    """Where ``--output-dir`` writes its cleaned copy (absolute too)."""
-
-
-@dataclass(frozen=True)
-class Original:
-    """The kept paragraph a removal repeats: its document, where that is, and its index."""
-
-    document: Document
-    shard: int
-    position: int  # the document's place among the shard's documents
-    paragraph: int
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What resolution decided for one document: its removals (local indices) and originals.
-
-    With ``first_id`` set (exact grouping, :mod:`dedup.grouping`), ``removed`` holds the
-    matcher's raw decisions in global ids instead, and step 3 finishes them with the same
-    ``_decide`` as one process (the recurring-structure rule needs the document's keys).
-    """
-
-    removed: tuple[Match, ...]
-    originals: tuple[Original, ...]
-    first_id: int | None = None
-    follows: tuple[tuple[str, tuple[str, ...]] | None, ...] = ()
-    """With ``first_id``: for each raw removal, what followed its original (see ``grouping``)."""
-    exact_only: tuple[int, ...] = ()
-    """Paragraphs too long for fuzzy comparison (see ``Result.exact_only``)."""
-
-
-NONE = Decision((), ())
-"""A document with nothing removed."""
-
-
-@dataclass(frozen=True)
-class PreparedShard:
-    """A shard after step 1: each document with its prepared batch of keys, in order.
-
-    This is what moves from the workers to the driver: the keys, and for those that may be
-    fuzzy-matched their features and MinHash signatures (:func:`dedup.matching.prepare`),
-    which are then not computed again by the one process that decides.
-    """
-
-    number: int
-    documents: list[tuple[Document, Prepared]]
-    warnings: list[str]
-
-
-@dataclass(frozen=True)
-class WriteTask:
-    """A stage's input: a shard, the run's :class:`~dedup.batch.Job`, and (``--across``)
-    its documents' decisions.
-
-    ``wanted`` lists the paragraphs of this shard, as (document position, paragraph index),
-    that removals repeat; their line and fingerprint come back for the report and the
-    ``--stats`` top list.
-    """
-
-    shard: Shard
-    job: Job
-    decisions: list[Decision] | None = None
-    wanted: dict[int, tuple[int, ...]] = field(default_factory=dict)
-
-
-Where = tuple[int, int, int]
-"""A paragraph of the run: its shard, its document's place in the shard, its index there."""
-
-
-@dataclass
-class Written:
-    """Step 3's output for one shard: counts, report entries, and the bytes for one stream.
-
-    A report entry whose original lies in another document comes with that original's
-    :data:`Where`: the driver adds its line and text from the ``kept`` of the shard that
-    holds it, which it has taken before (an original is never later than its copy).
-    """
-
-    number: int
-    tally: Tally
-    report: list[tuple[dict[str, object], Where | None]] = field(default_factory=list)
-    output: bytes | None = None
-    kept: dict[tuple[int, int], tuple[int, Fingerprint]] = field(default_factory=dict)
-    """The ``wanted`` paragraphs: their line and fingerprint."""
-    warnings: list[str] = field(default_factory=list)
-    originals: list[Where] = field(default_factory=list)
-    """With ``--across`` and ``--stats``: where each removal's original is, in order."""
-    changed: bool = False
-    """A text shard (one document) lost paragraphs (``Listener.changed``)."""
-
-
-# --- reading a shard ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """A piece of a shard in order: a document (``text`` set) or bytes that pass through."""
-
-    raw: bytes
-    document: Document | None = None
-    text: str = ""
-    bom: bytes = b""
-    splice: Callable[[Result], bytes] | None = None
-
-
-def _units(shard: Shard, job: Job, warnings: list[str]) -> Iterator[_Unit]:
-    """Yield the shard's documents and pass-through pieces in order, as one process reads them."""
-    shown = display_name(shard.name)
-    records = job.records
-    if shard.kind == "parquet":
-        text_field: str = DEFAULT_FIELD
-        id_field: str | None = DEFAULT_ID_FIELD
-        if records is not None:
-            text_field, id_field = records.field, records.id_field
-        table = parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown)
-        skip_bad = records is not None and records.skip_bad
-        for row, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True), 1):
-            if row in table.bad:  # a bad record, as a bad JSON Lines line is (parse_record)
-                if not skip_bad:
-                    raise InputError(
-                        f"{shown}:{row}: {table.bad[row]} (--skip-bad-records passes such "
-                        "records through)"
-                    )
-                warnings.append(f"{shown}:{row}: {table.bad[row]}; passed through unchanged")
-                yield _Unit(b"")
-            elif text is None:
-                yield _Unit(b"")
-            else:
-                raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
-                yield _Unit(raw, Document(shown, row, ident), text)
-        return
-    with open_input(shard.path, shown) as (handle, _):
-        stream, _ = open_stream(handle, shown)
-        if records is None:
-            data = stream.read()
-            refuse_binary(data, shard.name, binary_ok=job.binary_ok)
-            decoded = decode(data)
-            yield _Unit(data, Document(shown), decoded.text, decoded.bom)
-            return
-        for number, raw in enumerate(stream, start=1):
-            if not raw.strip():  # a blank line is no record; it passes through
-                yield _Unit(raw)
-                continue
-            record = parse_record(raw, shown, number, records, warnings.append)
-            if record is None:
-                yield _Unit(raw)
-                continue
-            yield _Unit(
-                raw,
-                Document(shown, number, record.ident),
-                record.text,
-                splice=functools.partial(_splice, record),
-            )
-
-
-def _splice(record: Record, result: Result) -> bytes:
-    return record.with_spans_removed(result.spans())
-
 
 # --- step 1: prepare ------------------------------------------------------------------------
 
 
 def prepare_shard(task: WriteTask) -> PreparedShard:
     """Read a shard and prepare every document's keys (step 1; runs in any process)."""
-    shard, options = task.shard, task.job.options
+    shard, options = task.shard, task.spec.options
     warnings: list[str] = []
     documents: list[tuple[Document, Prepared]] = []
-    from dedup.normalize import key
-
-    for unit in _units(shard, task.job, warnings):
+    for unit in read_units(shard, task.spec, warnings):
         if unit.document is not None:
             paragraphs = split(unit.text, options.split)
             keys = [key(unit.text[p.start : p.end]) for p in paragraphs]
@@ -265,14 +89,14 @@ def prepare_shard(task: WriteTask) -> PreparedShard:
 class Resolver:
     """Feeds prepared shards, in global order, to one matcher: the keep-first decisions.
 
-    The same calls as :meth:`dedup.corpus.Cleaner.clean` with ``across``: ``_decide`` on each
+    The same calls as :meth:`dedup.corpus.Cleaner.clean` with ``across``: ``decide`` on each
     document's keys in turn, and a ledger of the documents that kept something, to name the
     document an earlier original lies in.
     """
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.matcher: Matcher = options.matcher()
+        self.matcher: Matcher = Matcher.from_options(options)
         self._first_ids = array("q")
         self._owners: list[tuple[Document, int, int]] = []
 
@@ -283,7 +107,7 @@ class Resolver:
             first_id = self.matcher.next_id
             keys = batch.keys
             fed = _FeedPrepared(self.matcher, batch)
-            decided = _decide(keys, fed, self.options)  # type: ignore[arg-type]  # duck-typed
+            decided = decide(keys, fed, self.options)
             removed = decided.removed
             if len(removed) < len(keys):
                 self._first_ids.append(first_id)
@@ -309,16 +133,16 @@ class Resolver:
 
 def write_shard(task: WriteTask) -> Written:
     """Cut the removed lines out of a shard and write it (step 3; runs in any process)."""
-    shard, job = task.shard, task.job
+    shard, spec = task.shard, task.spec
     written = Written(shard.number, Tally())
     texts: list[str | None] = []
     position = 0
-    with _destination(shard, job) as sink:
-        for unit in _units(shard, job, written.warnings):
+    with _destination(shard, spec) as sink:
+        for unit in read_units(shard, spec, written.warnings):
             out = unit.raw
             if unit.document is not None:
                 decision = None if task.decisions is None else task.decisions[position]
-                result, decision = _result(unit, job.options, decision)
+                result, decision = _result(unit, spec.options, decision)
                 if unit.splice is None:
                     out = result.data
                 elif result.removed:  # a record with nothing removed is its line, as read
@@ -336,13 +160,13 @@ def write_shard(task: WriteTask) -> Written:
             written.output = sink.getvalue()
     written.changed = shard.kind == "text" and bool(written.tally.removed)
     if shard.kind == "parquet":
-        _write_parquet(shard, job, texts, changed=bool(written.tally.removed))
+        _write_parquet(shard, spec, texts, changed=bool(written.tally.removed))
     written.tally.skipped_records = len(written.warnings)
     return written
 
 
 def _result(
-    unit: _Unit, options: Options, decision: Decision | None
+    unit: Unit, options: Options, decision: Decision | None
 ) -> tuple[Result, Decision | None]:
     if decision is None:  # on its own: exactly what one process does for a document
         return dataclasses.replace(clean(unit.text, options), bom=unit.bom), None
@@ -366,26 +190,30 @@ def _result(
 def _finished(
     text: str, paragraphs: Sequence[Paragraph], options: Options, raw: Decision
 ) -> Decision:
-    """Turn the matcher's raw decisions for a document into its removals, as ``_decide`` does.
+    """Turn the matcher's raw decisions for a document into its removals, as ``decide`` does.
 
-    ``_decide`` itself runs, on the document's keys, with a matcher that replays the raw
+    ``decide`` itself runs, on the document's keys, with a matcher that replays the raw
     decisions: the same code as one process, from the same matcher output.
     """
-    from dedup.grouping import with_short_ones
-    from dedup.normalize import key
-
     assert raw.first_id is not None
     keys = [key(text[p.start : p.end]) for p in paragraphs]
-    matches, originals = with_short_ones(keys, raw, options)
+    found = with_short_ones(
+        keys, raw.removed, raw.follows, first_id=raw.first_id, min_chars=options.min_chars
+    )
+    matches = [match for match, _, _ in found]
+    originals = [
+        dataclasses.replace(raw.originals[n], paragraph=raw.originals[n].paragraph + k)
+        for _, n, k in found
+    ]
     replay = Replay(raw.first_id, matches)
-    removed = _decide(keys, replay, options).removed  # type: ignore[arg-type]  # duck-typed
+    removed = decide(keys, replay, options).removed
     original_of = {m.index: o for m, o in zip(matches, originals, strict=True)}
     return Decision(tuple(removed), tuple(original_of[m.index + raw.first_id] for m in removed))
 
 
 @dataclass
 class _FeedPrepared:
-    """The matcher, seen by ``_decide``: its ``feed`` of the document is ``feed_prepared``.
+    """The matcher, seen by ``decide``: its ``feed`` of the document is ``feed_prepared``.
 
     So the decisions go through the very code one process runs, with the per-paragraph work
     done by the workers.
@@ -439,7 +267,7 @@ def _account(
     The entries are what :meth:`dedup.corpus.Cleaner.clean` reports; an original in another
     document gets its line and text from the driver (see :class:`Written`).
     """
-    tally, job = written.tally, task.job
+    tally, spec = written.tally, task.spec
     tally.add(result)
     for index in task.wanted.get(position, ()):
         line = result.paragraphs[index].line
@@ -447,13 +275,13 @@ def _account(
     for number, match in enumerate(result.removed):
         if decision is None:  # on its own: the original is in this document
             original = Original(document, task.shard.number, position, match.original)
-            if job.top:
+            if spec.top:
                 tally.count_repeat(fingerprint(result.paragraph_text(match.original)))
         else:
             original = decision.originals[number]
-            if job.top:
+            if spec.top:
                 written.originals.append((original.shard, original.position, original.paragraph))
-        if job.report is not None:
+        if spec.report:
             written.report.append(_entry(document, result, match, original))
 
 
@@ -471,7 +299,7 @@ def _entry(
 
 
 @contextlib.contextmanager
-def _destination(shard: Shard, job: Job) -> Iterator[Sink | io.BytesIO | None]:
+def _destination(shard: Shard, spec: ShardSpec) -> Iterator[Sink | io.BytesIO | None]:
     """Where a JSON Lines or text shard's bytes go while it is read: its own file, or memory.
 
     A file under ``--output-dir`` is written to a temporary name and renamed only once the
@@ -482,23 +310,20 @@ def _destination(shard: Shard, job: Job) -> Iterator[Sink | io.BytesIO | None]:
     elif shard.output is not None:
         with output_file(shard.output, shard.path) as sink:
             yield sink
-    elif keeps_output(job):
+    elif spec.keeps_output:
         yield io.BytesIO()
     else:
         yield None
 
 
-def keeps_output(job: Job) -> bool:
-    """Whether shards send their output bytes back to the driver: one stream (stdout, ``-o``)."""
-    return isinstance(job.destination, Stdout | OutputFile)
-
-
-def _write_parquet(shard: Shard, job: Job, texts: list[str | None], *, changed: bool) -> None:
+def _write_parquet(
+    shard: Shard, spec: ShardSpec, texts: list[str | None], *, changed: bool
+) -> None:
     if shard.output is None:
         return
     ready_output(shard.output)
     if changed:
-        text_field = DEFAULT_FIELD if job.records is None else job.records.field
+        text_field = DEFAULT_FIELD if spec.records is None else spec.records.field
         parquet.write(shard.path, shard.output, field=text_field, texts=texts)
     else:
         parquet.copy(shard.path, shard.output)

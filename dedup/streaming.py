@@ -19,9 +19,11 @@ The rules of :mod:`dedup.paragraphs` and :mod:`dedup.writing` hold line by line:
 Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
 byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
 
-``--split auto`` decides its reading from the whole text (one block, or several), so here it
-keeps the input as it came until a second block begins (then reads block by block) or the
-input ends (then it was one block, read line by line: within twice the input's memory). It
+``--split auto`` decides its reading from the first block (one block, or one of more than
+``paragraphs.FIRST_BLOCK_LINES`` lines: line by line; else block by block), so here it keeps
+the input as it came until a second block begins (then reads block by block), the first block
+passes that many lines, or the input ends (then it is read line by line). So it holds at most
+that many lines, and a text without blank lines streams from its thousandth line on. It
 also keeps the output of a first block read as one paragraph until a later paragraph is kept
 (see ``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
 on the whole document and is not streamed: :func:`streamable` says so.
@@ -34,12 +36,12 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 
-from dedup import exact
+from dedup import exact, paragraphs
 from dedup.decoding import BOM
-from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher
+from dedup.matching import Match, Matcher
 from dedup.normalize import key
-from dedup.paragraphs import LONG_LINE_CHARS, SplitMode
-from dedup.pipeline import Options
+from dedup.options import MAX_FUZZY_CHARS, Options, SplitMode
+from dedup.paragraphs import LONG_LINE_CHARS
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -157,6 +159,7 @@ class Streamer:
         self.pending = 0
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
+        self._first_lines = 0  # ... how many (all in the first block)
         self._gap = False  # ... and a blank line after it
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
@@ -210,11 +213,7 @@ class Streamer:
         if tail:
             self._take(tail)
         if self._held is not None:  # auto, and one block: read line by line
-            held, self._held = self._held, None
-            self._mode = "line"
-            line_options = dataclasses.replace(self.options, split="line")
-            if self._alone and exact.applies(line_options):
-                self._fast = exact.ExactLines(self.options)
+            held = self._read_as_lines()
             held.reverse()
             while held:  # chunk by chunk, each let go once decided
                 data = held.pop()
@@ -243,18 +242,40 @@ class Streamer:
     def _take(self, data: bytes) -> None:
         """Handle complete lines (the last one may lack its terminator only at the end)."""
         if self._held is not None:
-            if not self._second_block(data):
+            shape = self._shape(data)
+            if shape is None:
                 self._held.append(data)
                 self.pending += len(data)
                 return
-            held, self._held = self._held, None
+            if shape == "line":
+                held = self._read_as_lines()
+            else:
+                held, self._held = self._held, None
             self.pending = 0
             for earlier in held:
                 self._take_lines(earlier)
         self._take_lines(data)
 
+    def _read_as_lines(self) -> list[bytes]:
+        """Auto chose to read this text line by line: return what it held, to be read so."""
+        assert self._held is not None
+        held, self._held = self._held, None
+        self._mode = "line"
+        line_options = dataclasses.replace(self.options, split="line")
+        if self._alone and exact.applies(line_options):
+            self._fast = exact.ExactLines(self.options)
+        return held
+
+    def _shape(self, data: bytes) -> SplitMode | None:
+        """How auto reads the text, if ``data`` (after what is held) says: ``"block"`` when a
+        second block begins, ``"line"`` when the first passes ``FIRST_BLOCK_LINES``."""
+        if self._second_block(data):
+            return "block"
+        return "line" if self._first_lines > paragraphs.FIRST_BLOCK_LINES else None
+
     def _second_block(self, data: bytes) -> bool:
-        """Whether a second block begins in ``data``, after the lines held so far (auto)."""
+        """Whether a second block begins in ``data``, after the lines held so far (auto);
+        counts the first block's lines as it goes, up to where it ends or passes the bound."""
         if b"\r" in data:
             lines = re.findall(exact.LINE, data)
         else:
@@ -267,6 +288,7 @@ class Streamer:
             if lines and self._gap:
                 return True
             self._content_seen = self._content_seen or bool(lines)
+            self._first_lines += len(lines)
             return False
         for flag in flags:
             if flag:
@@ -275,6 +297,9 @@ class Streamer:
                 return True
             else:
                 self._content_seen = True
+                self._first_lines += 1
+                if self._first_lines > paragraphs.FIRST_BLOCK_LINES:
+                    return False  # a list: the rest of it no longer matters
         return False
 
     def _take_lines(self, data: bytes) -> None:
@@ -354,7 +379,7 @@ class _Decider:
 
     def __init__(self, options: Options, matcher: Matcher | None) -> None:
         self._options = options
-        self._matcher = options.matcher() if matcher is None else matcher
+        self._matcher = Matcher.from_options(options) if matcher is None else matcher
         self._base = self._matcher.next_id  # the matcher's id of this document's first paragraph
         self._new: list[_Paragraph] = []  # not yet fed to the matcher
         self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
@@ -381,7 +406,7 @@ class _Decider:
         self._new = []
         matches = self._matcher.feed(keys, end=end)
         decided = self._matcher.decided - self._base
-        if self._options.threshold < 100:
+        if not self._options.exact:
             summary.exact_only += [
                 first + i for i, k in enumerate(keys) if len(k) > MAX_FUZZY_CHARS
             ]
@@ -438,6 +463,8 @@ class _Decider:
 def _blank_any(line: bytes) -> bool:
     if line.isspace():
         return True
+    if 0x20 < line[0] < 0x7F:  # it opens with a visible ASCII character: not blank (most lines)
+        return False
     if line.isascii() and not exact.odd_whitespace(line):
         return False
     return exact.blank_str(line)

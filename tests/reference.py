@@ -14,7 +14,8 @@ from itertools import pairwise
 from rapidfuzz import fuzz
 
 from dedup.copies import Features, Level, compare, features
-from dedup.matching import MAX_FUZZY_CHARS, Match
+from dedup.matching import Match
+from dedup.options import MAX_FUZZY_CHARS
 
 
 def reference_repeats(

@@ -41,6 +41,17 @@ def test_options_are_frozen_and_validated():
         Options(threshold=101)
 
 
+def test_split_is_validated_like_threshold():
+    # "paragraph" once quietly meant blocks: an unknown mode is refused, as the CLI refuses it.
+    with pytest.raises(ValueError, match="split must be one of auto, line, block"):
+        Options(split="paragraph")  # type: ignore[arg-type]
+
+
+def test_exact_mode_is_decided_by_the_options():
+    assert Options(threshold=100).exact
+    assert not Options(threshold=99).exact
+
+
 def test_same_input_same_result_in_any_order():
     first = clean(TEXT)
     clean("other text\nother text\n")

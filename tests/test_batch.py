@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 
 from dedup import Options
-from dedup.batch import (
-    InPlace,
-    Job,
-    Listener,
-    Nowhere,
-    OutputDir,
-    OutputFile,
-    Records,
-    run,
-)
 from dedup.errors import DedupError, InputError, OutputError
+from dedup.job import Job, Listener, Records
+from dedup.outputs import InPlace, Nowhere, OutputDir, OutputFile
+from dedup.run import run
 
 A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"

@@ -132,7 +132,7 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
 
 
 def test_long_paragraphs_are_named_in_a_warning_unless_quiet(tmp_path):
-    from dedup.matching import MAX_FUZZY_CHARS
+    from dedup.options import MAX_FUZZY_CHARS
 
     path = tmp_path / "long.txt"
     long = "word " * (MAX_FUZZY_CHARS // 5 + 10)

@@ -12,7 +12,7 @@ import random
 import pytest
 from processes import dedup, run_three_ways
 
-from dedup.matching import MAX_FUZZY_CHARS
+from dedup.options import MAX_FUZZY_CHARS
 
 # Every byte value to a letter or a space (one in eight), never a line break.
 _TO_WORDS = bytes(b"abcdefghijklmno "[value % 16] for value in range(256))

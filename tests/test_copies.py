@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup import copies
 from dedup.copies import Level, compare, features, fingerprint
 from dedup.normalize import key
 
@@ -218,3 +219,39 @@ def test_a_copy_always_has_the_fingerprint_of_its_original(base, edit, at):
     verdict = compare(a, b, features(a), features(b), threshold=0)
     if verdict.level is not Level.DIFFERENT and "truncat" not in verdict.reason:
         assert fingerprint(a) == fingerprint(b)
+
+
+def _regex_fingerprint(key):
+    """The fingerprint as the regular expressions read it: the reference of the ASCII path."""
+    from hashlib import blake2b
+
+    text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
+    text = copies._fold_accents(text)
+    negations = copies.NEGATIONS.intersection(copies._WORD.get().findall(text))
+    parts = [
+        " ".join(copies._NUMBER.get().findall(text)),
+        "".join(copies._OPERATOR.get().findall(text)),
+        " ".join(sorted(negations)),
+    ]
+    digest = blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=4)
+    return int.from_bytes(digest.digest(), "little")
+
+
+ASCII_KEYS = st.text(
+    alphabet=st.sampled_from([*"abcnotvr 0123456789'_-.,:;<>&|#%+=*/\\~^$@{}[]()!?\"`\t"]),
+    max_size=60,
+) | st.sampled_from(["do not 5 never", "cannot-be 3.2", "it isn't 7 < 8", "a1not b_no"])
+
+
+@given(ASCII_KEYS)
+def test_ascii_fingerprint_equals_the_regular_expressions(key):
+    assert copies.fingerprint(key) == _regex_fingerprint(key)
+
+
+@given(ASCII_KEYS)
+def test_ascii_prose_features_equal_the_regular_expressions(key):
+    found = copies.features(key)
+    text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
+    if not copies._may_hold_names(text):
+        assert found.words == tuple(copies._WORD.get().findall(text))
+        assert found.numbers == tuple(copies._NUMBER.get().findall(text))

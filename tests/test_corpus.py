@@ -9,20 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup import Options, clean, clean_documents
-from dedup.batch import (
-    InPlace,
-    Job,
-    Listener,
-    Nowhere,
-    OutputDir,
-    Records,
-    Sink,
-    _Road,
-    run,
-)
+from dedup.batch import _Road
 from dedup.corpus import Cleaner, Document, Ledger
 from dedup.errors import InputError
 from dedup.files import output_path
+from dedup.job import Job, Listener, Records
+from dedup.outputs import InPlace, Nowhere, OutputDir, Sink
+from dedup.run import run
 
 LINES = st.sampled_from(
     [
@@ -57,10 +50,11 @@ def test_across_equals_cleaning_everything_with_one_matcher(texts):
         result = cleaner.clean(Document(f"d{n}"), text)
         removed_ids += [offset + m.index for m in result.removed]
         offset += len(result.paragraphs)
+    from dedup.matching import Matcher
     from dedup.normalize import key
     from dedup.paragraphs import split
 
-    matcher = Options().matcher()
+    matcher = Matcher.from_options(Options())
     expected = [
         m.index for t in texts for m in matcher.feed([key(t[p.start : p.end]) for p in split(t)])
     ]

@@ -5,6 +5,7 @@ documented, every relative link resolves, the Python examples run, and the user 
 stays free of what belongs to one development machine or one day (run logs, private names).
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from dedup.cli import EXIT_CODES_HELP, clean_command, cli
+from dedup.manpage import render
 
 ROOT = Path(__file__).parents[1]
 README = ROOT / "README.md"
@@ -76,6 +78,12 @@ def test_every_relative_link_resolves(doc: Path):
         assert target.exists(), f"{doc.name}: {link}"
         if anchor and target.suffix == ".md":
             assert anchor in anchors(target), f"{doc.name}: {link}"
+
+
+def test_the_readme_links_every_docs_page():
+    linked = {(README.parent / link.partition("#")[0]).resolve() for link in relative_links(README)}
+    for page in (ROOT / "docs").glob("*.md"):
+        assert page.resolve() in linked, page.name
 
 
 def test_the_anchor_rule_is_githubs():
@@ -161,6 +169,38 @@ def test_api_examples_that_start_processes_are_guarded():
             assert '\nif __name__ == "__main__":\n' in example
 
 
+def complete(shell_mode: str, words: str = "", cword: int = 0) -> str:
+    """What the shell's completion function gets back from ``dedup`` (click's protocol)."""
+    environment = {
+        **os.environ,
+        "_DEDUP_COMPLETE": shell_mode,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(cword),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "dedup"],
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_documented_completion_scripts_are_printed(shell: str):
+    assert f"_DEDUP_COMPLETE={shell}_source dedup" in USAGE.read_text()
+    assert f"_DEDUP_COMPLETE={shell}_complete" in complete(f"{shell}_source")
+
+
+def test_completion_offers_options_and_choices():
+    assert "plain,--threshold" in complete("bash_complete", "dedup clean --thr", 2).splitlines()
+    choices = complete("bash_complete", "dedup clean --split ", 3).splitlines()
+    assert choices == ["plain,auto", "plain,line", "plain,block"]
+
+
 def test_ci_pins_the_linters():
     # An unpinned ruff or mypy release can fail an unchanged tree; CI installs pinned ones.
     ci = ROOT / ".ci"
@@ -174,7 +214,8 @@ def test_ci_pins_the_linters():
     assert "-c .ci/constraints.txt" in (ci / "run").read_text()
 
 
-if __name__ == "__main__":  # python tests/test_docs.py: rewrite the usage page's help block
+if __name__ == "__main__":  # python tests/test_docs.py: rewrite what the help text makes
     USAGE.write_text(
         HELP_BLOCK.sub(lambda m: m.group(1) + real_help() + m.group(3), USAGE.read_text())
     )
+    (ROOT / "man" / "dedup.1").write_text(render(cli, clean_command))

@@ -11,10 +11,10 @@ from processes import environment
 from reference import reference_repeats
 
 from dedup.corpus import Document
-from dedup.grouping import bucket_of, group_bucket, occurrences, with_short_ones
+from dedup.grouping import bucket_of, group_bucket, occurrences
 from dedup.matching import Match
-from dedup.pipeline import Options
-from dedup.stages import Decision, Original
+from dedup.recurring import with_short_ones
+from dedup.shards import Decision, Original
 
 # Few distinct keys, short and long, so that repeats, passages and short paragraphs abound.
 KEYS = st.lists(
@@ -36,10 +36,13 @@ def test_grouped_decisions_are_the_references(keys, buckets, min_chars):
         0,
         tuple(kept[4] for _, kept in found),
     )
-    matches, originals = with_short_ones(keys, raw, Options(threshold=100, min_chars=min_chars))
+    found = with_short_ones(keys, raw.removed, raw.follows, first_id=0, min_chars=min_chars)
+    matches = [m for m, _, _ in found]
     expected = reference_repeats(keys, threshold=100, min_chars=min_chars)
     assert [(m.index, m.original) for m in matches] == [(m.index, m.original) for m in expected]
-    assert [o.paragraph for o in originals] == [m.original for m in matches]
+    # Each added short one is ``k`` paragraphs after the removal whose passage it goes with.
+    originals = [raw.originals[n].paragraph + k for _, n, k in found]
+    assert originals == [m.original for m in matches]
 
 
 def test_a_key_goes_to_the_same_bucket_in_every_process():

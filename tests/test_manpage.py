@@ -11,9 +11,7 @@ PAGE = ROOT / "man" / "dedup.1"
 
 
 def test_the_committed_man_page_is_up_to_date():
-    assert PAGE.read_text() == render(cli, clean_command), (
-        "run: python -m dedup.manpage > man/dedup.1"
-    )
+    assert PAGE.read_text() == render(cli, clean_command), "run: python tests/test_docs.py"
 
 
 def test_every_option_and_exit_code_is_on_the_page():

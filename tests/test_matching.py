@@ -1,6 +1,7 @@
 import pytest
 
-from dedup.matching import MAX_FUZZY_CHARS, Match, Matcher, find_repeats, score
+from dedup.matching import Match, Matcher, find_repeats, score
+from dedup.options import MAX_FUZZY_CHARS
 
 LINE = "the council approved the harbour budget on monday evening"
 

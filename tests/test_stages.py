@@ -18,7 +18,8 @@ from processes import DEDUP, HANG_GUARD, dedup
 from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
 
 from dedup import sharding
-from dedup.batch import Job, OutputDir, Records
+from dedup.job import Job, Records
+from dedup.outputs import OutputDir
 from dedup.sharding import list_shards
 
 GOLDEN = Path(__file__).parent / "corpus_golden"

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup import Options, clean, clean_bytes, exact
+from dedup import Options, clean, clean_bytes, exact, paragraphs
 from dedup.corpus import Cleaner, Document
 from dedup.decoding import decode
 from dedup.streaming import Streamer, Summary, clean_chunks, streamable
@@ -238,3 +238,32 @@ def test_a_line_longer_than_any_key_streams_in_chunks_and_goes_when_repeated(spl
         True,
     )
     assert out == clean_bytes(data, options)  # the whole-document road decides the same
+
+
+@given(documents(), OPTIONS, st.lists(st.integers(0, 40), max_size=30), st.integers(0, 4))
+def test_a_long_first_block_is_read_as_lines_by_both_roads(data, options, sizes, bound):
+    # FIRST_BLOCK_LINES lowered, so that the generated texts pass it: the streamer chooses
+    # line reading as soon as the first block passes it, the whole-document split at the end.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(paragraphs, "FIRST_BLOCK_LINES", bound)
+        streamed = b"".join(clean_chunks(chunked(data, sizes), options))
+        assert streamed == clean_bytes(data, options)
+
+
+def test_auto_streams_a_text_without_blank_lines_after_its_first_lines(monkeypatch):
+    monkeypatch.setattr(paragraphs, "FIRST_BLOCK_LINES", 3)
+    streamer = Streamer(Options(keep_recurring=False))
+    line = b"A line long enough to be a paragraph, and short enough to wrap.\n"
+    assert streamer.feed(line * 3) == b""  # three lines: a block that may still be prose
+    assert streamer.feed(line) == line  # a fourth: a list, read line by line from here on
+    assert streamer.pending == 0
+
+
+def test_a_long_first_block_is_lines_even_when_blocks_follow(monkeypatch):
+    monkeypatch.setattr(paragraphs, "FIRST_BLOCK_LINES", 2)
+    text = "short one\nshort two\nshort one\n\na block\nof prose\n"
+    assert [text[p.start : p.end] for p in paragraphs.split(text)][:3] == [
+        "short one\n",
+        "short two\n",
+        "short one\n",
+    ]

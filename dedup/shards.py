@@ -1,0 +1,238 @@
+"""A shard and the values that travel between the stages of a sharded run, and its reader.
+
+Everything here is a plain picklable value or a pure reader of one shard: what the driver
+(:mod:`dedup.sharding`) and the worker stages (:mod:`dedup.stages`, :mod:`dedup.grouping`)
+share, so that neither imports the other. :func:`read_units` reads a shard as one process
+reads the same file: its documents and the bytes between them, in order.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dedup import parquet
+from dedup.compression import open_stream
+from dedup.corpus import Document, Fingerprint, Tally
+from dedup.decoding import decode
+from dedup.errors import InputError
+from dedup.files import display_name, open_input, refuse_binary
+from dedup.job import DEFAULT_FIELD, DEFAULT_ID_FIELD, Records
+from dedup.matching import Match, Prepared
+from dedup.options import Options
+from dedup.pipeline import Result
+from dedup.records import Record
+
+Kind = Literal["text", "jsonl", "parquet"]
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One input file of a sharded run, and where its cleaned copy goes (``None``: the sink)."""
+
+    number: int
+    name: str
+    """The input as named on the command line: what messages and the report show."""
+    path: str
+    """Where it is read from: absolute, since a worker's current directory is not ours."""
+    kind: Kind
+    output: str | None = None
+    """Where ``--output-dir`` writes its cleaned copy (absolute too)."""
+
+
+@dataclass(frozen=True)
+class Original:
+    """The kept paragraph a removal repeats: its document, where that is, and its index."""
+
+    document: Document
+    shard: int
+    position: int  # the document's place among the shard's documents
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What resolution decided for one document: its removals (local indices) and originals.
+
+    With ``first_id`` set (exact grouping, :mod:`dedup.grouping`), ``removed`` holds the
+    matcher's raw decisions in global ids instead, and step 3 finishes them with the same
+    ``_decide`` as one process (the recurring-structure rule needs the document's keys).
+    """
+
+    removed: tuple[Match, ...]
+    originals: tuple[Original, ...]
+    first_id: int | None = None
+    follows: tuple[tuple[str, tuple[str, ...]] | None, ...] = ()
+    """With ``first_id``: for each raw removal, what followed its original (see ``grouping``)."""
+    exact_only: tuple[int, ...] = ()
+    """Paragraphs too long for fuzzy comparison (see ``Result.exact_only``)."""
+
+
+NONE = Decision((), ())
+"""A document with nothing removed."""
+
+
+@dataclass(frozen=True)
+class PreparedShard:
+    """A shard after step 1: each document with its prepared batch of keys, in order.
+
+    This is what moves from the workers to the driver: the keys, and for those that may be
+    fuzzy-matched their features and MinHash signatures (:func:`dedup.matching.prepare`),
+    which are then not computed again by the one process that decides.
+    """
+
+    number: int
+    documents: list[tuple[Document, Prepared]]
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    """What a stage needs of the run, and no more: small and picklable, sent with every shard.
+
+    Not the whole :class:`~dedup.job.Job`: a worker has no business with the inputs of other
+    shards, the executor or where the driver writes, and a stage module that never sees a
+    ``Job`` cannot import the driver by accident.
+    """
+
+    options: Options
+    records: Records | None = None
+    """``None``: a text shard is one document; else how a JSON Lines or Parquet record holds one."""
+    binary_ok: bool = False
+    top: bool = False
+    """Count the most repeated paragraphs (``--stats``)."""
+    report: bool = False
+    """Make report entries (``--report``)."""
+    keeps_output: bool = False
+    """Send the output bytes back to the driver: one stream for every shard (stdout, ``-o``)."""
+
+
+@dataclass(frozen=True)
+class WriteTask:
+    """A stage's input: a shard, what stages need of the run (:class:`ShardSpec`), and
+    (``--across``) its documents' decisions.
+
+    ``wanted`` lists the paragraphs of this shard, as (document position, paragraph index),
+    that removals repeat; their line and fingerprint come back for the report and the
+    ``--stats`` top list.
+    """
+
+    shard: Shard
+    spec: ShardSpec
+    decisions: list[Decision] | None = None
+    wanted: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+
+Where = tuple[int, int, int]
+"""A paragraph of the run: its shard, its document's place in the shard, its index there."""
+
+
+@dataclass
+class Written:
+    """Step 3's output for one shard: counts, report entries, and the bytes for one stream.
+
+    A report entry whose original lies in another document comes with that original's
+    :data:`Where`: the driver adds its line and text from the ``kept`` of the shard that
+    holds it, which it has taken before (an original is never later than its copy).
+    """
+
+    number: int
+    tally: Tally
+    report: list[tuple[dict[str, object], Where | None]] = field(default_factory=list)
+    output: bytes | None = None
+    kept: dict[tuple[int, int], tuple[int, Fingerprint]] = field(default_factory=dict)
+    """The ``wanted`` paragraphs: their line and fingerprint."""
+    warnings: list[str] = field(default_factory=list)
+    originals: list[Where] = field(default_factory=list)
+    """With ``--across`` and ``--stats``: where each removal's original is, in order."""
+    changed: bool = False
+    """A text shard (one document) lost paragraphs (``Listener.changed``)."""
+
+
+# --- reading a shard ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of a shard in order: a document (``text`` set) or bytes that pass through."""
+
+    raw: bytes
+    document: Document | None = None
+    text: str = ""
+    bom: bytes = b""
+    splice: Callable[[Result], bytes] | None = None
+
+
+def read_units(shard: Shard, spec: ShardSpec, warnings: list[str]) -> Iterator[Unit]:
+    """Yield the shard's documents and pass-through pieces in order, as one process reads them."""
+    shown = display_name(shard.name)
+    records = spec.records
+    if shard.kind == "parquet":
+        text_field: str = DEFAULT_FIELD
+        id_field: str | None = DEFAULT_ID_FIELD
+        if records is not None:
+            text_field, id_field = records.field, records.id_field
+        table = parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown)
+        skip_bad = records is not None and records.skip_bad
+        for row, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True), 1):
+            if row in table.bad:  # a bad record, as a bad JSON Lines line is (parse_record)
+                if not skip_bad:
+                    raise InputError(
+                        f"{shown}:{row}: {table.bad[row]} (--skip-bad-records passes such "
+                        "records through)"
+                    )
+                warnings.append(f"{shown}:{row}: {table.bad[row]}; passed through unchanged")
+                yield Unit(b"")
+            elif text is None:
+                yield Unit(b"")
+            else:
+                raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only
+                yield Unit(raw, Document(shown, row, ident), text)
+        return
+    with open_input(shard.path, shown) as (handle, _):
+        stream, _ = open_stream(handle, shown)
+        if records is None:
+            data = stream.read()
+            refuse_binary(data, shard.name, binary_ok=spec.binary_ok)
+            decoded = decode(data)
+            yield Unit(data, Document(shown), decoded.text, decoded.bom)
+            return
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():  # a blank line is no record; it passes through
+                yield Unit(raw)
+                continue
+            record = parse_record(raw, shown, number, records, warnings.append)
+            if record is None:
+                yield Unit(raw)
+                continue
+            yield Unit(
+                raw,
+                Document(shown, number, record.ident),
+                record.text,
+                splice=functools.partial(splice, record),
+            )
+
+
+def splice(record: Record, result: Result) -> bytes:
+    """A record with the removed spans of its document cut out of its text field."""
+    return record.with_spans_removed(result.spans())
+
+
+def parse_record(
+    raw: bytes, shown: str, number: int, records: Records, warn: Callable[[str], None]
+) -> Record | None:
+    """Parse the record on line ``number``; a bad one stops the run, or with ``skip_bad`` is
+    passed over with a warning (``None``: write the line through unchanged)."""
+    from dedup.records import BadRecord, parse  # JSON Lines only: json costs start-up
+
+    try:
+        return parse(raw, field=records.field, id_field=records.id_field)
+    except BadRecord as error:
+        if not records.skip_bad:
+            raise InputError(
+                f"{shown}:{number}: {error} (--skip-bad-records passes such records through)"
+            ) from None
+        warn(f"{shown}:{number}: {error}; passed through unchanged")
+        return None
