@@ -47,7 +47,6 @@ from dedup.outputs import (
     shared_output,
 )
 from dedup.report import open_report
-from dedup.shards import parse_record
 from dedup.streaming import READ_SIZE, Streamer, streamable
 from dedup.targets import place
 
@@ -275,6 +274,10 @@ class _Road:
                 sink.write(out)
 
     def _record(self, raw: bytes, shown: str, number: int, records: Records) -> Record | None:
+        # JSON Lines only: the record parser brings json and the shard reader (Parquet), which
+        # a plain clean never needs (tests/test_cli_startup.py).
+        from dedup.shards import parse_record
+
         record = parse_record(raw, shown, number, records, self.listener.warn)
         if record is None:
             self.cleaner.tally.skipped_records += 1
