@@ -153,7 +153,8 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
         job.destination,
         job.report,
         [shard.name for shard in shards],
-        {shard.path: shard.output for shard in shards if shard.output is not None},
+        # Named relative to here, as the user named the directory, in a refusal's message.
+        {shard.path: os.path.relpath(shard.output) for shard in shards if shard.output},
     )
     remove_stale_temporaries(_targets(shards, job))
     with contextlib.ExitStack() as stack:
