@@ -25,7 +25,7 @@ class StderrFailed(Exception):
     :class:`DedupError`, since there is nowhere left to say it. The CLI exits with its own code."""
 
 
-RAY_INSTALL = "pip install 'paradedup[ray]'"
+RAY_INSTALL = "pip install '.[ray]' in dedup's clone"
 """What to run when ``--engine ray`` or Parquet meets an installation without the extra."""
 
 

@@ -101,7 +101,7 @@ def test_missing_zstd_package_names_the_remedy(monkeypatch):
     assert str(read_error.value) == f"docs.zst: {compression.ZSTD_MISSING}"
     with pytest.raises(OutputError) as write_error, writer(io.BytesIO(), "zstd", "out.zst"):
         pass
-    assert "pip install 'paradedup[zstd]'" in str(write_error.value)
+    assert "pip install '.[zstd]' in dedup's clone" in str(write_error.value)
 
 
 def test_a_plain_regular_file_is_read_as_it_is_when_asked(tmp_path):

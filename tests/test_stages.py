@@ -252,7 +252,7 @@ def test_parquet_without_pyarrow_names_its_own_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     code, out, err = run(["--output-dir", "out", "a.parquet"])
     assert (code, out) == (2, b"")
-    assert err == b"dedup: Parquet input needs pyarrow: pip install 'paradedup[parquet]'\n"
+    assert err == b"dedup: Parquet input needs pyarrow: pip install '.[parquet]' in dedup's clone\n"
 
 
 def test_engine_ray_without_ray_names_the_extra(tmp_path, monkeypatch):
@@ -261,7 +261,7 @@ def test_engine_ray_without_ray_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # as if it were not installed
     code, out, err = run(["--engine", "ray", "a.txt"])
     assert (code, out) == (2, b"")
-    assert err.decode() == "dedup: --engine ray needs Ray: pip install 'paradedup[ray]'\n"
+    assert err.decode() == "dedup: --engine ray needs Ray: pip install '.[ray]' in dedup's clone\n"
 
 
 def test_the_engine_is_parallel_only_when_asked():

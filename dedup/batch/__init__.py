@@ -44,7 +44,7 @@ __all__ = [
 def __getattr__(name: str) -> object:
     home = _HOMES.get(name)
     if home is None:
-        raise AttributeError(f"module 'dedup.batch.local' has no attribute {name!r}")
+        raise AttributeError(f"module 'dedup.batch' has no attribute {name!r}")
     value = getattr(importlib.import_module(home), name)
     globals()[name] = value  # looked up once
     return value

@@ -164,7 +164,7 @@ def cli() -> None:
     type=click.Choice(["local", "ray"]),
     default="local",
     show_default=True,
-    help="Run a corpus's stages here (--jobs) or on Ray (pip install 'paradedup[ray]').",
+    help="Run a corpus's stages here (--jobs) or on Ray (the ray extra: pip install '.[ray]').",
 )
 @click.option(
     "--ray-address",

@@ -6,7 +6,7 @@ decides: ``-o clean.jsonl.zst`` writes zstd, anything else is written plain.
 
 zstd comes from the standard library on Python 3.14 (``compression.zstd``) and from the
 ``zstandard`` package before that, installed with the ``zstd`` extra
-(``pip install 'paradedup[zstd]'``). It stays optional because most users never meet a zstd
+(``pip install '.[zstd]' in dedup's clone``). It stays optional because most users never meet a zstd
 file, and a missing package is a one-line error naming the remedy, never a traceback.
 """
 
@@ -28,7 +28,9 @@ SUFFIXES: dict[str, Format] = {".gz": "gzip", ".zst": "zstd"}
 GZIP_LEVEL = 6
 """What ``gzip`` itself uses; Python's default of 9 is several times slower for ~1% less."""
 
-ZSTD_MISSING = "zstd needs the zstandard package on Python < 3.14: pip install 'paradedup[zstd]'"
+ZSTD_MISSING = (
+    "zstd needs the zstandard package on Python < 3.14: pip install '.[zstd]' in dedup's clone"
+)
 
 
 def detect(head: bytes) -> Format | None:

@@ -26,7 +26,7 @@ from dedup.errors import InputError
 from dedup.io.files import display_name
 from dedup.io.targets import open_target, place
 
-INSTALL = "pip install 'paradedup[parquet]'"
+INSTALL = "pip install '.[parquet]' in dedup's clone"
 """What to run when Parquet meets an installation without pyarrow."""
 
 _CODECS = {"UNCOMPRESSED": "none", "LZ4_RAW": "lz4"}
