@@ -2,11 +2,17 @@
 the one ``run`` fixture that runs the command line in this process."""
 
 import os
+import sys
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
+
+# The generators that tests and benchmarks share live in benchmarks/ (families.py): appended,
+# so nothing there can shadow a module of the tests or of the standard library.
+sys.path.append(str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 settings.register_profile(
     "ci",
