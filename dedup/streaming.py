@@ -13,7 +13,8 @@ The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold lin
   for the next one: it may be the first half of ``\\r\\n``); a line of whitespace is blank;
 * a paragraph owns the blank lines before it only if it is the first of its block, and those
   go with it when it is removed, unless another paragraph of the block is kept: so the blank
-  lines before a block are written with the first kept paragraph of the block, or dropped;
+  lines before a block are written with the first kept paragraph of the block, or dropped
+  (:class:`dedup.text.writing.Writer`, the rule's one home, which every road renders by);
 * blank lines after the last paragraph always stay.
 
 Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
@@ -50,6 +51,7 @@ from dedup.text.paragraphs import (
     is_drawn_table,
     looks_like_lines,
 )
+from dedup.text.writing import Writer
 
 if TYPE_CHECKING:
     from dedup.pipeline import Result
@@ -433,9 +435,7 @@ class _Decider:
         self._new: list[_Paragraph] = []  # not yet fed to the matcher
         self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
         self._next = 0  # id of the first waiting paragraph
-        self._block = -1  # block of the last decided paragraph
-        self._block_kept = False
-        self._lead = b""  # the blank lines of the current block, not written yet
+        self._writer = Writer[bytes]()  # the render rule, as paragraphs are decided
         self._holding: list[bytes] | None = None  # auto: the first block's output, held
         self._held_raw = b""  # ... and its input, to read it again line by line
 
@@ -474,23 +474,16 @@ class _Decider:
     def _apply(
         self, paragraph: _Paragraph, match: Match | None, summary: Summary, out: list[bytes]
     ) -> None:
-        if paragraph.block != self._block:
-            self._block = paragraph.block
-            self._block_kept = False
-            self._lead = b""
+        removed = match is not None
+        pieces = self._writer.take(paragraph.block, paragraph.lead, paragraph.body, removed=removed)
         if match is not None:
             summary.removed += 1
             summary.exact += match.score >= 100
-            if not self._block_kept:
-                self._lead += paragraph.lead  # written if a later paragraph of the block stays
-            return
-        if self._holding is not None and self._next > 0:  # a later paragraph stays: let go
+        elif self._holding is not None and self._next > 0:  # a later paragraph stays: let go
             out[:0] = self._holding
             self._holding = None
         target = self._holding if self._holding is not None else out
-        target += (self._lead, paragraph.lead, paragraph.body)
-        self._lead = b""
-        self._block_kept = True
+        target += pieces
 
     def finish(self, summary: Summary, options: Options) -> list[bytes]:
         """At the end: what is still held, or the first block read again line by line."""
