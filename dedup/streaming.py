@@ -40,7 +40,8 @@ from typing import TYPE_CHECKING
 
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
-from dedup.options import Options, SplitMode, exact_only_tells
+from dedup.options import Options, SplitMode
+from dedup.pipeline import Decider
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
 from dedup.text.normalize import key
@@ -423,15 +424,15 @@ class Streamer:
 class _Decider:
     """Feeds paragraphs' keys to the matcher and turns its decisions into output bytes.
 
-    The matcher may leave the last keys of a feed undecided until it has seen more
-    (``feed(keys, end=False)``; ``decided`` is the number of final ids): those paragraphs
-    wait here. Ids are the matcher's; this document's are counted from ``_base``.
+    The decisions are :class:`dedup.pipeline.Decider`'s, the whole-document road's, fed as
+    the text is read; the output is :class:`dedup.text.writing.Writer`'s. The matcher may leave
+    the last keys of a feed undecided until it has seen more (``feed(keys, end=False)``):
+    those paragraphs wait here.
     """
 
     def __init__(self, options: Options, matcher: Matcher | None) -> None:
-        self._options = options
         self._matcher = Matcher.from_options(options) if matcher is None else matcher
-        self._base = self._matcher.next_id  # the matcher's id of this document's first paragraph
+        self._decider = Decider(self._matcher, options)
         self._new: list[_Paragraph] = []  # not yet fed to the matcher
         self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
         self._next = 0  # id of the first waiting paragraph
@@ -455,16 +456,11 @@ class _Decider:
         if not self._new and not end:
             return []
         keys = [key(p.body.decode("utf-8", "surrogateescape")) for p in self._new]
-        first = self._next + len(self._waiting)
         self._waiting.extend(self._new)
         self._new = []
-        matches = self._matcher.feed(keys, end=end)
-        decided = self._matcher.decided - self._base
+        removed = {m.index: m for m in self._decider.feed(keys, end=end)}
+        decided = self._decider.decided
         summary.paragraphs += len(keys)
-        # Counted as if more paragraphs follow; finish() drops it for a lone paragraph.
-        long = self._options.exact_only(keys, paragraphs=2, earlier=True)
-        summary.exact_only += [first + i for i in long]
-        removed = {m.index - self._base: m for m in matches}
         out: list[bytes] = []
         while self._next < decided:
             self._apply(self._waiting.popleft(), removed.get(self._next), summary, out)
@@ -488,8 +484,7 @@ class _Decider:
     def finish(self, summary: Summary, options: Options) -> list[bytes]:
         """At the end: what is still held, or the first block read again line by line."""
         held, self._holding = self._holding, None
-        if not exact_only_tells(summary.paragraphs, earlier=self._base > 0):
-            summary.exact_only.clear()  # a lone paragraph: see Options.exact_only
+        summary.exact_only[:] = self._decider.exact_only
         if held is None:
             return []
         if summary.paragraphs == 1:

@@ -124,14 +124,14 @@ def test_across_documents_every_road_agrees(run, tmp_path, texts, options):
     # for the --stats tables to be those of the runs that report.
     code, alone, alone_stats = in_directory(run, here, [*args, "--stats", *names])
     assert (code, alone) == (0, expected)
-    with_report = corpus_outcomes(here, args, names)
+    with_report = corpus_outcomes(run, here, args, names)
     assert with_report[0] == expected
     assert with_report[2] == alone_stats
-    assert corpus_outcomes(here, args, ["shards"]) == with_report
-    assert corpus_outcomes(here, [*args, "--jobs", "2"], names) == with_report
+    assert corpus_outcomes(run, here, args, ["shards"]) == with_report
+    assert corpus_outcomes(run, here, [*args, "--jobs", "2"], names) == with_report
 
 
-def test_ray_agrees_with_one_process(tmp_path, monkeypatch):
+def test_ray_agrees_with_one_process(run, tmp_path, monkeypatch):
     # Ray starts in seconds: one fixed corpus, through the same comparison as above.
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
     (tmp_path / "shards").mkdir()
@@ -140,9 +140,9 @@ def test_ray_agrees_with_one_process(tmp_path, monkeypatch):
         text = f"Document {n} opens with news of its own, told once.\n\n{repeated}"
         (tmp_path / "shards" / f"{n}.txt").write_text(text)
     args = ["--across"]
-    expected = corpus_outcomes(tmp_path, args, ["shards"])
+    expected = corpus_outcomes(run, tmp_path, args, ["shards"])
     assert expected[1].count(b"\n") == 2  # the two later copies of the repeated paragraph
-    assert corpus_outcomes(tmp_path, [*args, "--engine", "ray"], ["shards"]) == expected
+    assert corpus_outcomes(run, tmp_path, [*args, "--engine", "ray"], ["shards"]) == expected
 
 
 @pytest.mark.parametrize("threshold", ["90", "100"])

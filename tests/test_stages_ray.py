@@ -154,7 +154,7 @@ def test_a_ray_address_that_cannot_be_used_is_one_line_and_exit_2(run, tmp_path,
     code, out, err = run("--engine", "ray", "--ray-address", "nohost:port", "a.txt")
     assert (code, out) == (2, b"")
     assert err.startswith("dedup: --engine ray: cannot start or join Ray: ")
-    assert err.count(b"\n") == 1
+    assert err.count("\n") == 1
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +181,7 @@ def test_big_file_and_giant_component_give_the_bytes_of_one_process_anywhere(
 ):
     monkeypatch.chdir(big_and_templated)
 
-    def outputs(run, *executor):
+    def outputs(*executor):
         code, out, err = run(
             "--jsonl", *across, *executor, "--report", "r.jsonl", "--stats", *inputs
         )
