@@ -31,7 +31,6 @@ import contextlib
 import dataclasses
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from dedup.batch.job import DEFAULT_FIELD
 from dedup.batch.shards import (
@@ -52,7 +51,7 @@ from dedup.io.outputs import Sink, output_file, ready_output
 from dedup.match.matcher import Match
 from dedup.match.passages import with_short_ones
 from dedup.options import Options
-from dedup.pipeline import Result, clean, decide
+from dedup.pipeline import Feeder, Result, clean, decide
 from dedup.streaming import Summary
 from dedup.text.normalize import key
 from dedup.text.paragraphs import Paragraph, split
@@ -161,17 +160,28 @@ def _finished(
     )
 
 
-@dataclass
-class Replay:
+class Replay(Feeder):
     """Stands in for a :class:`~dedup.match.matcher.Matcher` whose decisions are already known."""
 
-    next_id: int
-    matches: list[Match]
+    def __init__(self, next_id: int, matches: list[Match]) -> None:
+        self._next_id = next_id
+        self._matches = matches
 
-    def feed(self, keys: Sequence[str]) -> list[Match]:
-        """The known decisions for the next ``len(keys)`` ids."""
-        self.next_id += len(keys)
-        return self.matches
+    @property
+    def next_id(self) -> int:
+        """The id the next key gets, as the matcher that decided would have given it."""
+        return self._next_id
+
+    @property
+    def decided(self) -> int:
+        """Every id fed: the decisions were known before."""
+        return self._next_id
+
+    def feed(self, keys: list[str], *, end: bool = True) -> list[Match]:
+        """The known decisions for the next ``len(keys)`` ids (a whole document: ``end``)."""
+        assert end
+        self._next_id += len(keys)
+        return self._matches
 
     def take_near_misses(self) -> list[Match]:
         """Exact grouping compares nothing fuzzily, so there are none."""
@@ -251,7 +261,7 @@ def _parquet_output(shard: Shard, spec: ShardSpec) -> Iterator[parquet.Rewrite |
     if shard.kind != "parquet" or shard.output is None:
         yield None
         return
-    ready_output(shard.output, shard.path)
+    ready_output(shard.output)
     text_field = DEFAULT_FIELD if spec.records is None else spec.records.field
     with parquet.rewrite(shard.path, shard.output, field=text_field) as rewrite:
         yield rewrite
