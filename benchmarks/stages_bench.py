@@ -239,7 +239,7 @@ def stage_costs(directory: Path, mode: str) -> str:
         [
             f"stages in one process, {paragraphs:,} paragraphs{extra}",
             "",
-            "| stage | s | µs per paragraph |",
+            "| stage | CPU s | µs per paragraph |",
             "| --- | ---: | ---: |",
             *rows,
             "",
@@ -292,6 +292,7 @@ def run_cases(args: argparse.Namespace, mode: str, directory: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--costs", action="store_true", help="only the per-stage costs")
     parser.add_argument("--paragraphs", type=int, default=100_000)
     parser.add_argument("--shards", type=int, default=16)
     parser.add_argument("--corpus", choices=["planted", "news"], default="planted")
@@ -306,7 +307,10 @@ def main() -> None:
         f"`python benchmarks/stages_bench.py {' '.join(sys.argv[1:])}`; "
         f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start"
     )
-    if args.all:
+    if args.costs:
+        for mode in ("across", "across-exact"):
+            print(f"\nmode {mode}\n\n{stage_costs(directory, mode)}", flush=True)
+    elif args.all:
         args.cases = ["one", "jobs1", "jobs2", "ray", "file", "file-jobs2"]
         for mode in ("across", "across-exact"):
             run_cases(args, mode, directory)
