@@ -30,7 +30,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from dedup.match.copies import Features, Level, Verdict, blake2b, compare, features, fingerprint
+from dedup.match.copies import (
+    Features,
+    Level,
+    Opening,
+    Verdict,
+    blake2b,
+    compare,
+    features,
+    fingerprint,
+)
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options, is_exact
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
@@ -243,6 +252,7 @@ class Matcher:
         # is or repeats, whether it was removed) and the short paragraphs after it.
         self._last: tuple[int, int, bool] | None = None
         self._shorts: list[tuple[int, str]] = []
+        self._opening = Opening()  # what a changed word's language is read from
         # The kept paragraph each kept one follows (its predecessor's representative).
         self._before: dict[int, int] = {}
         # Short paragraphs after a kept one: (the next one's representative, keys, ids).
@@ -274,6 +284,7 @@ class Matcher:
         self.next_id += len(keys)
         for offset, (text, seen) in enumerate(zip(keys, digests, strict=True)):
             ident = first_id + offset
+            self._opening.add(text)
             if seen is None:
                 self._shorts.append((ident, text))
                 continue
@@ -284,6 +295,7 @@ class Matcher:
         if end:
             self._last = None
             self._shorts = []
+            self._opening.clear()
         self._prepared = Prepared([])  # hold no batch longer than its feed
         return sorted(matches, key=lambda m: m.index) if len(matches) > 1 else matches
 
@@ -360,7 +372,12 @@ class Matcher:
             assert other is not None  # kept ones keep their text
             own = self._features(text)
             verdict = compare(
-                other, text, self._kept_features(position), own, threshold=self.threshold
+                other,
+                text,
+                self._kept_features(position),
+                own,
+                threshold=self.threshold,
+                opening=self._opening,
             )
             original = distinct.ids[position]
             if verdict.level is Level.COPY or (
@@ -394,7 +411,14 @@ class Matcher:
         other = distinct.keys[position]
         assert other is not None
         own = self._features(text)
-        verdict = compare(other, text, self._kept_features(position), own, threshold=self.threshold)
+        verdict = compare(
+            other,
+            text,
+            self._kept_features(position),
+            own,
+            threshold=self.threshold,
+            opening=self._opening,
+        )
         original = distinct.ids[position]
         self._near_misses.append(Match(ident, original, float(best[1]), verdict.reason))
 
