@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from dedup.cli import main
 from dedup.cli.command import cli
+from dedup.errors import InputError
 
 A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"
@@ -136,10 +137,15 @@ def test_in_place_rewrites_only_changed_files(repeated, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_output_file_may_be_the_input(repeated):
+def test_output_file_may_not_be_the_input(repeated):
+    before = repeated.read_bytes()
     result = run(str(repeated), "-o", str(repeated))
-    assert result.exit_code == 0
-    assert repeated.read_bytes() == (A + B).encode()
+    # Refused before anything is read; dedup.cli.main makes it one line and exit 2.
+    assert isinstance(result.exception, InputError)
+    assert str(result.exception) == (
+        f"{repeated}: input file is output file (-o {repeated}); -i edits a file in place"
+    )
+    assert repeated.read_bytes() == before
 
 
 def test_version_and_help():
