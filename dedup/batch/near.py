@@ -49,7 +49,7 @@ import numpy as np
 from dedup.batch.shards import Decision, Original, WriteTask, read_units
 from dedup.batch.spill import load, load_part, save, save_parts, sizes
 from dedup.corpus import Document
-from dedup.match.copies import Level, Verdict, blake2b, features, fingerprint
+from dedup.match.copies import Level, Opening, Verdict, blake2b, features, fingerprint
 from dedup.match.index import (
     BANDS,
     POSITION_BITS,
@@ -351,12 +351,43 @@ def verify_shard(item: tuple[int, Plan]) -> int:
             cached[ident] = features(known[ident])
         return cached[ident]
 
+    opening_of = _Openings(plan, number)
     for e, l_ in pairs:
-        verdict = verify(known[e], known[l_], features_of(e), features_of(l_), threshold)
+        verdict = verify(
+            known[e], known[l_], features_of(e), features_of(l_), threshold, opening_of(l_)
+        )
         if verdict.level is not Level.DIFFERENT:
             judged.setdefault(l_, []).append((e, verdict))
     save(plan.path(f"verdicts-{number}"), judged)
     return sum(len(v) for v in judged.values())
+
+
+class _Openings:
+    """The opening of the later paragraph's document as the one-process matcher holds it when
+    it judges that paragraph (:meth:`~dedup.match.copies.Opening.of`): where a changed word's
+    language is read from. One per document and cut-off, since an opening stops growing."""
+
+    def __init__(self, plan: Plan, number: int) -> None:
+        _, counts, self._keys = load(plan.path(f"keys-{number}"))
+        self._offset = plan.offsets[number]
+        self._starts = array("q", [0])
+        for count in counts:
+            self._starts.append(self._starts[-1] + count)
+        self._cache: dict[tuple[int, int], Opening] = {}
+        self._taken: dict[int, int] = {}  # document start -> keys its whole opening takes
+
+    def __call__(self, ident: int) -> Opening:
+        local = ident - self._offset
+        slot = bisect_right(self._starts, local) - 1
+        start = self._starts[slot]
+        taken = self._taken.get(start)
+        if taken is None:
+            taken = self._taken[start] = Opening.taken(self._keys[start : self._starts[slot + 1]])
+        end = start + min(local + 1 - start, taken)  # a prefix takes all of itself, or as much
+        found = self._cache.get((start, end))
+        if found is None:
+            found = self._cache[(start, end)] = Opening.of(self._keys[start:end])
+        return found
 
 
 def _small_input(plan: Plan, near: _Near, number: int) -> list[tuple[int, int]]:
