@@ -52,7 +52,7 @@ def test_every_removal_is_explained_by_a_kept_earlier_paragraph(data, options):
         candidates = [a]
         if options.split == "auto" and match.original == 0:
             # A block removed as a repeat of the first block, which was then read line by
-            # line (see pipeline._read_first_block_by_line): it was matched to the whole block.
+            # line (see pipeline._read_first_paragraph_again): it was matched to the whole block.
             block = [p for p in result.paragraphs if p.block == 0]
             candidates.append(key(result.source[block[0].start : block[-1].end]))
         assert len(b) >= options.min_chars

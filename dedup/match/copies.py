@@ -201,7 +201,7 @@ def features(key: str) -> Features:
     frozenset({'not'})
     """
     text = _fold_accents(_APOSTROPHE.get().sub("", key) if "'" in key else key)
-    if not may_hold_technical(text):  # prose, in one pass (most keys)
+    if not may_hold_technical(text) and not _may_hold_arguments(text):  # prose (most keys)
         if text.isascii():
             numbers = text.translate(_ONLY_DIGITS).split()
             words = text.translate(_ONLY_LETTERS).split()
@@ -260,6 +260,8 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
     chunks: list[str | None] = [*text.split(" "), None]  # None flushes the last run
     technical = [chunk is not None and is_technical(chunk) for chunk in chunks]
     beside_names = any(technical)
+    for at in _arguments(text.split(" "), technical):
+        technical[at] = True
     for chunk, named in zip(chunks, technical, strict=True):
         if chunk is not None and not (named or (beside_names and _marks_only(chunk))):
             plain.append(chunk)
@@ -277,6 +279,45 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
         # Every mark inside a name counts: vmlinuz and vmlinuz- differ.
         symbols += _INNER_MARK.get().findall(chunk.strip(_EDGE_PUNCTUATION))
     return words, numbers, symbols
+
+
+_LONE_MARKS = frozenset({"-", ".", ".."})
+
+
+def _may_hold_arguments(text: str) -> bool:
+    """Whether ``text`` may hold a lone ``-`` or ``.`` chunk (see :func:`_arguments`): one
+    cheap look for prose keys."""
+    return " - " in text or " ." in text or text.endswith(" -") or text.startswith(("- ", ". "))
+
+
+def _arguments(chunks: list[str], technical: list[bool]) -> list[int]:
+    """The lone ``-`` and ``.`` chunks that are a command's arguments, not punctuation.
+
+    ``tar cf - .`` archives the current directory to standard output; ``tar cf -`` and
+    ``tar cf .`` say other things, so dropping either is a different statement. In prose, a
+    spaced hyphen is a dash (``Tuesday - the vote``, which a copy may drop or glue) and a
+    spaced stop a stray or tokenized one (``applications .``, ``1 . Grammar``). So a lone
+    ``-``, ``.`` or ``..`` is an argument beside a name or another such mark (``- .``,
+    ``- |``, ``find . -name``), and a ``-`` also at the end of the text (``tar cf -``).
+    """
+    found: list[int] = []
+    last = len(chunks) - 1
+    lone = [chunk in _LONE_MARKS or _command_marks(chunk) for chunk in chunks]
+
+    def marked(at: int) -> bool:
+        return 0 <= at <= last and (technical[at] or lone[at])
+
+    for at, chunk in enumerate(chunks):
+        if chunk in _LONE_MARKS and (
+            (chunk == "-" and at == last) or marked(at - 1) or marked(at + 1)
+        ):
+            found.append(at)
+    return found
+
+
+def _command_marks(chunk: str) -> bool:
+    """A chunk of a shell's marks only: ``|``, ``>``, ``2>&1``, ``&&``."""
+    return not chunk.strip("|<>&0123456789") and not chunk.isdigit()
 
 
 def _marks_only(chunk: str) -> bool:
