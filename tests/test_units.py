@@ -174,7 +174,7 @@ def test_verbose_names_the_uploads(tmp_path):
     assert b"read as records: 2 uploads of a Debian changelog" in run(["-v", path])[2]
 
 
-# Real records of this machine, drawn by tests/units/build.py (seeded, not by eye).
+# Real records of this machine, drawn by tests/units/build_units.py (seeded, not by eye).
 UNITS = Path(__file__).parent / "units"
 REAL_FORTUNES = (UNITS / "fortunes.txt").read_text(encoding="utf-8")
 MAN_PAGES = sorted(UNITS.glob("man-*.txt"))

@@ -287,7 +287,8 @@ _LONE_MARKS = frozenset({"-", ".", ".."})
 def _may_hold_arguments(text: str) -> bool:
     """Whether ``text`` may hold a lone ``-`` or ``.`` chunk (see :func:`_arguments`): one
     cheap look for prose keys."""
-    return " - " in text or " ." in text or text.endswith(" -") or text.startswith(("- ", ". "))
+    padded = f" {text} "
+    return " - " in padded or " . " in padded or " .. " in padded
 
 
 def _arguments(chunks: list[str], technical: list[bool]) -> list[int]:
@@ -295,22 +296,25 @@ def _arguments(chunks: list[str], technical: list[bool]) -> list[int]:
 
     ``tar cf - .`` archives the current directory to standard output; ``tar cf -`` and
     ``tar cf .`` say other things, so dropping either is a different statement. In prose, a
-    spaced hyphen is a dash (``Tuesday - the vote``, which a copy may drop or glue) and a
-    spaced stop a stray or tokenized one (``applications .``, ``1 . Grammar``). So a lone
-    ``-``, ``.`` or ``..`` is an argument beside a name or another such mark (``- .``,
-    ``- |``, ``find . -name``), and a ``-`` also at the end of the text (``tar cf -``).
+    spaced hyphen is a dash (``Tuesday - the vote``, ``DEV/REGION - specifies the region``,
+    which a copy may drop or glue) and a spaced stop a stray or tokenized one
+    (``applications .``, ``1 . Grammar``). So a lone ``-``, ``.`` or ``..`` is an argument
+    after an option or another such mark (``sort -u -``, ``- .``), before a name or such a
+    mark (``- /home``, ``- |``, ``find . -name``), and a ``-`` also at the end of the text
+    (``tar cf -``).
     """
     found: list[int] = []
     last = len(chunks) - 1
     lone = [chunk in _LONE_MARKS or _command_marks(chunk) for chunk in chunks]
 
-    def marked(at: int) -> bool:
-        return 0 <= at <= last and (technical[at] or lone[at])
+    def after(at: int) -> bool:  # after an option or a lone mark
+        return at > 0 and (lone[at - 1] or (technical[at - 1] and chunks[at - 1][:1] == "-"))
+
+    def before(at: int) -> bool:  # before a name or a lone mark
+        return at < last and (lone[at + 1] or technical[at + 1])
 
     for at, chunk in enumerate(chunks):
-        if chunk in _LONE_MARKS and (
-            (chunk == "-" and at == last) or marked(at - 1) or marked(at + 1)
-        ):
+        if chunk in _LONE_MARKS and ((chunk == "-" and at == last) or after(at) or before(at)):
             found.append(at)
     return found
 

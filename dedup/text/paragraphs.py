@@ -194,21 +194,22 @@ def record_kind(head: Sequence[str]) -> RecordKind | None:
     """What records a text whose first lines are ``head`` is made of, if any.
 
     Read from the head alone, so that a stream can tell before it writes a byte: a Debian
-    changelog or a man page by its first line, separated records by a separator line among
-    the first :data:`RECORD_LOOKAHEAD`.
+    changelog by its first line, a man page by its first line and the blank one under it,
+    separated records by a separator line among the first :data:`RECORD_LOOKAHEAD`.
 
     >>> record_kind(["A fortune.\\n", "\\n", "Its second part.\\n", "%\\n", "Another.\\n"])
     'separated'
-    >>> record_kind(["LS(1)                 User Commands                 LS(1)\\n"])
+    >>> record_kind(["LS(1)                 User Commands                 LS(1)\\n", "\\n"])
     'man page'
     >>> record_kind(["Prose, and a percentage: 50%\\n"]) is None
     True
     """
-    first = next((line for line in head if not is_boundary(line)), None)
-    if first is not None and is_changelog(first):
+    at = next((i for i, line in enumerate(head) if not is_boundary(line)), None)
+    if at is not None and is_changelog(head[at]):
         return "changelog"
-    if first is not None and is_man_header(first):
-        return "man page"
+    under = head[at + 1] if at is not None and at + 1 < len(head) else ""
+    if at is not None and under.isspace() and is_man_header(head[at]):
+        return "man page"  # a page's header stands alone: a blank line under it
     if any(not line.isspace() and is_boundary(line) for line in head[:RECORD_LOOKAHEAD]):
         return "separated"
     return None

@@ -1,6 +1,6 @@
 """Build the fixtures of ``tests/test_units_real.py``: real records from this machine.
 
-Run from the repository root (``python tests/units/build.py``); it rewrites the files here,
+Run from the repository root (``python tests/units/build_units.py``); it rewrites the files here,
 the same bytes on the same machine (seeded, sorted file lists, nothing from a network), and
 never runs dedup. The selection is mechanical, not by eye, so the rules are tested on text
 nobody picked for them:
