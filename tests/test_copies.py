@@ -214,6 +214,7 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
     }
     for at, chunk in enumerate(chunks):
         marks_only = bool(chunk.strip(".,;:!?\"'")) and not re.search(r"\w", chunk)
+        marks_only = marks_only and chunk not in ("-", ".", "..")  # left to the argument rule
         if named[at] or (beside_names and marks_only) or at in arguments:
             numbers += re.findall(r"\d+", chunk)
             word = re.sub(r"(?<=[^.,!?])[.,!?]$", "", chunk)

@@ -250,8 +250,9 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
     A technical chunk (:func:`dedup.text.normalize.is_technical`: a name, an option, a path, a
     version, code) is one word with every mark and letter in it, less a sentence's final stop
     or comma: ``socks4a`` is not ``socks4`` and a word ``a``, ``-x\\*.o`` is not ``-x \\*.o``,
-    ``Time->new;`` is not ``Time->new();``. So is a chunk of marks only (``-`` in ``zip - -``,
-    the ``(`` of ``with ( A() as a ):``): beside names, a lone mark is an argument or syntax.
+    ``Time->new;`` is not ``Time->new();``. So is a chunk of marks only beside names (the
+    ``(`` of ``with ( A() as a ):``, a ``|``): there, a lone mark is syntax; and a lone ``-``
+    or ``.`` that :func:`_arguments` takes for an argument (``zip - -``, ``tar cf - .``).
     """
     words: list[str] = []
     numbers: list[str] = []
@@ -263,7 +264,9 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
     for at in _arguments(text.split(" "), technical):
         technical[at] = True
     for chunk, named in zip(chunks, technical, strict=True):
-        if chunk is not None and not (named or (beside_names and _marks_only(chunk))):
+        if chunk is not None and not (
+            named or (beside_names and _marks_only(chunk) and chunk not in _LONE_MARKS)
+        ):
             plain.append(chunk)
             continue
         if plain:
@@ -325,10 +328,10 @@ def _command_marks(chunk: str) -> bool:
 
 
 def _marks_only(chunk: str) -> bool:
-    """A chunk of marks that is no prose punctuation: ``-``, ``(``, ``|``, not ``.`` or ``,``.
+    """A chunk of marks that is no prose punctuation: ``(``, ``|``, ``-``, not ``.`` or ``,``.
 
-    A lone dash counts, beside names: ``zip - -`` reads standard input and writes standard
-    output, and a dash between two words of a command's description is rare enough to keep.
+    A lone ``-``, ``.`` or ``..`` is left to :func:`_arguments`: beside names it may still be
+    a dash (``DEV/REGION - specifies the region``).
     """
     return bool(chunk.strip(_PROSE_MARKS)) and not any(map(_is_word, chunk))
 
