@@ -19,7 +19,11 @@ The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold lin
 Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
 byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
 
-``--split auto`` decides its reading from the first block (one block, or one of more than
+``--split auto`` first holds the input for ``paragraphs.RECORD_LOOKAHEAD`` lines, enough to
+tell whether the text is made of records (:func:`dedup.text.paragraphs.record_kind`: a fortune
+file, a changelog, a man page), which it holds whole and cleans as :func:`dedup.clean` does at
+the end: such texts are small, and their records span blank lines. Otherwise it decides its
+reading from the first block (one block, or one of more than
 ``paragraphs.FIRST_BLOCK_LINES`` lines: line by line; else block by block), so here it keeps
 the input as it came until a second block begins (then reads block by block), the first block
 passes that many lines, or the input ends (then it is read line by line). So it holds at most
