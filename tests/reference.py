@@ -99,3 +99,21 @@ def _short_ones(keys: list[str], substantive: list[int], original: dict[int, int
         if keys[a + 1 : b] == keys[o1 + 1 : n]:
             matches += [Match(a + 1 + k, o1 + 1 + k, 100.0) for k in range(b - a - 1)]
     return matches
+
+
+def reference_removed_spans(
+    paragraphs: list[tuple[int, int, int, int, int]], removed: set[int]
+) -> list[tuple[int, int]]:
+    """The render rule by whole blocks, the obvious way: a removed paragraph's span starts at
+    its lead unless a paragraph of its block is kept; touching spans merge."""
+    kept_blocks = {p[4] for i, p in enumerate(paragraphs) if i not in removed}
+    spans: list[tuple[int, int]] = []
+    for i, (lead, start, end, _, block) in enumerate(paragraphs):
+        if i not in removed:
+            continue
+        begin = start if block in kept_blocks else lead
+        if spans and spans[-1][1] == begin:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((begin, end))
+    return spans
