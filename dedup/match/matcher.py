@@ -194,8 +194,8 @@ def verify(
     The one-process matcher calls it when keep-first asks, a sharded run's verify stage for
     every candidate pair ahead; both with :func:`~dedup.match.copies.compare`'s verdict, which
     keep-first (:mod:`dedup.match.keepfirst`) reads with the passage condition. ``opening``
-    is the document ``later`` belongs to, fed up to ``later`` (:class:`Opening`): a changed
-    word's language is read from it, so a stage that verifies ahead must pass the same one.
+    is the later paragraph's document as read up to it, which a changed word's language
+    comes from (:class:`~dedup.match.copies.Opening`).
     """
     return compare(earlier, later, a, b, threshold=threshold, opening=opening)
 
