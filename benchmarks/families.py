@@ -1,4 +1,7 @@
-"""Generate the adversarial input families of "Speed and memory" (issue 8), seeded.
+"""Generate the adversarial input families of "Speed and memory", seeded.
+
+The one home of these generators: ``benchmarks/families_bench.py`` times them at size, and
+``tests/test_hang_guards.py`` cleans them small, in bounded time.
 
     python benchmarks/families.py --lines 20000 --out benchmarks/data/families
 
@@ -61,15 +64,37 @@ def table(rng: random.Random, i: int) -> str:
     )
 
 
-def links(rng: random.Random, i: int) -> str:
+def links(rng: random.Random, i: int, *, headlines: int | None = None) -> str:
+    """ "Baca juga" lines; with ``headlines``, that many, each another choice of six words
+    (so each recurs: the hang guards' scaled shape), else a new random headline each."""
+    if headlines is not None:
+        n = rng.randrange(headlines)
+        return "Baca juga: " + " ".join(random.Random(n).sample(WORDS, 6)).capitalize()
     headline = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(5, 10))).capitalize()
     return f"Baca juga: {headline}"
 
 
-def repeated(rng: random.Random, i: int) -> str:
-    """The 4,000x20 shape: 4,000 numbered lines, each line occurring 20 times."""
-    n = rng.randrange(4000)
+def repeated(rng: random.Random, i: int, *, distinct: int = 4000) -> str:
+    """The 4,000x20 shape: ``distinct`` numbered lines, each occurring about 20 times at
+    20 times as many lines."""
+    n = rng.randrange(distinct)
     return numbered(random.Random(n), n)
+
+
+def changelog(rng: random.Random, i: int) -> str:
+    """Debian changelog uploads, one line at a time: headers differ in versions, bullets
+    repeat exactly. Each upload is a record, so a bullet repeated in another upload stays.
+    (Not in ``FAMILIES``: the benchmark reads this machine's real changelogs instead.)"""
+    part = i % 6
+    version = f"{i // 6 // 10}.{i // 6 % 10}-{rng.randrange(1, 4)}"
+    return [
+        f"dedup ({version}) unstable; urgency=medium",
+        "",
+        rng.choice(["  * New upstream release.", "  * Bump Standards-Version to 4.6.2."]),
+        f"  * Fix crash on empty input (Closes: #{100000 + i}).",
+        "",
+        f" -- Jane Doe <jane@example.org>  Mon, {i % 28 + 1:02d} Jan 2024 12:00:00 +0000\n",
+    ][part]
 
 
 def exact(rng: random.Random, i: int) -> str:

@@ -11,8 +11,9 @@ the run needs, not for the corpus API, say.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from dedup.faces import lazy_names
 
 if TYPE_CHECKING:
     from dedup.corpus import clean_documents
@@ -53,14 +54,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'dedup' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # looked up once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, __all__)

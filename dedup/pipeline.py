@@ -13,7 +13,7 @@ from typing import Protocol
 
 from dedup.match.matcher import Match, Matcher, is_substantive
 from dedup.match.passages import recurring, with_their_passage
-from dedup.options import Options
+from dedup.options import Options, exact_only_tells
 from dedup.text.decoding import decode, encode
 from dedup.text.normalize import key
 from dedup.text.paragraphs import Paragraph, split
@@ -174,8 +174,14 @@ class Feeder(Protocol):
         """The id the next key fed gets."""
         ...
 
-    def feed(self, keys: list[str]) -> list[Match]:
-        """Decide a whole document's keys, in the matcher's ids."""
+    @property
+    def decided(self) -> int:
+        """How many ids are final (short paragraphs may wait for the next feed)."""
+        ...
+
+    def feed(self, keys: list[str], *, end: bool = True) -> list[Match]:
+        """Decide keys in order, in the matcher's ids; ``end=False``: more of the document
+        follows (see :meth:`Matcher.feed`)."""
         ...
 
     def take_near_misses(self) -> list[Match]:
@@ -193,26 +199,75 @@ class Decisions:
     near_misses: list[Match]  # kept, though alike enough to a kept paragraph to be compared
 
 
+class Decider:
+    """Keep-first over one document's keys as they come, in one feed or many.
+
+    The one driver of a matcher for a document, on every road: the whole document
+    (:func:`decide`), the streamer (:mod:`dedup.streaming`, which feeds as it reads), and the
+    sharded stages (through :func:`decide`). It numbers the matcher's decisions as the
+    document numbers its paragraphs (an original in an earlier document is marked
+    ``earlier``) and marks the keys too long for fuzzy comparison.
+    """
+
+    def __init__(self, matcher: Feeder, options: Options) -> None:
+        self._matcher = matcher
+        self._options = options
+        self.first_id = matcher.next_id
+        """The matcher's id of this document's first paragraph (not 0: ``--across``)."""
+        self.paragraphs = 0
+        """Keys fed so far."""
+        self._long: list[int] = []
+
+    @property
+    def decided(self) -> int:
+        """How many of the document's paragraphs are decided: all fed, but for short ones
+        still waiting for the next substantive paragraph."""
+        return self._matcher.decided - self.first_id
+
+    def feed(self, keys: list[str], *, end: bool = True) -> list[Match]:
+        """Feed the next keys; return the removals among the paragraphs now decided."""
+        at = self.paragraphs
+        self.paragraphs += len(keys)
+        removed = self._matcher.feed(keys, end=end)
+        # Whether a lone paragraph tells anything is known only at the end: see exact_only.
+        self._long += [at + i for i in self._options.exact_only(keys, paragraphs=2, earlier=True)]
+        if self.first_id:  # a matcher that has seen earlier documents (--across)
+            return [_local(m, self.first_id) for m in removed]
+        return removed
+
+    def take_near_misses(self) -> list[Match]:
+        """The kept look-alikes recorded since the last call, numbered as :meth:`feed` numbers."""
+        misses = self._matcher.take_near_misses()
+        if self.first_id:
+            return [_local(m, self.first_id) for m in misses]
+        return misses
+
+    @property
+    def exact_only(self) -> list[int]:
+        """The paragraphs fed so far that were checked for exact repeats only
+        (:meth:`Options.exact_only`, for the document as fed so far)."""
+        if not exact_only_tells(self.paragraphs, earlier=self.first_id > 0):
+            return []
+        return list(self._long)
+
+
 def decide(keys: list[str], matcher: Feeder, options: Options) -> Decisions:
     """Decide one document's removals: the matcher's, then recurring structure and passages.
 
     The one decision every road takes for a document, whether its matcher is fresh, shared
-    across documents, fed prepared work by the sharded driver, or a replay of exact grouping.
+    across documents, fed prepared work by the sharded driver, or a replay of exact grouping;
+    the streamer takes it as it reads, through the same :class:`Decider`.
     """
-    first_id = matcher.next_id
-    removed = matcher.feed(keys)
-    near_misses = matcher.take_near_misses()
-    if first_id:  # a matcher that has seen earlier documents (--across)
-        removed = [_local(m, first_id) for m in removed]
-        near_misses = [_local(m, first_id) for m in near_misses]
+    decider = Decider(matcher, options)
+    removed = decider.feed(keys)
+    near_misses = decider.take_near_misses()
     structure: set[int] = set()
     if options.keep_recurring:
         substantive = [is_substantive(k, options.min_chars) for k in keys]
         repeats = [m for m in removed if substantive[m.index]]
         structure = recurring(repeats, substantive)
         removed = with_their_passage([m for m in removed if m.index not in structure], substantive)
-    long = options.exact_only(keys, paragraphs=len(keys), earlier=first_id > 0)
-    return Decisions(removed, sorted(structure), long, near_misses)
+    return Decisions(removed, sorted(structure), decider.exact_only, near_misses)
 
 
 def _result(source: str, paragraphs: list[Paragraph], decided: Decisions, bom: bytes) -> Result:

@@ -13,7 +13,8 @@ The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold lin
   for the next one: it may be the first half of ``\\r\\n``); a line of whitespace is blank;
 * a paragraph owns the blank lines before it only if it is the first of its block, and those
   go with it when it is removed, unless another paragraph of the block is kept: so the blank
-  lines before a block are written with the first kept paragraph of the block, or dropped;
+  lines before a block are written with the first kept paragraph of the block, or dropped
+  (:class:`dedup.text.writing.Writer`, the rule's one home, which every road renders by);
 * blank lines after the last paragraph always stay.
 
 Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
@@ -43,7 +44,8 @@ from typing import TYPE_CHECKING
 
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
-from dedup.options import Options, SplitMode, exact_only_tells
+from dedup.options import Options, SplitMode
+from dedup.pipeline import Decider
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
 from dedup.text.normalize import key
@@ -54,6 +56,7 @@ from dedup.text.paragraphs import (
     looks_like_lines,
     record_kind,
 )
+from dedup.text.writing import Writer
 
 if TYPE_CHECKING:
     from dedup.pipeline import Result
@@ -167,7 +170,9 @@ class Streamer:
         self._alone = matcher is None
         self.summary = Summary()
         self._mode: SplitMode = options.split
-        self._tail = b""  # an incomplete last line (or the first bytes, until the BOM is known)
+        # An incomplete last line (or the first bytes, until the BOM is known), in the pieces
+        # it came in: joined once, when its terminator comes (see feed()).
+        self._tail: list[bytes] = []
         self._started = False
         self._out: list[bytes] = []
         self._blanks: list[bytes] = []  # blank lines since the last content line
@@ -194,17 +199,31 @@ class Streamer:
         self._decider = _Decider(options, matcher)
 
     def feed(self, data: bytes) -> bytes:
-        """Take the next bytes of the document; return the output that is now final."""
-        data = self._tail + data
+        """Take the next bytes of the document; return the output that is now final.
+
+        Linear in the input, however long its lines: only the new bytes are searched for a
+        terminator, and an incomplete line is joined once, when it ends. (Joining it to each
+        chunk made a 400 MB line without a newline take 145 s: quadratic.)
+        """
         if not self._started:
+            data = b"".join(self._tail) + data
+            self._tail = []
             if len(data) < len(BOM) and BOM.startswith(data):
-                self._tail = data
+                self._tail = [data]
                 return b""
             data = self._start(data)
         end = max(data.rfind(b"\n"), data.rfind(b"\r", 0, len(data) - 1))
-        self._tail = data[end + 1 :]
-        if end >= 0:
-            self._take(data[: end + 1])
+        if end < 0 and data and self._tail and self._tail[-1].endswith(b"\r"):
+            end = -1  # the CR that ended the last piece is a terminator: no LF follows it
+            self._take(b"".join(self._tail))
+            self._tail = [data]
+        elif end >= 0:
+            self._tail.append(data[: end + 1])
+            line = b"".join(self._tail)
+            self._tail = [data[end + 1 :]] if end + 1 < len(data) else []
+            self._take(line)
+        elif data:
+            self._tail.append(data)
         return self._flush(end=False)
 
     def close(self) -> bytes:
@@ -217,11 +236,12 @@ class Streamer:
         A one-block text read with ``auto`` is decided only now, chunk by chunk: each piece
         can be written, and each chunk of input let go, before the next is decided.
         """
+        tail = b"".join(self._tail)
+        self._tail = []
         if not self._started:
-            self._tail = self._start(self._tail)
-        if self._tail:
-            self._take(self._tail)
-            self._tail = b""
+            tail = self._start(tail)
+        if tail:
+            self._take(tail)
         if self._head is not None:  # shorter than the look-ahead: its end decides
             self._decide_records(b"", end=True)
         if self._whole is not None:  # a text of records (a changelog, fortunes): as clean()
@@ -456,21 +476,19 @@ class Streamer:
 class _Decider:
     """Feeds paragraphs' keys to the matcher and turns its decisions into output bytes.
 
-    The matcher may leave the last keys of a feed undecided until it has seen more
-    (``feed(keys, end=False)``; ``decided`` is the number of final ids): those paragraphs
-    wait here. Ids are the matcher's; this document's are counted from ``_base``.
+    The decisions are :class:`dedup.pipeline.Decider`'s, the whole-document road's, fed as
+    the text is read; the output is :class:`dedup.text.writing.Writer`'s. The matcher may leave
+    the last keys of a feed undecided until it has seen more (``feed(keys, end=False)``):
+    those paragraphs wait here.
     """
 
     def __init__(self, options: Options, matcher: Matcher | None) -> None:
-        self._options = options
         self._matcher = Matcher.from_options(options) if matcher is None else matcher
-        self._base = self._matcher.next_id  # the matcher's id of this document's first paragraph
+        self._decider = Decider(self._matcher, options)
         self._new: list[_Paragraph] = []  # not yet fed to the matcher
         self._waiting: deque[_Paragraph] = deque()  # fed, not yet decided
         self._next = 0  # id of the first waiting paragraph
-        self._block = -1  # block of the last decided paragraph
-        self._block_kept = False
-        self._lead = b""  # the blank lines of the current block, not written yet
+        self._writer = Writer[bytes]()  # the render rule, as paragraphs are decided
         self._holding: list[bytes] | None = None  # auto: the first block's output, held
         self._held_raw = b""  # ... and its input, to read it again line by line
 
@@ -490,16 +508,11 @@ class _Decider:
         if not self._new and not end:
             return []
         keys = [key(p.body.decode("utf-8", "surrogateescape")) for p in self._new]
-        first = self._next + len(self._waiting)
         self._waiting.extend(self._new)
         self._new = []
-        matches = self._matcher.feed(keys, end=end)
-        decided = self._matcher.decided - self._base
+        removed = {m.index: m for m in self._decider.feed(keys, end=end)}
+        decided = self._decider.decided
         summary.paragraphs += len(keys)
-        # Counted as if more paragraphs follow; finish() drops it for a lone paragraph.
-        long = self._options.exact_only(keys, paragraphs=2, earlier=True)
-        summary.exact_only += [first + i for i in long]
-        removed = {m.index - self._base: m for m in matches}
         out: list[bytes] = []
         while self._next < decided:
             self._apply(self._waiting.popleft(), removed.get(self._next), summary, out)
@@ -509,29 +522,21 @@ class _Decider:
     def _apply(
         self, paragraph: _Paragraph, match: Match | None, summary: Summary, out: list[bytes]
     ) -> None:
-        if paragraph.block != self._block:
-            self._block = paragraph.block
-            self._block_kept = False
-            self._lead = b""
+        removed = match is not None
+        pieces = self._writer.take(paragraph.block, paragraph.lead, paragraph.body, removed=removed)
         if match is not None:
             summary.removed += 1
             summary.exact += match.score >= 100
-            if not self._block_kept:
-                self._lead += paragraph.lead  # written if a later paragraph of the block stays
-            return
-        if self._holding is not None and self._next > 0:  # a later paragraph stays: let go
+        elif self._holding is not None and self._next > 0:  # a later paragraph stays: let go
             out[:0] = self._holding
             self._holding = None
         target = self._holding if self._holding is not None else out
-        target += (self._lead, paragraph.lead, paragraph.body)
-        self._lead = b""
-        self._block_kept = True
+        target += pieces
 
     def finish(self, summary: Summary, options: Options) -> list[bytes]:
         """At the end: what is still held, or the first block read again line by line."""
         held, self._holding = self._holding, None
-        if not exact_only_tells(summary.paragraphs, earlier=self._base > 0):
-            summary.exact_only.clear()  # a lone paragraph: see Options.exact_only
+        summary.exact_only[:] = self._decider.exact_only
         if held is None:
             return []
         if summary.paragraphs == 1:

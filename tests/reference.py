@@ -2,7 +2,8 @@
 
 Quadratic and written for reading, as RapidFuzz keeps ``_py`` references beside its C++: it
 shares nothing with :class:`dedup.match.matcher.Matcher` but the judgement of a pair
-(:func:`dedup.match.copies.compare`), which is tested on its own (``test_copies``, the judgement set).
+(:func:`dedup.match.copies.compare`, with the document's :class:`~dedup.match.copies.Opening`
+its changed words' language is read from), which is tested on its own (``test_copies``, the judgement set).
 Every key is compared with every kept key; there is no index, digest, fingerprint or batch.
 """
 
@@ -13,7 +14,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from dedup.match.copies import Features, Level, compare, features
+from dedup.match.copies import Features, Level, Opening, compare, features
 from dedup.match.matcher import Match
 from dedup.options import MAX_FUZZY_CHARS
 
@@ -31,8 +32,12 @@ def reference_repeats(
     def represents(i: int) -> int:
         return original.get(i, i)
 
+    opening, fed = Opening(), 0
     for i in substantive:
         text = keys[i]
+        while fed <= i:  # the document up to the paragraph judged, short ones included
+            opening.add(keys[fed])
+            fed += 1
         if text in first:
             original[i] = represents(first[text])
             continue
@@ -46,7 +51,14 @@ def reference_repeats(
                 continue
             if fuzz.ratio(other, text) < threshold:  # (compare would say so too, slower)
                 continue
-            verdict = compare(other, text, _features(other), _features(text), threshold=threshold)
+            verdict = compare(
+                other,
+                text,
+                _features(other),
+                _features(text),
+                threshold=threshold,
+                opening=opening,
+            )
             in_passage = (
                 i in before and k in before and represents(before[i]) == represents(before[k])
             )
@@ -58,6 +70,14 @@ def reference_repeats(
     matches = [Match(i, o, 0.0) for i, o in original.items()]
     matches += _short_ones(keys, substantive, original)
     return sorted(matches, key=lambda m: m.index)
+
+
+def opening_at(keys: list[str], index: int) -> Opening:
+    """The opening a verdict on ``keys[index]`` reads its language from: the keys up to it."""
+    opening = Opening()
+    for key in keys[: index + 1]:
+        opening.add(key)
+    return opening
 
 
 @cache
@@ -79,3 +99,21 @@ def _short_ones(keys: list[str], substantive: list[int], original: dict[int, int
         if keys[a + 1 : b] == keys[o1 + 1 : n]:
             matches += [Match(a + 1 + k, o1 + 1 + k, 100.0) for k in range(b - a - 1)]
     return matches
+
+
+def reference_removed_spans(
+    paragraphs: list[tuple[int, int, int, int, int]], removed: set[int]
+) -> list[tuple[int, int]]:
+    """The render rule by whole blocks, the obvious way: a removed paragraph's span starts at
+    its lead unless a paragraph of its block is kept; touching spans merge."""
+    kept_blocks = {p[4] for i, p in enumerate(paragraphs) if i not in removed}
+    spans: list[tuple[int, int]] = []
+    for i, (lead, start, end, _, block) in enumerate(paragraphs):
+        if i not in removed:
+            continue
+        begin = start if block in kept_blocks else lead
+        if spans and spans[-1][1] == begin:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((begin, end))
+    return spans

@@ -14,10 +14,6 @@ B = "Residents asked for more money for the ferry service today.\n"
 REPEATED = (A + B + A).encode()
 
 
-def run(*args, input=None):
-    return CliRunner().invoke(cli, ["clean", *args], input=input)
-
-
 @pytest.fixture
 def repeated(tmp_path):
     path = tmp_path / "a.txt"
@@ -25,12 +21,12 @@ def repeated(tmp_path):
     return path
 
 
-def test_stdout_is_only_the_text(repeated):
+def test_stdout_is_only_the_text(run, repeated):
     result = run(str(repeated))
     assert (result.exit_code, result.stdout_bytes, result.stderr) == (0, (A + B).encode(), "")
 
 
-def test_check_exit_codes(repeated, tmp_path):
+def test_check_exit_codes(run, repeated, tmp_path):
     clean_file = tmp_path / "b.txt"
     clean_file.write_text(A + B)
     found = run("--check", str(repeated))
@@ -38,21 +34,21 @@ def test_check_exit_codes(repeated, tmp_path):
     assert run("--check", str(clean_file)).exit_code == 0
 
 
-def test_diff_on_stdout(repeated):
+def test_diff_on_stdout(run, repeated):
     result = run("--diff", str(repeated))
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1] == "-" + A.rstrip("\n")
     assert result.stderr == ""
 
 
-def test_stats_and_verbose_go_to_stderr(repeated):
+def test_stats_and_verbose_go_to_stderr(run, repeated):
     result = run("--stats", "-v", str(repeated))
     assert result.stdout_bytes == (A + B).encode()
     assert "removed, repeats line 1" in result.stderr
     assert "paragraphs" in result.stderr
 
 
-def test_missing_file_is_one_line_and_the_run_goes_on(repeated, tmp_path):
+def test_missing_file_is_one_line_and_the_run_goes_on(run, repeated, tmp_path):
     result = run(str(tmp_path / "missing.txt"), str(repeated))
     assert result.exit_code == 2
     assert result.stdout_bytes == (A + B).encode()
@@ -61,7 +57,7 @@ def test_missing_file_is_one_line_and_the_run_goes_on(repeated, tmp_path):
     ]
 
 
-def test_binary_is_refused(tmp_path):
+def test_binary_is_refused(run, tmp_path):
     binary = tmp_path / "x.bin"
     binary.write_bytes(b"PK\x00\x01\n" + REPEATED)
     result = run(str(binary))
@@ -77,7 +73,7 @@ def test_binary_is_refused(tmp_path):
     "flags",
     [[], ["--stats"], ["--report", "-"], ["--check"], ["-o", "out.txt"], ["--threshold", "100"]],
 )
-def test_a_directory_is_read_as_shards_whatever_the_reporting_flags(tmp_path, flags):
+def test_a_directory_is_read_as_shards_whatever_the_reporting_flags(run, tmp_path, flags):
     # Once, `dedup clean d/` refused the directory and `--report - d/` read it: the flags
     # that say what to show must not decide what is read.
     shards = tmp_path / "d"
@@ -97,7 +93,7 @@ def test_a_directory_is_read_as_shards_whatever_the_reporting_flags(tmp_path, fl
 
 
 @pytest.mark.parametrize("flag", ["-i", "--diff", "-v"])
-def test_a_directory_with_a_one_file_at_a_time_option_is_a_usage_error(tmp_path, flag):
+def test_a_directory_with_a_one_file_at_a_time_option_is_a_usage_error(run, tmp_path, flag):
     (tmp_path / "d").mkdir()
     result = run(flag, str(tmp_path / "d"))
     assert result.exit_code == 2
@@ -117,14 +113,14 @@ def test_a_directory_with_a_one_file_at_a_time_option_is_a_usage_error(tmp_path,
         ["--nope"],
     ],
 )
-def test_usage_errors_exit_2(args):
+def test_usage_errors_exit_2(run, args):
     result = run(*args, input=b"")
     assert result.exit_code == 2
     assert result.stdout_bytes == b""
     assert "Usage" in result.stderr or "Error" in result.stderr
 
 
-def test_in_place_rewrites_only_changed_files(repeated, tmp_path):
+def test_in_place_rewrites_only_changed_files(run, repeated, tmp_path):
     untouched = tmp_path / "c.txt"
     untouched.write_text(A + B)
     before = untouched.stat()
@@ -136,13 +132,13 @@ def test_in_place_rewrites_only_changed_files(repeated, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_output_file_may_be_the_input(repeated):
+def test_output_file_may_be_the_input(run, repeated):
     result = run(str(repeated), "-o", str(repeated))
     assert result.exit_code == 0
     assert repeated.read_bytes() == (A + B).encode()
 
 
-def test_version_and_help():
+def test_version_and_help(run):
     assert CliRunner().invoke(cli, ["--version"]).stdout.startswith("dedup, version ")
     help_text = run("--help").stdout
     assert "Exit status" in help_text
@@ -166,7 +162,7 @@ def test_main_maps_exceptions_to_exit_codes(monkeypatch, capsys):
     assert "Traceback" not in err
 
 
-def test_long_paragraphs_are_named_in_a_warning_unless_quiet(tmp_path):
+def test_long_paragraphs_are_named_in_a_warning_unless_quiet(run, tmp_path):
     from dedup.options import MAX_FUZZY_CHARS
 
     path = tmp_path / "long.txt"
@@ -182,7 +178,7 @@ def test_long_paragraphs_are_named_in_a_warning_unless_quiet(tmp_path):
     assert exact.stderr == ""
 
 
-def test_every_repeat_goes_by_default_and_structure_is_kept_on_request(tmp_path):
+def test_every_repeat_goes_by_default_and_structure_is_kept_on_request(run, tmp_path):
     golden = Path(__file__).parent / "golden"
     interview = golden / "recurring-interview-questions-kept.txt"
     removed = (golden / "recurring-removed-when-asked.expected.txt").read_bytes()
@@ -195,7 +191,7 @@ def test_every_repeat_goes_by_default_and_structure_is_kept_on_request(tmp_path)
     assert run("--remove-recurring", str(interview)).stdout_bytes == removed
 
 
-def test_verbose_says_why_a_near_repeat_went_and_why_a_look_alike_stayed(tmp_path):
+def test_verbose_says_why_a_near_repeat_went_and_why_a_look_alike_stayed(run, tmp_path):
     path = tmp_path / "rules.txt"
     path.write_text(
         "Passwords need at least 8 characters, one digit and a symbol.\n"

@@ -18,18 +18,12 @@ import sys
 import time
 
 import pytest
-from click.testing import CliRunner
 from processes import HANG_GUARD, dedup, environment
 
-from dedup.cli.command import cli
 from dedup.pipeline import clean
 
 A = b"The council approved the harbour budget on Monday evening.\n"
 B = b"Residents asked for more money for the ferry service today.\n"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, ["clean", *map(str, args)])
 
 
 def temporaries(directory):
@@ -43,7 +37,7 @@ def repeated(tmp_path):
     return path
 
 
-def test_changed_file_is_replaced_with_its_mode(repeated):
+def test_changed_file_is_replaced_with_its_mode(run, repeated):
     repeated.chmod(0o751)
     before = repeated.stat()
     result = run("-i", repeated)
@@ -55,7 +49,7 @@ def test_changed_file_is_replaced_with_its_mode(repeated):
     assert temporaries(repeated.parent) == []
 
 
-def test_unchanged_file_is_not_rewritten(tmp_path):
+def test_unchanged_file_is_not_rewritten(run, tmp_path):
     path = tmp_path / "c.txt"
     path.write_bytes(A + B)
     os.utime(path, ns=(1_000_000_000, 1_000_000_000))
@@ -69,7 +63,7 @@ def test_unchanged_file_is_not_rewritten(tmp_path):
     )
 
 
-def test_symlink_stays_a_link_and_its_target_is_cleaned(repeated, tmp_path):
+def test_symlink_stays_a_link_and_its_target_is_cleaned(run, repeated, tmp_path):
     (tmp_path / "links").mkdir()
     link = tmp_path / "links" / "f.txt"
     link.symlink_to("../f.txt")
@@ -81,7 +75,7 @@ def test_symlink_stays_a_link_and_its_target_is_cleaned(repeated, tmp_path):
     assert temporaries(tmp_path) == temporaries(tmp_path / "links") == []
 
 
-def test_hard_link_is_refused_unless_forced(repeated, tmp_path):
+def test_hard_link_is_refused_unless_forced(run, repeated, tmp_path):
     other = tmp_path / "other.txt"
     os.link(repeated, other)
     refused = run("-i", repeated)
@@ -98,7 +92,7 @@ def test_hard_link_is_refused_unless_forced(repeated, tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
-def test_fifo_and_device_are_refused(kind, tmp_path):
+def test_fifo_and_device_are_refused(run, kind, tmp_path):
     if kind == "fifo":
         target = tmp_path / "pipe"
         os.mkfifo(target)  # opening it would block; dedup must not even try
@@ -109,7 +103,7 @@ def test_fifo_and_device_are_refused(kind, tmp_path):
     assert result.stderr == f"dedup: {target}: not a regular file, cannot edit in place\n"
 
 
-def test_read_only_file_is_refused_unless_forced(repeated):
+def test_read_only_file_is_refused_unless_forced(run, repeated):
     repeated.chmod(0o444)
     refused = run("-i", repeated)
     assert refused.exit_code == 2
@@ -124,7 +118,7 @@ def test_read_only_file_is_refused_unless_forced(repeated):
 
 
 @pytest.mark.parametrize("flags", [[], ["-a"]], ids=["plain", "with -a"])
-def test_binary_file_is_never_edited_in_place(flags, repeated, tmp_path):
+def test_binary_file_is_never_edited_in_place(run, flags, repeated, tmp_path):
     binary = tmp_path / "image.gif"
     binary.write_bytes(b"GIF89a\x00\x01\n" + A + A)
     before = binary.stat()
@@ -137,7 +131,7 @@ def test_binary_file_is_never_edited_in_place(flags, repeated, tmp_path):
     assert repeated.read_bytes() == A + B  # the run went on
 
 
-def test_file_changed_while_working_is_left_alone(repeated, monkeypatch):
+def test_file_changed_while_working_is_left_alone(run, repeated, monkeypatch):
     def clean_while_someone_edits(data, options):
         with repeated.open("ab") as handle:
             handle.write(b"A line someone added meanwhile.\n")
@@ -153,7 +147,7 @@ def test_file_changed_while_working_is_left_alone(repeated, monkeypatch):
     assert temporaries(repeated.parent) == []
 
 
-def test_failed_write_leaves_the_original(repeated, monkeypatch):
+def test_failed_write_leaves_the_original(run, repeated, monkeypatch):
     def full_disk(descriptor):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -165,7 +159,7 @@ def test_failed_write_leaves_the_original(repeated, monkeypatch):
     assert temporaries(repeated.parent) == []
 
 
-def test_output_file_gets_the_umask_mode_when_new(repeated, tmp_path):
+def test_output_file_gets_the_umask_mode_when_new(run, repeated, tmp_path):
     previous = os.umask(0o027)
     try:
         result = run(repeated, "-o", tmp_path / "new.txt")
@@ -176,7 +170,7 @@ def test_output_file_gets_the_umask_mode_when_new(repeated, tmp_path):
     assert (tmp_path / "new.txt").read_bytes() == A + B
 
 
-def test_output_file_keeps_its_mode_and_symlink(repeated, tmp_path):
+def test_output_file_keeps_its_mode_and_symlink(run, repeated, tmp_path):
     target = tmp_path / "out.txt"
     target.write_bytes(b"old\n")
     target.chmod(0o604)
@@ -271,7 +265,7 @@ def test_kill_leaves_the_original_or_the_whole_result(point, content, repeated, 
     assert repeated.read_bytes() == content
 
 
-def test_owner_is_kept_when_allowed(repeated):
+def test_owner_is_kept_when_allowed(run, repeated):
     if os.geteuid() != 0:  # only root may give a file away; anyone else keeps it anyway
         assert run("-i", repeated).exit_code == 0
         assert repeated.stat().st_uid == os.geteuid()

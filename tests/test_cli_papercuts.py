@@ -16,10 +16,6 @@ A = "The council approved the harbour budget on Monday evening.\n"
 B = "Residents asked for more money for the ferry service today.\n"
 
 
-def run(*args, input=None):
-    return CliRunner().invoke(cli, ["clean", *args], input=input)
-
-
 @pytest.fixture
 def files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -29,7 +25,7 @@ def files(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["twice.txt", "once.txt"])
-def test_check_with_diff_writes_the_diff_and_exits_as_check(files, name):
+def test_check_with_diff_writes_the_diff_and_exits_as_check(run, files, name):
     # It crashed with "internal error: AssertionError", exit 70, even on a file to keep.
     result = run("--check", "--diff", name)
     expected = run("--diff", name).stdout_bytes
@@ -38,7 +34,7 @@ def test_check_with_diff_writes_the_diff_and_exits_as_check(files, name):
     assert (expected != b"") == (name == "twice.txt")
 
 
-def test_check_names_each_file_that_would_change(files):
+def test_check_names_each_file_that_would_change(run, files):
     result = run("--check", "twice.txt", "once.txt", "twice.txt")
     assert (result.exit_code, result.stdout_bytes) == (1, b"")
     assert result.stderr == "would clean twice.txt\nwould clean twice.txt\n"
@@ -46,7 +42,7 @@ def test_check_names_each_file_that_would_change(files):
     assert (quiet.exit_code, quiet.stderr) == (1, "")
 
 
-def test_stats_prints_names_in_full_into_a_log(files):
+def test_stats_prints_names_in_full_into_a_log(run, files):
     deep = Path("a" * 30, "b" * 30, "c" * 30)
     deep.mkdir(parents=True)
     (deep / "twice.txt").write_text(A + B + A)
@@ -66,14 +62,14 @@ def test_stats_on_a_terminal_still_fits_it(monkeypatch):
     assert all(len(line) <= 60 for line in screen.getvalue().splitlines())
 
 
-def test_version_is_accepted_after_clean():
+def test_version_is_accepted_after_clean(run):
     for flag in ("-V", "--version"):
         result = run(flag)
         assert result.exit_code == 0
         assert result.stdout.startswith("dedup, version ")
 
 
-def test_verbose_shows_odd_bytes_as_hex_escapes():
+def test_verbose_shows_odd_bytes_as_hex_escapes(run):
     line = b"caf\xe9 au lait, twice over in this text\n"
     result = run("-v", input=line + line)
     assert "caf\\xe9 au lait" in result.stderr
@@ -85,7 +81,7 @@ def test_verbose_shows_odd_bytes_as_hex_escapes():
     [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")],
 )
 @pytest.mark.parametrize("flags", [[], ["-a"]])
-def test_utf16_and_utf32_are_named_with_the_remedy(files, encoding, name, flags):
+def test_utf16_and_utf32_are_named_with_the_remedy(run, files, encoding, name, flags):
     data = ("\ufeff" if encoding == "utf-16-be" else "") + A + A
     Path("wide.txt").write_bytes(data.encode(encoding))
     result = run(*flags, "wide.txt")
@@ -95,7 +91,7 @@ def test_utf16_and_utf32_are_named_with_the_remedy(files, encoding, name, flags)
     )
 
 
-def test_long_paragraph_warning_is_one_line_per_run(files):
+def test_long_paragraph_warning_is_one_line_per_run(run, files):
     long = "word " * 2100 + "\n"
     for name in ("one.txt", "two.txt", "three.txt"):
         Path(name).write_text(long + long + "x")
@@ -110,7 +106,7 @@ def test_long_paragraph_warning_is_one_line_per_run(files):
     assert "one.txt: 2 paragraph(s) longer than" in verbose.stderr
 
 
-def test_stale_temporaries_of_a_killed_run_are_removed_on_the_next(files):
+def test_stale_temporaries_of_a_killed_run_are_removed_on_the_next(run, files):
     stale = Path(".out.txt.abcd1234.tmp")
     fresh = Path(".out.txt.wxyz5678.tmp")  # maybe another run's, still being written
     other = Path(".notes.txt.abcd1234.tmp")  # not a target of this run
@@ -138,14 +134,14 @@ def test_the_cli_and_the_api_share_one_recurring_default():
 
 
 @pytest.mark.parametrize("name", ["missing-:rocket:.txt", "notes-[bold]x[/].txt"])
-def test_file_names_are_printed_as_they_are(files, name):
+def test_file_names_are_printed_as_they_are(run, files, name):
     # ":rocket:" was printed as an emoji, on the stderr line that names the missing file.
     result = run(name, "once.txt")
     assert result.exit_code == 2
     assert result.stderr == f"dedup: {name}: No such file or directory\n"
 
 
-def test_text_with_emoji_codes_is_shown_as_it_is(files):
+def test_text_with_emoji_codes_is_shown_as_it_is(run, files):
     flagged = "The crowd waved :flags: and :rocket: at the harbour parade.\n"
     Path("flags.txt").write_text(flagged + flagged)
     result = run("-v", "flags.txt")
@@ -154,7 +150,7 @@ def test_text_with_emoji_codes_is_shown_as_it_is(files):
     assert "\N{CARP STREAMER}" not in result.stderr
 
 
-def test_an_unreadable_input_is_one_line_and_the_others_are_cleaned(files, monkeypatch):
+def test_an_unreadable_input_is_one_line_and_the_others_are_cleaned(run, files, monkeypatch):
     # EACCES was a click usage error that stopped the run before anything was cleaned.
     Path("secret.txt").write_text(A + A)
     Path("secret.txt").chmod(0)
@@ -188,7 +184,7 @@ def test_help_says_what_min_chars_and_auto_do():
     assert "74 stderr cannot be written" in help_text
 
 
-def test_long_paragraph_warning_is_not_given_for_a_one_paragraph_file(files):
+def test_long_paragraph_warning_is_not_given_for_a_one_paragraph_file(run, files):
     # A file that is one long paragraph has nothing to compare it with: the warning told nothing.
     Path("one.txt").write_text("word " * 2100 + "\n")
     assert run("one.txt").stderr == ""

@@ -56,7 +56,7 @@ def test_console_imports_no_part_of_the_engine_at_run_time():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
     loaded = set(ast.literal_eval(done.stdout.decode()))
-    assert loaded == {"dedup", "dedup.cli", "dedup.cli.console", "dedup.errors"}
+    assert loaded == {"dedup", "dedup.faces", "dedup.cli", "dedup.cli.console", "dedup.errors"}
 
 
 def test_stages_of_a_sharded_run_get_a_line_each_with_their_shard_counts(monkeypatch):

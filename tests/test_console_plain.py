@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import io
 
-from click.testing import CliRunner
 from rich.console import Console
 
 from dedup.cli import console
-from dedup.cli.command import cli
 from dedup.corpus import Tally
 
 
@@ -40,15 +38,15 @@ def test_bar_appears_after_the_delay_with_bytes_and_rate(monkeypatch, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch, tmp_path):
+def test_no_bar_when_stderr_is_not_a_terminal(run, monkeypatch, tmp_path):
     monkeypatch.setattr(console, "PROGRESS_DELAY", 0.0)
     monkeypatch.setattr(console, "REFRESH_SECONDS", 0.0)
     path = tmp_path / "big.txt"
     path.write_bytes(b"The same line, long enough to be a paragraph.\n" * 50_000)
-    result = CliRunner().invoke(cli, ["clean", "--split", "line", "--remove-recurring", str(path)])
+    result = run("--split", "line", "--remove-recurring", path)
     assert result.exit_code == 0
     assert result.stdout_bytes == b"The same line, long enough to be a paragraph.\n"
-    assert result.stderr_bytes == b""
+    assert result.stderr == ""
 
 
 def test_without_a_position_the_bytes_counted_stand_in(monkeypatch):

@@ -10,10 +10,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from dedup import Options, clean_bytes
-from dedup.cli.command import cli
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.name[: -len(".txt")] for p in GOLDEN.glob("*.txt") if ".expected" not in p.name)
@@ -71,10 +69,10 @@ def test_api(case):
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("via", ["file", "stdin", "dash"])
-def test_cli(case, via):
+def test_cli(run, case, via):
     data, expected, args = load(case)
     path = {"file": [str(GOLDEN / f"{case}.txt")], "stdin": [], "dash": ["-"]}[via]
-    result = CliRunner().invoke(cli, ["clean", *args, *path], input=data)
+    result = run(*args, *path, input=data)
     assert result.exit_code == 0, result.stderr
     assert_same(expected, result.stdout_bytes)
     assert result.stderr == ""

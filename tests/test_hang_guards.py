@@ -1,7 +1,8 @@
 """Hang guards: each input shape of "Speed and memory" (issue 8) is cleaned, at a small size.
 
 Templated text (lines that share a template and differ in a number, an id or a name) once
-made the near matcher compare every pair. Each family here, 2,000 lines, must come out of a
+made the near matcher compare every pair. The families are benchmarks/families.py's (their one
+home), at a small size. Each family here, 2,000 lines, must come out of a
 real process before a generous timeout (60 s, for a loaded CI box) and come out right. The
 time itself is not asserted: timings belong in benchmarks/families_bench.py.
 
@@ -12,84 +13,31 @@ and where every line is different, nothing.
 
 from __future__ import annotations
 
+import functools
 import random
 import subprocess
 import sys
 
+import families  # benchmarks/families.py, the one home of these shapes (see conftest.py)
 import pytest
 
 LINES = 2_000
 TIMEOUT = 60
-WORDS = str.split(
-    "harga cabai naik menjelang lebaran pasar induk pedagang mengeluhkan pasokan petani "
-    "banjir merendam desa pesisir utara warga mengungsi balai senin malam panen raya dimulai "
-    "lebih awal tahun jalan tol baru dibuka mudik pemerintah daerah menyiapkan bantuan"
-)
 CLEAN = (
     "import sys; from dedup import Options, clean_bytes; "
     "sys.stdout.buffer.write(clean_bytes(sys.stdin.buffer.read(), "
     "Options(threshold=int(sys.argv[1]), keep_recurring=False)))"
 )
 
-
-def numbered(rng: random.Random, i: int) -> str:
-    return (
-        f"Paragraf nomor {i} berisi kalimat yang cukup panjang untuk dianggap sebuah "
-        f"paragraf, {rng.random():.6f}."
-    )
-
-
-def log(rng: random.Random, i: int) -> str:
-    return (
-        f"2026-12-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} INFO "
-        f"worker-{rng.randrange(16)} request id={rng.getrandbits(48):012x} "
-        f"path=/api/v1/items/{rng.randrange(100000)} status=200 took={rng.randrange(2000)}ms"
-    )
-
-
-def csv(rng: random.Random, i: int) -> str:
-    return f"{i},{rng.choice(WORDS)} {rng.choice(WORDS)},{rng.randrange(999)}.{i % 100:02d},paid"
-
-
-def table(rng: random.Random, i: int) -> str:
-    return f"| {i} | Team {rng.choice(WORDS).title()} | {rng.randrange(40)} | {rng.randrange(40)} |"
-
-
-def links(rng: random.Random, i: int) -> str:
-    # 500 headlines, each another choice of six words, each met about four times.
-    n = rng.randrange(LINES // 4)
-    return "Baca juga: " + " ".join(random.Random(n).sample(WORDS, 6)).capitalize()
-
-
-def repeated(rng: random.Random, i: int) -> str:
-    """The 4,000x20 shape, scaled: 100 numbered lines, each met about 20 times."""
-    n = rng.randrange(LINES // 20)
-    return numbered(random.Random(n), n)
-
-
-def changelog(rng: random.Random, i: int) -> str:
-    """Debian changelog uploads: headers differ in versions, bullets repeat exactly. Each
-    upload is a record (issue 14), so a bullet repeated in another upload stays: nothing goes."""
-    part = i % 6
-    version = f"{i // 6 // 10}.{i // 6 % 10}-{rng.randrange(1, 4)}"
-    return [
-        f"dedup ({version}) unstable; urgency=medium",
-        "",
-        rng.choice(["  * New upstream release.", "  * Bump Standards-Version to 4.6.2."]),
-        f"  * Fix crash on empty input (Closes: #{100000 + i}).",
-        "",
-        f" -- Jane Doe <jane@example.org>  Mon, {i % 28 + 1:02d} Jan 2024 12:00:00 +0000\n",
-    ][part]
-
-
 FAMILIES = {
-    "numbered": (numbered, True),
-    "log": (log, True),
-    "csv": (csv, True),
-    "table": (table, True),
-    "links": (links, False),
-    "repeated": (repeated, False),
-    "changelog": (changelog, True),
+    "numbered": (families.numbered, True),
+    "log": (families.log, True),
+    "csv": (families.csv, True),
+    "table": (families.table, True),
+    # 500 headlines, each met about four times; 100 numbered lines, each about 20 times.
+    "links": (functools.partial(families.links, headlines=LINES // 4), False),
+    "repeated": (functools.partial(families.repeated, distinct=LINES // 20), False),
+    "changelog": (families.changelog, True),
 }
 
 

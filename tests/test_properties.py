@@ -1,13 +1,11 @@
 """Invariants, checked by hypothesis on text built to contain repeats, near repeats and traps."""
 
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from invariants import is_input_minus_whole_lines
 from strategies import OPTIONS, SENTENCES, documents
 
 from dedup import clean, clean_bytes
-from dedup.cli.command import cli
 from dedup.match.matcher import score
 from dedup.text.normalize import key
 from dedup.text.paragraphs import LINE, split
@@ -87,9 +85,8 @@ def test_split_then_join_gives_the_input_back(data):
 
 
 @given(documents(), OPTIONS)
-def test_cli_output_equals_api_output(data, options):
+def test_cli_output_equals_api_output(run, data, options):
     args = [
-        "clean",
         "--threshold",
         str(options.threshold),
         "--min-chars",
@@ -99,7 +96,7 @@ def test_cli_output_equals_api_output(data, options):
         "--text",
     ]
     args.append("--keep-recurring" if options.keep_recurring else "--remove-recurring")
-    result = CliRunner().invoke(cli, args, input=data)
+    result = run(*args, input=data)
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes == clean_bytes(data, options)
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from processes import DEDUP, HANG_GUARD, dedup
-from shards import BOILERPLATE, planted_documents, run, write_jsonl_shards
+from shards import BOILERPLATE, planted_documents, write_jsonl_shards
 
 from dedup.batch import sharded as sharding
 from dedup.batch.job import Job, Records
@@ -33,10 +33,10 @@ def planted(tmp_path_factory):
     return directory
 
 
-def outputs(directory: Path, args, *, monkeypatch) -> tuple[bytes, bytes, bytes]:
+def outputs(run, directory: Path, args, *, monkeypatch) -> tuple[bytes, bytes, bytes]:
     """Run with ``args`` inside ``directory``; return stdout, the report and stderr."""
     monkeypatch.chdir(directory)
-    code, out, err = run([*args, "--report", "report.jsonl", "--stats"])
+    code, out, err = run(*args, "--report", "report.jsonl", "--stats")
     assert code == 0, err
     return out, Path("report.jsonl").read_bytes(), err
 
@@ -50,17 +50,19 @@ ACROSS = {
 
 
 @pytest.mark.parametrize("across", ACROSS.values(), ids=ACROSS)
-def test_two_processes_write_the_bytes_of_one(planted, across, monkeypatch):
+def test_two_processes_write_the_bytes_of_one(run, planted, across, monkeypatch):
     shards = sorted(str(p.relative_to(planted)) for p in (planted / "shards").iterdir())
-    one = outputs(planted, ["--jsonl", *across, *shards], monkeypatch=monkeypatch)
-    two = outputs(planted, ["--jsonl", *across, "--jobs", "2", *shards], monkeypatch=monkeypatch)
+    one = outputs(run, planted, ["--jsonl", *across, *shards], monkeypatch=monkeypatch)
+    two = outputs(
+        run, planted, ["--jsonl", *across, "--jobs", "2", *shards], monkeypatch=monkeypatch
+    )
     assert one == two
     _, report, stats = one
     # --stats without --report: once a different road (streamed, no most-repeated table) with
     # another table; it must print what the reporting run prints, on both executors.
     for jobs in (["--jobs", "1"], ["--jobs", "2"]):
         monkeypatch.chdir(planted)
-        code, out, err = run(["--jsonl", *across, *jobs, "--stats", *shards])
+        code, out, err = run("--jsonl", *across, *jobs, "--stats", *shards)
         assert (code, out, err) == (0, one[0], stats)
     removed = report.count(b"\n")
     assert removed > (250 if across else 40)  # the corpus really is planted
@@ -76,43 +78,43 @@ def test_two_processes_write_the_bytes_of_one(planted, across, monkeypatch):
     for entry in map(json.loads, report.splitlines()):
         assert entry["reason"]
         assert 0 <= entry["start"] < entry["end"]
-    assert re.search(rf"removed, exact +{exact:,}\n", stats.decode())
-    assert re.search(rf"removed, near +{removed - exact:,}\n", stats.decode())
+    assert re.search(rf"removed, exact +{exact:,}\n", stats)
+    assert re.search(rf"removed, near +{removed - exact:,}\n", stats)
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_golden_cases_with_two_processes(case):
+def test_golden_cases_with_two_processes(run, case):
     args = (GOLDEN / f"{case}.args").read_text().split()
-    code, out, err = run([*args, "--jobs", "2", GOLDEN / f"{case}.jsonl"])
-    assert (code, err) == (0, b"")
+    code, out, err = run(*args, "--jobs", "2", GOLDEN / f"{case}.jsonl")
+    assert (code, err) == (0, "")
     assert out == (GOLDEN / f"{case}.expected.jsonl").read_bytes()
 
 
 def test_a_directory_of_shards_is_read_in_order_and_written_under_the_same_names(
-    planted, monkeypatch, tmp_path
+    run, planted, monkeypatch, tmp_path
 ):
     monkeypatch.chdir(planted)
-    code, whole, _ = run(["--jsonl", "--across", "shards/part-00.jsonl", *sorted(
-        str(p.relative_to(planted)) for p in (planted / "shards").glob("part-0[123].jsonl"))])  # fmt: skip
+    code, whole, _ = run("--jsonl", "--across", "shards/part-00.jsonl", *sorted(
+        str(p.relative_to(planted)) for p in (planted / "shards").glob("part-0[123].jsonl")))  # fmt: skip
     assert code == 0
     out = tmp_path / "out"
-    assert run(["--jsonl", "--across", "--jobs", "2", "--output-dir", out, "shards"])[0] == 0
+    assert run("--jsonl", "--across", "--jobs", "2", "--output-dir", out, "shards")[0] == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == [f"part-0{n}.jsonl" for n in range(4)]
     assert b"".join((out / name).read_bytes() for name in names) == whole
     # The same through a quoted glob, as for corpora with more shards than argv holds.
-    assert run(["--jsonl", "--across", "-j", "2", "shards/part-*.jsonl"])[1] == whole
+    assert run("--jsonl", "--across", "-j", "2", "shards/part-*.jsonl")[1] == whole
     # One naming rule under --output-dir: relative to the directory, or to the pattern's.
     again = tmp_path / "again"
-    assert run(["--jsonl", "--across", "--output-dir", again, "shards/part-*.jsonl"])[0] == 0
+    assert run("--jsonl", "--across", "--output-dir", again, "shards/part-*.jsonl")[0] == 0
     assert sorted(p.name for p in again.iterdir()) == names
 
 
-def test_a_pattern_that_matches_nothing_is_a_missing_file(tmp_path, monkeypatch):
+def test_a_pattern_that_matches_nothing_is_a_missing_file(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, err = run(["--jsonl", "--jobs", "2", "nothing-*.jsonl"])
+    code, out, err = run("--jsonl", "--jobs", "2", "nothing-*.jsonl")
     assert (code, out) == (2, b"")
-    assert err.decode().strip() == "dedup: nothing-*.jsonl: No such file or directory"
+    assert err.strip() == "dedup: nothing-*.jsonl: No such file or directory"
 
 
 def test_two_inputs_onto_one_output_name_are_refused(tmp_path):
@@ -130,7 +132,7 @@ def test_two_inputs_onto_one_output_name_are_refused(tmp_path):
         list_shards(job)
 
 
-def test_a_failing_shard_leaves_no_half_written_shard(planted, tmp_path, monkeypatch):
+def test_a_failing_shard_leaves_no_half_written_shard(run, planted, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     source = sorted((planted / "shards").iterdir())
     Path("in").mkdir()
@@ -141,10 +143,10 @@ def test_a_failing_shard_leaves_no_half_written_shard(planted, tmp_path, monkeyp
         if number == 2:  # a bad record in the middle of the third shard
             lines.insert(len(lines) // 2, b'{"text": 3}\n')
         Path("in", path.name).write_bytes(b"".join(lines))
-    assert run(["--jsonl", "--output-dir", "whole", "good"])[0] == 0
-    code, _, err = run(["--jsonl", "--jobs", "2", "--output-dir", "out", "in"])
+    assert run("--jsonl", "--output-dir", "whole", "good")[0] == 0
+    code, _, err = run("--jsonl", "--jobs", "2", "--output-dir", "out", "in")
     assert code == 2
-    assert err.decode().startswith("dedup: in/part-02.jsonl:")
+    assert err.startswith("dedup: in/part-02.jsonl:")
     written = sorted(p.name for p in Path("out").rglob("*"))
     assert "part-02.jsonl" not in written
     assert {"part-00.jsonl", "part-01.jsonl"} <= set(written)  # done before the failure
@@ -167,7 +169,7 @@ def parquet_shard(path: Path, texts: list[str | None]) -> pa.Table:
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_parquet_keeps_every_other_column_and_the_row_order(tmp_path, monkeypatch, jobs):
+def test_parquet_keeps_every_other_column_and_the_row_order(run, tmp_path, monkeypatch, jobs):
     monkeypatch.chdir(tmp_path)
     documents = planted_documents(80, seed=9)
     texts: list[str | None] = [*documents[:40], None, *documents[40:]]
@@ -176,12 +178,12 @@ def test_parquet_keeps_every_other_column_and_the_row_order(tmp_path, monkeypatc
         parquet_shard(Path("b.parquet"), texts[50:]),
     ]
     Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in documents))
-    code, jsonl_out, _ = run(["--jsonl", "--across", "docs.jsonl"])
+    code, jsonl_out, _ = run("--jsonl", "--across", "docs.jsonl")
     assert code == 0
     expected = [json.loads(line)["text"] for line in jsonl_out.splitlines()]
     args = ["--across", "--jobs", jobs, "--output-dir", "out", "--report", "r.jsonl"]
-    code, out, err = run([*args, "a.parquet", "b.parquet"])
-    assert (code, out, err) == (0, b"", b"")
+    code, out, err = run(*args, "a.parquet", "b.parquet")
+    assert (code, out, err) == (0, b"", "")
     cleaned = [pq.read_table(Path("out", name)) for name in ("a.parquet", "b.parquet")]
     for before, after in zip(tables, cleaned, strict=True):
         assert after.schema == before.schema
@@ -195,15 +197,17 @@ def test_parquet_keeps_every_other_column_and_the_row_order(tmp_path, monkeypatc
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_parquet_to_one_file_by_row_groups_as_an_output_dir_writes_it(tmp_path, monkeypatch, jobs):
+def test_parquet_to_one_file_by_row_groups_as_an_output_dir_writes_it(
+    run, tmp_path, monkeypatch, jobs
+):
     monkeypatch.chdir(tmp_path)
     texts: list[str | None] = [*planted_documents(60, seed=3)]
     texts[7] = None
     source = parquet_shard(Path("in.parquet"), texts)  # row groups of 16 rows
     args = ["--across", "--jobs", jobs, "--report", "r.jsonl"]
-    code, out, err = run([*args, "-o", "clean.parquet", "in.parquet"])
-    assert (code, out, err) == (0, b"", b"")
-    code, _, _ = run([*args, "--output-dir", "out", "in.parquet"])
+    code, out, err = run(*args, "-o", "clean.parquet", "in.parquet")
+    assert (code, out, err) == (0, b"", "")
+    code, _, _ = run(*args, "--output-dir", "out", "in.parquet")
     assert code == 0
     one, whole = pq.read_table("clean.parquet"), pq.read_table("out/in.parquet")
     assert one.equals(whole)
@@ -214,7 +218,7 @@ def test_parquet_to_one_file_by_row_groups_as_an_output_dir_writes_it(tmp_path, 
     assert sizes == [16, 16, 16, 12]  # one output row group per input row group
 
 
-def test_parquet_directory_in_and_out_under_the_same_relative_names(tmp_path, monkeypatch):
+def test_parquet_directory_in_and_out_under_the_same_relative_names(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     documents = planted_documents(48, seed=4)
     names = ["data/CC-MAIN-2024-10/000_00000.parquet", "data/CC-MAIN-2024-10/000_00001.parquet",
@@ -222,46 +226,46 @@ def test_parquet_directory_in_and_out_under_the_same_relative_names(tmp_path, mo
     for number, name in enumerate(names):
         Path(name).parent.mkdir(parents=True, exist_ok=True)
         parquet_shard(Path(name), documents[number * 16 : (number + 1) * 16])
-    code, _, err = run(["--across", "--jobs", "2", "--output-dir", "clean", "data"])
+    code, _, err = run("--across", "--jobs", "2", "--output-dir", "clean", "data")
     assert code == 0, err
     got = [t for name in names for t in pq.read_table(Path("clean", name[5:]))["text"].to_pylist()]
     Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in documents))
-    code, jsonl_out, _ = run(["--jsonl", "--across", "docs.jsonl"])
+    code, jsonl_out, _ = run("--jsonl", "--across", "docs.jsonl")
     assert got == [json.loads(line)["text"] for line in jsonl_out.splitlines()]
 
 
-def test_parquet_without_a_parquet_output_is_refused(tmp_path, monkeypatch):
+def test_parquet_without_a_parquet_output_is_refused(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     parquet_shard(Path("a.parquet"), ["One paragraph that is long enough.\n"])
-    code, out, err = run(["a.parquet"])
+    code, out, err = run("a.parquet")
     assert (code, out) == (2, b"")
-    assert b"Parquet output needs -o NAME.parquet or --output-dir (or --check)" in err
-    code, out, err = run(["-o", "b.parquet", "a.parquet", "a.parquet"])
+    assert "Parquet output needs -o NAME.parquet or --output-dir (or --check)" in err
+    code, out, err = run("-o", "b.parquet", "a.parquet", "a.parquet")
     assert (code, out, err) == (
         2,
         b"",
-        b"dedup: b.parquet: -o NAME.parquet takes one Parquet input\n",
+        "dedup: b.parquet: -o NAME.parquet takes one Parquet input\n",
     )
     assert not Path("b.parquet").exists()
 
 
-def test_parquet_without_pyarrow_names_its_own_extra(tmp_path, monkeypatch):
+def test_parquet_without_pyarrow_names_its_own_extra(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     parquet_shard(Path("a.parquet"), ["One paragraph that is long enough.\n"])
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    code, out, err = run(["--output-dir", "out", "a.parquet"])
+    code, out, err = run("--output-dir", "out", "a.parquet")
     assert (code, out) == (2, b"")
-    assert err == b"dedup: Parquet input needs pyarrow: pip install '.[parquet]' in dedup's clone\n"
+    assert err == "dedup: Parquet input needs pyarrow: pip install '.[parquet]' in dedup's clone\n"
 
 
-def test_engine_ray_without_ray_names_the_extra(tmp_path, monkeypatch):
+def test_engine_ray_without_ray_names_the_extra(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("a.txt").write_text("Some text.\n")
     monkeypatch.setitem(sys.modules, "ray", None)  # as if it were not installed
-    code, out, err = run(["--engine", "ray", "a.txt"])
+    code, out, err = run("--engine", "ray", "a.txt")
     assert (code, out) == (2, b"")
-    assert err.decode() == "dedup: --engine ray needs Ray: pip install '.[ray]' in dedup's clone\n"
+    assert err == "dedup: --engine ray needs Ray: pip install '.[ray]' in dedup's clone\n"
 
 
 def test_the_engine_is_parallel_only_when_asked():
@@ -297,52 +301,56 @@ def test_ctrl_c_leaves_only_whole_shards(tmp_path, reap):
         assert (out / name).read_bytes() == (whole / name).read_bytes()
 
 
-def test_exact_runs_on_several_processes_group_keys_instead_of_one_matcher(planted, monkeypatch):
+def test_exact_runs_on_several_processes_group_keys_instead_of_one_matcher(
+    run, planted, monkeypatch
+):
     monkeypatch.chdir(planted)
-    expected = run(["--jsonl", "--across", "--threshold", "100", "shards"])
+    expected = run("--jsonl", "--across", "--threshold", "100", "shards")
 
     def no_matcher(*args, **kwargs):
         raise AssertionError("the one-matcher resolution ran")
 
     monkeypatch.setattr(sharding, "Resolver", no_matcher)
-    assert run(["--jsonl", "--across", "--threshold", "100", "-j", "2", "shards"]) == expected
+    assert run("--jsonl", "--across", "--threshold", "100", "-j", "2", "shards") == expected
     assert expected[0] == 0
     assert expected[1].count(b"\n") > 200
 
 
-def test_text_files_on_two_processes_are_cleaned_as_one_process_cleans_them(tmp_path, monkeypatch):
+def test_text_files_on_two_processes_are_cleaned_as_one_process_cleans_them(
+    run, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     names = []
     for number, text in enumerate(planted_documents(6, seed=4)):
         first = text.splitlines(keepends=True)[0]  # a repeat inside, and one across files
         Path(f"{number}.txt").write_text(f"{text}{first}\n{BOILERPLATE[0]}\n")
         names.append(f"{number}.txt")
-    code, out, err = run(names)
-    assert (code, err) == (0, b"")
-    assert run(["--jobs", "2", *names]) == (0, out, b"")
-    assert run(["--jobs", "2", "--across", *names])[1] != out  # --across does more
+    code, out, err = run(*names)
+    assert (code, err) == (0, "")
+    assert run("--jobs", "2", *names) == (0, out, "")
+    assert run("--jobs", "2", "--across", *names)[1] != out  # --across does more
 
 
-def test_jobs_with_in_place_is_a_usage_error(tmp_path, monkeypatch):
+def test_jobs_with_in_place_is_a_usage_error(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("a.txt").write_text("Some text.\n")
-    code, _, err = run(["--jobs", "2", "-i", "a.txt"])
+    code, _, err = run("--jobs", "2", "-i", "a.txt")
     assert code == 2
-    assert b"--jobs, --engine) use --output-dir and --report" in err
+    assert "--jobs, --engine) use --output-dir and --report" in err
 
 
-def test_stdin_cannot_be_a_shard_of_a_parallel_run():
-    code, out, err = run(["--jsonl", "--jobs", "2"], stdin=b'{"text": "a"}\n')
+def test_stdin_cannot_be_a_shard_of_a_parallel_run(run):
+    code, out, err = run("--jsonl", "--jobs", "2", input=b'{"text": "a"}\n')
     assert (code, out) == (2, b"")
-    assert err == b"dedup: <stdin>: --jobs and --engine need file arguments, not stdin\n"
+    assert err == "dedup: <stdin>: --jobs and --engine need file arguments, not stdin\n"
 
 
 def test_report_entries_name_the_line_and_text_of_an_original_in_another_shard(
-    planted, monkeypatch
+    run, planted, monkeypatch
 ):
     shards = sorted(str(p.relative_to(planted)) for p in (planted / "shards").iterdir())
     _, report, _ = outputs(
-        planted, ["--jsonl", "--across", "-j", "2", *shards], monkeypatch=monkeypatch
+        run, planted, ["--jsonl", "--across", "-j", "2", *shards], monkeypatch=monkeypatch
     )
     entries = [json.loads(line) for line in report.splitlines()]
     elsewhere = [
@@ -354,28 +362,28 @@ def test_report_entries_name_the_line_and_text_of_an_original_in_another_shard(
         assert entry["repeats"]["text"]  # the original's start, as one process reports it
 
 
-def test_check_names_each_text_file_that_would_change_on_two_processes(tmp_path, monkeypatch):
+def test_check_names_each_text_file_that_would_change_on_two_processes(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("a.txt").write_text(f"{BOILERPLATE[0]}\n{BOILERPLATE[1]}\n{BOILERPLATE[0]}\n")
     Path("b.txt").write_text(f"{BOILERPLATE[2]}\n")
     Path("c.txt").write_text(f"{BOILERPLATE[2]}\n{BOILERPLATE[2]}\n")
-    one = run(["--check", "--across", "a.txt", "b.txt", "c.txt"])
-    assert one == (1, b"", b"would clean a.txt\nwould clean c.txt\n")
-    assert run(["--check", "-j", "2", "--across", "a.txt", "b.txt", "c.txt"]) == one
-    assert run(["--check", "-j", "2", "-q", "a.txt", "b.txt", "c.txt"]) == (1, b"", b"")
+    one = run("--check", "--across", "a.txt", "b.txt", "c.txt")
+    assert one == (1, b"", "would clean a.txt\nwould clean c.txt\n")
+    assert run("--check", "-j", "2", "--across", "a.txt", "b.txt", "c.txt") == one
+    assert run("--check", "-j", "2", "-q", "a.txt", "b.txt", "c.txt") == (1, b"", "")
 
 
-def test_the_long_paragraph_warning_comes_once_from_two_processes(tmp_path, monkeypatch):
+def test_the_long_paragraph_warning_comes_once_from_two_processes(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     long = "word " * 2500 + "\n"  # over MAX_FUZZY_CHARS
     for name in ("a.txt", "b.txt"):
         Path(name).write_text(f"{long}\n{BOILERPLATE[0]}\n")
-    one = run(["--across", "a.txt", "b.txt"])
-    assert b"2 paragraph(s) longer than 10,000 characters" in one[2]
-    assert run(["--across", "-j", "2", "a.txt", "b.txt"]) == one
+    one = run("--across", "a.txt", "b.txt")
+    assert "2 paragraph(s) longer than 10,000 characters" in one[2]
+    assert run("--across", "-j", "2", "a.txt", "b.txt") == one
 
 
-def test_stale_temporaries_beside_output_shards_are_removed(planted, tmp_path, monkeypatch):
+def test_stale_temporaries_beside_output_shards_are_removed(run, planted, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("out").mkdir()
     stale = Path("out/.part-01.jsonl.abcd1234.tmp")
@@ -384,8 +392,8 @@ def test_stale_temporaries_beside_output_shards_are_removed(planted, tmp_path, m
         path.write_text("partial")
     hours_ago = time.time() - 2 * 3600
     os.utime(stale, (hours_ago, hours_ago))
-    code, _, err = run(["--jsonl", "-j", "2", "--output-dir", "out", planted / "shards"])
-    assert (code, err) == (0, b"")
+    code, _, err = run("--jsonl", "-j", "2", "--output-dir", "out", planted / "shards")
+    assert (code, err) == (0, "")
     assert not stale.exists()
     assert fresh.exists()
     assert Path("out/part-01.jsonl").exists()
@@ -393,7 +401,7 @@ def test_stale_temporaries_beside_output_shards_are_removed(planted, tmp_path, m
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_drop_empty_leaves_out_the_records_and_rows_every_paragraph_left(
-    tmp_path, monkeypatch, jobs
+    run, tmp_path, monkeypatch, jobs
 ):
     monkeypatch.chdir(tmp_path)
     boiler = "Baca juga: Harga cabai naik menjelang lebaran tahun ini\n"
@@ -402,13 +410,13 @@ def test_drop_empty_leaves_out_the_records_and_rows_every_paragraph_left(
     Path("docs.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
     parquet_shard(Path("rows.parquet"), texts)
     common = ["--across", "--jobs", jobs, "--stats"]
-    code, _, err = run([*common, "--jsonl", "--output-dir", "kept", "docs.jsonl"])
+    code, _, err = run(*common, "--jsonl", "--output-dir", "kept", "docs.jsonl")
     assert code == 0, err
     lines = Path("kept/docs.jsonl").read_bytes().splitlines(keepends=True)
     for name in ("docs.jsonl", "rows.parquet"):
-        code, _, err = run([*common, "--jsonl", "--drop-empty", "--output-dir", "out", name])
+        code, _, err = run(*common, "--jsonl", "--drop-empty", "--output-dir", "out", name)
         assert code == 0, err
-        assert re.search(r"emptied records dropped +2\n", err.decode())
+        assert re.search(r"emptied records dropped +2\n", err)
     # The emptied records (all boilerplate, all a repeat) go; an empty one read in stays.
     assert Path("out/docs.jsonl").read_bytes() == b"".join(lines[i] for i in (0, 2, 4))
     table = pq.read_table("out/rows.parquet")
@@ -417,22 +425,22 @@ def test_drop_empty_leaves_out_the_records_and_rows_every_paragraph_left(
     assert table.column("score").to_pylist() == [pytest.approx(i / 7) for i in (0, 2, 4)]
 
 
-def test_drop_empty_needs_records(tmp_path, monkeypatch):
+def test_drop_empty_needs_records(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     Path("a.txt").write_text("Some text.\n")
-    code, out, err = run(["--drop-empty", "a.txt"])
+    code, out, err = run("--drop-empty", "a.txt")
     assert (code, out) == (2, b"")
-    assert b"--drop-empty needs --jsonl (or Parquet input)" in err
+    assert "--drop-empty needs --jsonl (or Parquet input)" in err
 
 
 @pytest.mark.parametrize("across", ACROSS.values(), ids=ACROSS)
 def test_one_big_jsonl_file_as_byte_ranges_gives_the_bytes_of_one_process(
-    planted, across, monkeypatch
+    run, planted, across, monkeypatch
 ):
     monkeypatch.chdir(planted)
     shards = sorted((planted / "shards").iterdir())
     Path("big.jsonl").write_bytes(b"".join(path.read_bytes() for path in shards) + b"\n")
-    one = outputs(planted, ["--jsonl", *across, "big.jsonl"], monkeypatch=monkeypatch)
+    one = outputs(run, planted, ["--jsonl", *across, "big.jsonl"], monkeypatch=monkeypatch)
     job = Job(inputs=("big.jsonl",), records=Records(), jobs=2, shard_size=16 * 1024)
     pieces = list_shards(job)
     assert len(pieces) > 4  # the file really is cut
@@ -443,8 +451,8 @@ def test_one_big_jsonl_file_as_byte_ranges_gives_the_bytes_of_one_process(
         assert data[piece.start :].startswith(lines[piece.first_line - 1])
         assert data[: piece.start].count(b"\n") == piece.first_line - 1
     split = ["--jsonl", *across, "--jobs", "2", "--shard-size", "16K", "big.jsonl"]
-    assert outputs(planted, split, monkeypatch=monkeypatch) == one
-    code, _, err = run([*split, "--output-dir", "out"])
+    assert outputs(run, planted, split, monkeypatch=monkeypatch) == one
+    code, _, err = run(*split, "--output-dir", "out")
     assert code == 0, err
     assert Path("out/big.jsonl").read_bytes() == one[0]
     assert [p.name for p in Path("out").iterdir()] == ["big.jsonl"]  # no part left behind
@@ -477,14 +485,14 @@ def test_a_sharded_run_tells_its_listener_each_stage_in_shard_order(planted, acr
 
 
 def test_a_bad_record_in_a_later_piece_leaves_neither_the_copy_nor_a_part(
-    planted, tmp_path, monkeypatch
+    run, planted, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
     shards = sorted((planted / "shards").iterdir())
     Path("big.jsonl").write_bytes(b"".join(p.read_bytes() for p in shards) + b'{"text": 7}\n')
     lines = Path("big.jsonl").read_bytes().count(b"\n")
     args = ["--jsonl", "--jobs", "2", "--shard-size", "8K", "--output-dir", "out", "big.jsonl"]
-    code, stdout, err = run(args)
+    code, stdout, err = run(*args)
     assert (code, stdout) == (2, b"")
-    assert err.decode().startswith(f"dedup: big.jsonl:{lines}: ")  # one process's line number
+    assert err.startswith(f"dedup: big.jsonl:{lines}: ")  # one process's line number
     assert not Path("out").exists() or list(Path("out").iterdir()) == []  # no copy, no part

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import ray
 from ray.cluster_utils import Cluster
-from shards import planted_documents, run, templated_documents, write_jsonl_shards
+from shards import planted_documents, templated_documents, write_jsonl_shards
 
 from dedup.batch import sharded as sharding
 from dedup.batch import stages
@@ -36,16 +36,19 @@ def corpus(tmp_path_factory):
     return directory
 
 
-def one_process(directory: Path, args, monkeypatch) -> tuple[int, bytes, bytes, bytes]:
+def one_process(run, directory: Path, args, monkeypatch) -> tuple[int, bytes, bytes, bytes]:
     monkeypatch.chdir(directory)
-    code, out, err = run([*args, "--report", "report.jsonl", "--stats", "shards"])
+    code, out, err = run(*args, "--report", "report.jsonl", "--stats", "shards")
     return code, out, Path("report.jsonl").read_bytes(), err
 
 
-def test_a_local_ray_writes_the_bytes_of_one_process(corpus, monkeypatch):
+def test_a_local_ray_writes_the_bytes_of_one_process(run, corpus, monkeypatch):
     monkeypatch.delenv("RAY_ADDRESS", raising=False)
-    expected = one_process(corpus, ["--jsonl", "--across"], monkeypatch)
-    assert one_process(corpus, ["--jsonl", "--across", "--engine", "ray"], monkeypatch) == expected
+    expected = one_process(run, corpus, ["--jsonl", "--across"], monkeypatch)
+    assert (
+        one_process(run, corpus, ["--jsonl", "--across", "--engine", "ray"], monkeypatch)
+        == expected
+    )
     assert expected[0] == 0
     assert expected[2].count(b"\n") > 100
     assert not ray.is_initialized()  # the Ray dedup started for the run is stopped
@@ -70,16 +73,18 @@ def four_nodes():
     [[], ["--across"], ["--across", "--threshold", "100"]],
     ids=["alone", "across", "grouped"],
 )
-def test_four_nodes_write_the_bytes_of_one_process(four_nodes, corpus, across, monkeypatch):
-    expected = one_process(corpus, ["--jsonl", *across], monkeypatch)
-    assert one_process(corpus, ["--jsonl", *across, "--engine", "ray"], monkeypatch) == expected
+def test_four_nodes_write_the_bytes_of_one_process(run, four_nodes, corpus, across, monkeypatch):
+    expected = one_process(run, corpus, ["--jsonl", *across], monkeypatch)
+    assert (
+        one_process(run, corpus, ["--jsonl", *across, "--engine", "ray"], monkeypatch) == expected
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_golden_cases_on_four_nodes(four_nodes, case):
+def test_golden_cases_on_four_nodes(run, four_nodes, case):
     args = (GOLDEN / f"{case}.args").read_text().split()
-    code, out, err = run([*args, "--engine", "ray", GOLDEN / f"{case}.jsonl"])
-    assert (code, err) == (0, b"")
+    code, out, err = run(*args, "--engine", "ray", GOLDEN / f"{case}.jsonl")
+    assert (code, err) == (0, "")
     assert out == (GOLDEN / f"{case}.expected.jsonl").read_bytes()
 
 
@@ -110,13 +115,13 @@ class DyingOnce(RayTasks):
 
 
 def test_a_killed_worker_is_retried_and_the_output_is_the_same(
-    four_nodes, corpus, monkeypatch, tmp_path
+    run, four_nodes, corpus, monkeypatch, tmp_path
 ):
-    expected = one_process(corpus, ["--jsonl", "--across"], monkeypatch)
+    expected = one_process(run, corpus, ["--jsonl", "--across"], monkeypatch)
     marks = tmp_path / "marks"
     marks.mkdir()
     monkeypatch.setattr(sharding, "executor_for", lambda engine: DyingOnce(engine, marks))
-    got = one_process(corpus, ["--jsonl", "--across", "--engine", "ray"], monkeypatch)
+    got = one_process(run, corpus, ["--jsonl", "--across", "--engine", "ray"], monkeypatch)
     assert got == expected
     assert (marks / "died").is_dir()  # a worker really died
     calls = [line for note in marks.glob("node-*") for line in note.read_text().split()]
@@ -126,28 +131,30 @@ def test_a_killed_worker_is_retried_and_the_output_is_the_same(
 
 
 @pytest.mark.parametrize("across", [["--across"], ["--across", "--threshold", "100"]])
-def test_a_bad_record_on_a_node_is_one_line_and_exit_2(four_nodes, tmp_path, monkeypatch, across):
+def test_a_bad_record_on_a_node_is_one_line_and_exit_2(
+    run, four_nodes, tmp_path, monkeypatch, across
+):
     monkeypatch.chdir(tmp_path)
     write_jsonl_shards(tmp_path / "in", planted_documents(20, seed=1), 2)
     with (tmp_path / "in" / "part-01.jsonl").open("a") as shard:
         shard.write('{"text": null}\n')
-    code, out, err = run(["--jsonl", *across, "--engine", "ray", "--output-dir", "out", "in"])
+    code, out, err = run("--jsonl", *across, "--engine", "ray", "--output-dir", "out", "in")
     assert (code, out) == (2, b"")
-    assert err.decode() == (
+    assert err == (
         'dedup: in/part-01.jsonl:12: "text" is null, not a string '
         "(--skip-bad-records passes such records through)\n"
     )
     assert not (tmp_path / "out").exists()  # nothing is written before every shard is read
 
 
-def test_a_ray_address_that_cannot_be_used_is_one_line_and_exit_2(tmp_path, monkeypatch):
+def test_a_ray_address_that_cannot_be_used_is_one_line_and_exit_2(run, tmp_path, monkeypatch):
     monkeypatch.setattr(ray, "is_initialized", lambda: False)  # even beside the cluster above
     monkeypatch.chdir(tmp_path)
     Path("a.txt").write_text("Some text.\n")
-    code, out, err = run(["--engine", "ray", "--ray-address", "nohost:port", "a.txt"])
+    code, out, err = run("--engine", "ray", "--ray-address", "nohost:port", "a.txt")
     assert (code, out) == (2, b"")
-    assert err.decode().startswith("dedup: --engine ray: cannot start or join Ray: ")
-    assert err.count(b"\n") == 1
+    assert err.startswith("dedup: --engine ray: cannot start or join Ray: ")
+    assert err.count("\n") == 1
 
 
 @pytest.fixture(scope="module")
@@ -170,13 +177,13 @@ def big_and_templated(tmp_path_factory):
     ids=["big-file-near", "big-file-exact", "templated"],
 )
 def test_big_file_and_giant_component_give_the_bytes_of_one_process_anywhere(
-    four_nodes, big_and_templated, inputs, across, monkeypatch
+    run, four_nodes, big_and_templated, inputs, across, monkeypatch
 ):
     monkeypatch.chdir(big_and_templated)
 
     def outputs(*executor):
         code, out, err = run(
-            ["--jsonl", *across, *executor, "--report", "r.jsonl", "--stats", *inputs]
+            "--jsonl", *across, *executor, "--report", "r.jsonl", "--stats", *inputs
         )
         assert code == 0, err
         return out, Path("r.jsonl").read_bytes(), err

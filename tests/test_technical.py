@@ -14,7 +14,6 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shards import run
 
 from dedup import Options, clean_bytes
 from dedup.match.copies import Level, compare, features
@@ -85,7 +84,7 @@ def test_every_road_keeps_both(earlier, later, reason, road, setting):
     assert ROADS[road](data, SETTINGS[setting]) == data
 
 
-def test_the_sharded_grouping_keeps_both(tmp_path):
+def test_the_sharded_grouping_keeps_both(run, tmp_path):
     """``--across --threshold 100 --jobs 2``: keys grouped by bucket, in two processes; and
     the sharded stages with near matching, across documents or not."""
     paths = []
@@ -96,7 +95,7 @@ def test_the_sharded_grouping_keeps_both(tmp_path):
         paths.append(path)
     for flags in (["--across", "--threshold", "100"], ["--across"], []):
         for jobs in ("1", "2"):
-            code, out, err = run(["--jsonl", *flags, "--jobs", jobs, *paths])
+            code, out, err = run("--jsonl", *flags, "--jobs", jobs, *paths)
             assert code == 0, err
             assert out == b"".join(path.read_bytes() for path in paths)
 
@@ -130,14 +129,14 @@ def test_a_case_change_inside_a_technical_chunk_is_never_removed(words, token, a
         assert b"".join(clean_chunks([document[:5], document[5:]], options)) == document
 
 
-def test_verbose_says_why_a_look_alike_stayed(tmp_path):
+def test_verbose_says_why_a_look_alike_stayed(run, tmp_path):
     path = tmp_path / "curl.txt"
     path.write_text(
         "curl -i https://example.com/index.html\ncurl -I https://example.com/index.html\n"
     )
-    code, out, err = run(["-v", path])
+    code, out, err = run("-v", path)
     assert (code, out) == (0, path.read_bytes())
-    assert b":2 kept, though like line 1 (97.4): case differs in an option: -i / -I\n" in err
+    assert ":2 kept, though like line 1 (97.4): case differs in an option: -i / -I\n" in err
 
 
 # A dash in prose is punctuation, spaced, doubled, glued or dropped; so is a hyphen that a

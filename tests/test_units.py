@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from shards import run
 
 from dedup import Options, clean_bytes
 from dedup.streaming import clean_chunks
@@ -124,15 +123,15 @@ def test_a_separator_is_never_a_paragraph():
     assert [p.line for p in split(FORTUNES, "line")] == [1, 2, 4, 5, 7, 8, 10, 11]
 
 
-def test_verbose_says_how_the_document_was_read(tmp_path):
+def test_verbose_says_how_the_document_was_read(run, tmp_path):
     path = tmp_path / "fortunes"
     path.write_text(FORTUNES)
-    code, _, err = run(["-v", path])
+    code, _, err = run("-v", path)
     assert code == 0
-    assert f"{path}: read as records: 4 records bounded by 4 separator lines (%)\n" in err.decode()
+    assert f"{path}: read as records: 4 records bounded by 4 separator lines (%)\n" in err
     drawn = tmp_path / "table.txt"
     drawn.write_text(f"Partitions.\n\n{TABLE}")
-    assert b"read as blocks; 1 table read whole" in run(["-v", drawn])[2]
+    assert "read as blocks; 1 table read whole" in run("-v", drawn)[2]
 
 
 CHANGELOG = (
@@ -168,10 +167,10 @@ def test_line_mode_still_cleans_a_changelog_line_by_line():
     assert out.count(b"New upstream release") == 1
 
 
-def test_verbose_names_the_uploads(tmp_path):
+def test_verbose_names_the_uploads(run, tmp_path):
     path = tmp_path / "changelog"
     path.write_text(CHANGELOG)
-    assert b"read as records: 2 uploads of a Debian changelog" in run(["-v", path])[2]
+    assert "read as records: 2 uploads of a Debian changelog" in run("-v", path)[2]
 
 
 # Real records of this machine, drawn by tests/units/build_units.py (seeded, not by eye).

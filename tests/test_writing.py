@@ -1,3 +1,9 @@
+from hypothesis import given
+from hypothesis import strategies as st
+from reference import reference_removed_spans
+from strategies import documents
+
+from dedup.text.decoding import decode
 from dedup.text.paragraphs import split
 from dedup.text.writing import removed_spans, render, unified_diff
 
@@ -43,3 +49,19 @@ def test_diff_numbers_later_hunks_on_the_new_side():
 
 def test_no_spans_no_diff():
     assert unified_diff("a\n", [], name="f") == ""
+
+
+@given(documents(), st.sampled_from(["auto", "line", "block"]), st.randoms(use_true_random=False))
+def test_the_one_render_rule_agrees_with_the_reference_by_whole_blocks(data, mode, rng):
+    # Writer decides paragraph by paragraph, as a stream must; the reference looks at whole
+    # blocks. Every road renders through Writer, so this holds them all to the rule.
+    text = decode(data).text
+    paragraphs = split(text, mode)
+    removed = {i for i in range(len(paragraphs)) if rng.random() < 0.5}
+    spans = removed_spans(text, paragraphs, removed)
+    assert spans == reference_removed_spans(paragraphs, removed)
+    cut, position = [], 0
+    for start, end in spans:
+        cut.append(text[position:start])
+        position = end
+    assert render(text, paragraphs, removed) == "".join(cut) + text[position:]

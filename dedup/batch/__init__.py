@@ -8,8 +8,9 @@ The names are loaded when first asked for (PEP 562), so that a worker importing
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from dedup.faces import lazy_names
 
 if TYPE_CHECKING:
     from dedup.batch.job import Job, Listener, Records
@@ -41,14 +42,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'dedup.batch' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value  # looked up once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _HOMES, __all__)

@@ -39,7 +39,6 @@ import io
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 from dedup.batch.job import DEFAULT_FIELD
 from dedup.batch.shards import (
@@ -61,7 +60,7 @@ from dedup.io.outputs import Sink, output_file, ready_output
 from dedup.match.matcher import Match, Matcher, Prepared, prepare
 from dedup.match.passages import with_short_ones
 from dedup.options import Options
-from dedup.pipeline import Result, clean, decide
+from dedup.pipeline import Feeder, Result, clean, decide
 from dedup.streaming import Summary
 from dedup.text.normalize import key
 from dedup.text.paragraphs import Paragraph, split
@@ -223,25 +222,31 @@ def _finished(
     return Decision(tuple(removed), tuple(original_of[m.index + raw.first_id] for m in removed))
 
 
-@dataclass
-class _FeedPrepared:
+class _FeedPrepared(Feeder):
     """The matcher, seen by ``decide``: its ``feed`` of the document is ``feed_prepared``.
 
     So the decisions go through the very code one process runs, with the per-paragraph work
     done by the workers.
     """
 
-    matcher: Matcher
-    batch: Prepared
+    def __init__(self, matcher: Matcher, batch: Prepared) -> None:
+        self.matcher = matcher
+        self.batch = batch
 
     @property
     def next_id(self) -> int:
         """The matcher's next id."""
         return self.matcher.next_id
 
-    def feed(self, keys: Sequence[str]) -> list[Match]:
-        """Feed the prepared batch, whose keys are ``keys``."""
+    @property
+    def decided(self) -> int:
+        """The matcher's final ids: all of them, since a whole document is fed at once."""
+        return self.matcher.decided
+
+    def feed(self, keys: list[str], *, end: bool = True) -> list[Match]:
+        """Feed the prepared batch, whose keys are ``keys`` (a whole document: ``end``)."""
         assert keys is self.batch.keys
+        assert end
         return self.matcher.feed_prepared(self.batch)
 
     def take_near_misses(self) -> list[Match]:
@@ -249,17 +254,28 @@ class _FeedPrepared:
         return self.matcher.take_near_misses()
 
 
-@dataclass
-class Replay:
+class Replay(Feeder):
     """Stands in for a :class:`~dedup.match.matcher.Matcher` whose decisions are already known."""
 
-    next_id: int
-    matches: list[Match]
+    def __init__(self, next_id: int, matches: list[Match]) -> None:
+        self._next_id = next_id
+        self._matches = matches
 
-    def feed(self, keys: Sequence[str]) -> list[Match]:
-        """The known decisions for the next ``len(keys)`` ids."""
-        self.next_id += len(keys)
-        return self.matches
+    @property
+    def next_id(self) -> int:
+        """The id the next key gets, as the matcher that decided would have given it."""
+        return self._next_id
+
+    @property
+    def decided(self) -> int:
+        """Every id fed: the decisions were known before."""
+        return self._next_id
+
+    def feed(self, keys: list[str], *, end: bool = True) -> list[Match]:
+        """The known decisions for the next ``len(keys)`` ids (a whole document: ``end``)."""
+        assert end
+        self._next_id += len(keys)
+        return self._matches
 
     def take_near_misses(self) -> list[Match]:
         """Exact grouping compares nothing fuzzily, so there are none."""
@@ -339,7 +355,7 @@ def _parquet_output(shard: Shard, spec: ShardSpec) -> Iterator[parquet.Rewrite |
     if shard.kind != "parquet" or shard.output is None:
         yield None
         return
-    ready_output(shard.output, shard.path)
+    ready_output(shard.output)
     text_field = DEFAULT_FIELD if spec.records is None else spec.records.field
     with parquet.rewrite(shard.path, shard.output, field=text_field) as rewrite:
         yield rewrite

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from dedup.options import Options
-from dedup.text.normalize import keeps_case, key
+from dedup.text.normalize import LONGEST_KEYED_CHARS, keeps_case, key
 from dedup.text.paragraphs import is_boundary_bytes
 
 DIGEST_SIZE = 16
@@ -20,7 +20,7 @@ billion-line input collide with odds of about 1 in 10^21."""
 
 # A plain pattern, compiled by re's own cache on first use (start-up time: most runs never
 # meet a lone CR).
-LINE = rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+"
+LINE = rb"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n"  # paragraphs.LINE on bytes (never backtracks)
 RAW_CACHE_BYTES = 32 << 20
 """How much of the lines already met the exact-only path remembers byte for byte."""
 RAW_CACHE_OVERHEAD = 80
@@ -131,7 +131,8 @@ class ExactLines:
                 removed += 1
                 continue
             if original is None:
-                ascii_line = plain and line.isascii()
+                # A line too long to normalize takes key(), which digests it (one rule).
+                ascii_line = plain and len(line) <= LONGEST_KEYED_CHARS and line.isascii()
                 if (
                     not line
                     or line.isspace()

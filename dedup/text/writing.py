@@ -3,8 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
+from typing import Generic, TypeVar
 
 from dedup.text.paragraphs import LINE, Paragraph
+
+Piece = TypeVar("Piece")
+"""What :class:`Writer` writes: a slice of text, its offsets, or its bytes."""
+
+
+class Writer(Generic[Piece]):
+    """The render rule, one decided paragraph at a time: its one home, for every road.
+
+    A removed paragraph takes the blank lines before it (its ``lead``) along, so no double
+    gap is left, unless a later paragraph of the same block is kept: then the gap stays, so
+    the kept lines do not run into the block above them. Decided in order, that is: a block's
+    lead is written just before its first kept paragraph, and dropped with a block that keeps
+    none. Blank lines after the last paragraph are no paragraph's and always stay.
+
+    Generic in what a piece is: ``str`` slices for :func:`render`, ``(start, end)`` offsets for
+    :func:`removed_spans`, ``bytes`` for :mod:`dedup.streaming`; the rule never looks inside.
+
+    >>> writer = Writer[str]()
+    >>> writer.take(0, "", "intro\\n", removed=False)
+    ['', 'intro\\n']
+    >>> writer.take(1, "\\n", "same\\n", removed=True)
+    []
+    >>> writer.take(1, "", "kept\\n", removed=False)
+    ['\\n', '', 'kept\\n']
+    """
+
+    __slots__ = ("_block", "_held", "_kept")
+
+    def __init__(self) -> None:
+        self._block = -1  # the block of the last paragraph taken
+        self._kept = False  # whether a paragraph of it was kept
+        self._held: list[Piece] = []  # the leads of its removed paragraphs, until one is kept
+
+    def take(self, block: int, lead: Piece, body: Piece, *, removed: bool) -> list[Piece]:
+        """The pieces to write now for the next paragraph (``block`` numbers its block)."""
+        if block != self._block:
+            self._block, self._kept = block, False
+            self._held = []
+        if removed:
+            if self._kept:  # the block's gap stays, written already: this lead is inside it
+                return [lead]
+            self._held.append(lead)
+            return []
+        out = [*self._held, lead, body]
+        self._held = []
+        self._kept = True
+        return out
 
 
 def removed_spans(
@@ -12,34 +60,28 @@ def removed_spans(
 ) -> list[tuple[int, int]]:
     """Return the ``(start, end)`` offsets of every run of lines that removal deletes.
 
-    A removed paragraph takes the blank lines before it along, so no double gap is left,
-    unless a later paragraph of the same block is kept: then the gap stays, so the kept lines
-    do not run into the block above them. Spans are sorted, disjoint and cover whole lines.
+    What :class:`Writer` does not write; sorted, disjoint, and whole lines.
     """
     spans: list[tuple[int, int]] = []
-    kept_in_block = _blocks_with_a_kept_paragraph(paragraphs, removed)
-    for index, paragraph in enumerate(paragraphs):
-        if index not in removed:
-            continue
-        start = paragraph.start if paragraph.block in kept_in_block else paragraph.lead
-        if spans and spans[-1][1] == start:
-            spans[-1] = (spans[-1][0], paragraph.end)
-        else:
-            spans.append((start, paragraph.end))
+    position = 0  # where what is written so far ends
+    take = Writer[tuple[int, int]]().take
+    for index, (lead, begin, finish, _, block) in enumerate(paragraphs):
+        for start, end in take(block, (lead, begin), (begin, finish), removed=index in removed):
+            if start == end:
+                continue  # an empty lead: nothing written, and no seam between two spans
+            if start > position:
+                spans.append((position, start))
+            position = end
+    last = paragraphs[-1].end if paragraphs else 0
+    if last > position:
+        spans.append((position, last))
     return spans
-
-
-def _blocks_with_a_kept_paragraph(
-    paragraphs: Sequence[Paragraph], removed: Container[int]
-) -> set[int]:
-    return {p.block for index, p in enumerate(paragraphs) if index not in removed}
 
 
 def render(text: str, paragraphs: Sequence[Paragraph], removed: Container[int]) -> str:
     """Return ``text`` without the removed paragraphs, every other character untouched.
 
-    Blank lines after the last paragraph always stay; see :func:`removed_spans` for what goes
-    with a paragraph.
+    What goes with a paragraph is :class:`Writer`'s rule (see :func:`removed_spans`).
 
     >>> from dedup.text.paragraphs import split
     >>> text = "intro\\n\\nsame\\n\\nsame\\n\\nend"
