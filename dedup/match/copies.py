@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -590,6 +591,27 @@ class Opening:
         self._words: list[str] = []
         self._words_read = 0  # keys whose words are in _words
         self._languages: dict[tuple[str, int], str | None] = {}  # (script, words) -> language
+
+    @classmethod
+    def of(cls, keys: Sequence[str]) -> Opening:
+        """The opening after ``keys``, a document's keys from its first up to the one judged:
+        what the one-process matcher holds at that point, for a stage that judges the pair
+        elsewhere (:mod:`dedup.batch.near`)."""
+        opening = cls()
+        for text in keys[: cls.taken(keys)]:
+            opening.add(text)
+        return opening
+
+    @staticmethod
+    def taken(keys: Sequence[str]) -> int:
+        """How many of ``keys`` (a document's, from its first) an opening takes in: the ones
+        after are never read, so every paragraph past them has the same opening."""
+        chars = 0
+        for count, text in enumerate(keys):
+            if chars >= OPENING_CHARS:
+                return count
+            chars += len(text)
+        return len(keys)
 
     def add(self, key: str) -> None:
         """Count ``key`` as the next paragraph of the document (cheap: nothing is read)."""
