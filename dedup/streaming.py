@@ -20,13 +20,17 @@ The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold lin
 Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
 byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
 
-``--split auto`` decides its reading from the first block (one block, or one of more than
+``--split auto`` first holds the input for ``paragraphs.RECORD_LOOKAHEAD`` lines, enough to
+tell whether the text is made of records (:func:`dedup.text.paragraphs.record_kind`: a fortune
+file, a changelog, a man page), which it holds whole and cleans as :func:`dedup.clean` does at
+the end: such texts are small, and their records span blank lines. Otherwise it decides its
+reading from the first block (one block, or one of more than
 ``paragraphs.FIRST_BLOCK_LINES`` lines: line by line; else block by block), so here it keeps
 the input as it came until a second block begins (then reads block by block), the first block
 passes that many lines, or the input ends (then it is read line by line). So it holds at most
 that many lines, and a text without blank lines streams from its thousandth line on. It
 also keeps the output of a first block read as one paragraph until a later paragraph is kept
-(see ``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
+(see ``pipeline._read_first_paragraph_again``). Structure-keeping (``keep_recurring``) is a verdict
 on the whole document and is not streamed: :func:`streamable` says so.
 """
 
@@ -46,9 +50,9 @@ from dedup.text.decoding import BOM
 from dedup.text.normalize import key_of_bytes
 from dedup.text.paragraphs import (
     is_boundary_bytes,
-    is_changelog,
     is_drawn_line_bytes,
     looks_like_lines,
+    record_kind,
 )
 from dedup.text.writing import Writer
 
@@ -179,7 +183,11 @@ class Streamer:
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
         self._first_lines = 0  # ... how many (all in the first block)
-        self._whole: list[bytes] | None = None  # auto: a changelog, held whole to its end
+        self._whole: list[bytes] | None = None  # auto: a text of records, held whole to its end
+        # auto: the first lines, until they say whether the text is made of records (see
+        # paragraphs.record_kind), and the input held meanwhile.
+        self._head: list[str] | None = [] if options.split == "auto" else None
+        self._undecided: list[bytes] = []
         self._gap = False  # ... and a blank line after it
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
@@ -233,7 +241,9 @@ class Streamer:
         if tail:
             self._take(tail)
             tail = b""  # held where it was taken, and let go there once written
-        if self._whole is not None:  # a changelog, read by uploads: as clean() reads it
+        if self._head is not None:  # shorter than the look-ahead: its end decides
+            self._decide_records(b"", end=True)
+        if self._whole is not None:  # a text of records (a changelog, fortunes): as clean()
             yield self._cleaned_whole()
             return
         if self._held is not None and _drawn(self._held):  # one block, a drawn table
@@ -262,16 +272,43 @@ class Streamer:
             self._end_block()
         yield self._flush(end=True)
 
-    def _is_changelog(self, data: bytes) -> bool:
-        """Whether ``data``, the first lines of an ``auto`` text, opens a Debian changelog."""
-        blank = _blank_test(data)
-        for line in exact.lines_of(data):
-            if not blank(line):
-                return is_changelog(line.decode("utf-8", "surrogateescape"))
-        return False
+    def _records(self, data: bytes, *, end: bool) -> bool | None:
+        """Whether the text is made of records, once its first lines (``data`` the latest of
+        them) can tell: None while they cannot, before ``paragraphs.RECORD_LOOKAHEAD`` lines
+        and the end."""
+        assert self._head is not None
+        room = paragraphs.RECORD_LOOKAHEAD - len(self._head)
+        if room > 0:
+            found = exact.lines_of(data)[:room]
+            self._head += [line.decode("utf-8", "surrogateescape") for line in found]
+        if record_kind(self._head) is not None:
+            return True
+        full = len(self._head) >= paragraphs.RECORD_LOOKAHEAD
+        return False if end or full else None
+
+    def _decide_records(self, data: bytes, *, end: bool = False) -> bool:
+        """Hold ``data`` while the first lines cannot tell whether the text is records; then
+        hold a text of records whole, or let the held input take the usual road. Whether
+        ``data`` was taken here."""
+        if self._head is None:
+            return False
+        self._undecided.append(data)
+        self.pending += len(data)
+        records = self._records(data, end=end)
+        if records is None:
+            return True
+        held, self._undecided, self._head = self._undecided, [], None
+        if records:
+            self._whole = held
+            return True
+        self.pending -= sum(map(len, held))
+        for earlier in held:
+            self._take(earlier)
+        return True
 
     def _cleaned_whole(self) -> bytes:
-        """Clean a text held whole (a changelog: its uploads are records) as clean() does."""
+        """Clean a text held whole (made of records: uploads, entries, fortunes) as clean()
+        does."""
         from dedup.pipeline import clean, clean_document
 
         assert self._whole is not None
@@ -301,9 +338,7 @@ class Streamer:
             self._whole.append(data)
             self.pending += len(data)
             return
-        if self._held is not None and not self._content_seen and self._is_changelog(data):
-            self._whole = [*self._held, data]
-            self.pending += len(data)
+        if self._decide_records(data):
             return
         if self._held is not None:
             shape = self._shape(data)

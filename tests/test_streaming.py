@@ -264,6 +264,8 @@ def test_a_long_first_block_is_read_as_lines_by_both_roads(data, options, sizes,
 
 def test_auto_streams_a_text_without_blank_lines_after_its_first_lines(monkeypatch):
     monkeypatch.setattr(paragraphs, "FIRST_BLOCK_LINES", 3)
+    # ... and after the lines that tell whether it is made of records
+    monkeypatch.setattr(paragraphs, "RECORD_LOOKAHEAD", 2)
     streamer = Streamer(Options(keep_recurring=False))
     line = b"A line long enough to be a paragraph, and short enough to wrap.\n"
     assert streamer.feed(line * 3) == b""  # three lines: a block that may still be prose
