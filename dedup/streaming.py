@@ -20,20 +20,23 @@ The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold lin
 Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
 byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
 
-``--split auto`` decides its reading from the first block (one block, or one of more than
+``--split auto`` first holds the input for ``paragraphs.RECORD_LOOKAHEAD`` lines, enough to
+tell whether the text is made of records (:func:`dedup.text.paragraphs.record_kind`: a fortune
+file, a changelog, a man page), which it holds whole and cleans as :func:`dedup.clean` does at
+the end: such texts are small, and their records span blank lines. Otherwise it decides its
+reading from the first block (one block, or one of more than
 ``paragraphs.FIRST_BLOCK_LINES`` lines: line by line; else block by block), so here it keeps
 the input as it came until a second block begins (then reads block by block), the first block
 passes that many lines, or the input ends (then it is read line by line). So it holds at most
 that many lines, and a text without blank lines streams from its thousandth line on. It
 also keeps the output of a first block read as one paragraph until a later paragraph is kept
-(see ``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
+(see ``pipeline._read_first_paragraph_again``). Structure-keeping (``keep_recurring``) is a verdict
 on the whole document and is not streamed: :func:`streamable` says so.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -44,13 +47,12 @@ from dedup.options import Options, SplitMode
 from dedup.pipeline import Decider
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
-from dedup.text.normalize import key
+from dedup.text.normalize import key_of_bytes
 from dedup.text.paragraphs import (
-    LINE,
     is_boundary_bytes,
-    is_changelog,
-    is_drawn_table,
+    is_drawn_line_bytes,
     looks_like_lines,
+    record_kind,
 )
 from dedup.text.writing import Writer
 
@@ -181,7 +183,11 @@ class Streamer:
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._content_seen = False  # auto, while held: a content line has been seen
         self._first_lines = 0  # ... how many (all in the first block)
-        self._whole: list[bytes] | None = None  # auto: a changelog, held whole to its end
+        self._whole: list[bytes] | None = None  # auto: a text of records, held whole to its end
+        # auto: the first lines, until they say whether the text is made of records (see
+        # paragraphs.record_kind), and the input held meanwhile.
+        self._head: list[str] | None = [] if options.split == "auto" else None
+        self._undecided: list[bytes] = []
         self._gap = False  # ... and a blank line after it
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
@@ -234,7 +240,10 @@ class Streamer:
             tail = self._start(tail)
         if tail:
             self._take(tail)
-        if self._whole is not None:  # a changelog, read by uploads: as clean() reads it
+            tail = b""  # held where it was taken, and let go there once written
+        if self._head is not None:  # shorter than the look-ahead: its end decides
+            self._decide_records(b"", end=True)
+        if self._whole is not None:  # a text of records (a changelog, fortunes): as clean()
             yield self._cleaned_whole()
             return
         if self._held is not None and _drawn(self._held):  # one block, a drawn table
@@ -263,16 +272,43 @@ class Streamer:
             self._end_block()
         yield self._flush(end=True)
 
-    def _is_changelog(self, data: bytes) -> bool:
-        """Whether ``data``, the first lines of an ``auto`` text, opens a Debian changelog."""
-        blank = _blank_test(data)
-        for line in re.findall(exact.LINE, data):
-            if not blank(line):
-                return is_changelog(line.decode("utf-8", "surrogateescape"))
-        return False
+    def _records(self, data: bytes, *, end: bool) -> bool | None:
+        """Whether the text is made of records, once its first lines (``data`` the latest of
+        them) can tell: None while they cannot, before ``paragraphs.RECORD_LOOKAHEAD`` lines
+        and the end."""
+        assert self._head is not None
+        room = paragraphs.RECORD_LOOKAHEAD - len(self._head)
+        if room > 0:
+            found = exact.lines_of(data)[:room]
+            self._head += [line.decode("utf-8", "surrogateescape") for line in found]
+        if record_kind(self._head) is not None:
+            return True
+        full = len(self._head) >= paragraphs.RECORD_LOOKAHEAD
+        return False if end or full else None
+
+    def _decide_records(self, data: bytes, *, end: bool = False) -> bool:
+        """Hold ``data`` while the first lines cannot tell whether the text is records; then
+        hold a text of records whole, or let the held input take the usual road. Whether
+        ``data`` was taken here."""
+        if self._head is None:
+            return False
+        self._undecided.append(data)
+        self.pending += len(data)
+        records = self._records(data, end=end)
+        if records is None:
+            return True
+        held, self._undecided, self._head = self._undecided, [], None
+        if records:
+            self._whole = held
+            return True
+        self.pending -= sum(map(len, held))
+        for earlier in held:
+            self._take(earlier)
+        return True
 
     def _cleaned_whole(self) -> bytes:
-        """Clean a text held whole (a changelog: its uploads are records) as clean() does."""
+        """Clean a text held whole (made of records: uploads, entries, fortunes) as clean()
+        does."""
         from dedup.pipeline import clean, clean_document
 
         assert self._whole is not None
@@ -302,9 +338,7 @@ class Streamer:
             self._whole.append(data)
             self.pending += len(data)
             return
-        if self._held is not None and not self._content_seen and self._is_changelog(data):
-            self._whole = [*self._held, data]
-            self.pending += len(data)
+        if self._decide_records(data):
             return
         if self._held is not None:
             shape = self._shape(data)
@@ -341,8 +375,8 @@ class Streamer:
     def _second_block(self, data: bytes) -> bool:
         """Whether a second block begins in ``data``, after the lines held so far (auto);
         counts the first block's lines as it goes, up to where it ends or passes the bound."""
-        if b"\r" in data:
-            lines = re.findall(exact.LINE, data)
+        if b"\r" in data or exact.one_line(data):
+            lines = exact.lines_of(data)
         else:
             lines = data.split(b"\n")
             if not lines[-1]:
@@ -372,7 +406,7 @@ class Streamer:
             self._out += self._fast.take(data)
             return
         blank = _blank_test(data)
-        for line in re.findall(exact.LINE, data):
+        for line in exact.lines_of(data):
             if blank(line):
                 self._blank(line)
             else:
@@ -403,7 +437,9 @@ class Streamer:
         self._block_paragraphs(lead, lines)
 
     def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
-        if self._mode == "auto" and _looks_like_lines(lines):
+        # A block of one line is the same paragraph read either way: not looked at (a line of
+        # hundreds of megabytes would be decoded and searched for table marks for nothing).
+        if self._mode == "auto" and len(lines) > 1 and _looks_like_lines(lines):
             self._line_paragraphs(lead, lines)
             return
         self._block += 1
@@ -433,7 +469,9 @@ class Streamer:
         return self._joined()
 
     def _joined(self) -> bytes:
-        out = b"".join(self._out)
+        # Empty pieces left out: one piece is then returned as it is, not copied by join (a
+        # paragraph of hundreds of megabytes with its empty lead).
+        out = b"".join([piece for piece in self._out if piece] if len(self._out) > 1 else self._out)
         self._out.clear()
         return out
 
@@ -472,7 +510,7 @@ class _Decider:
         """Feed the new paragraphs; return the output of every paragraph now decided."""
         if not self._new and not end:
             return []
-        keys = [key(p.body.decode("utf-8", "surrogateescape")) for p in self._new]
+        keys = [key_of_bytes(p.body) for p in self._new]
         self._waiting.extend(self._new)
         self._new = []
         removed = {m.index: m for m in self._decider.feed(keys, end=end)}
@@ -543,9 +581,9 @@ def _blank_test(data: bytes) -> Callable[[bytes], bool]:
 
 
 def _drawn(lines: list[bytes]) -> bool:
-    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines)."""
-    text = b"".join(lines).decode("utf-8", "surrogateescape")
-    return is_drawn_table(LINE.findall(text))
+    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines), line by
+    line: a line of hundreds of megabytes is neither joined to the others nor decoded."""
+    return any(is_drawn_line_bytes(line) for chunk in lines for line in exact.lines_of(chunk))
 
 
 def _looks_like_lines(lines: list[bytes]) -> bool:

@@ -197,10 +197,25 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
     text = copies._fold_accents(copies._APOSTROPHE.get().sub("", key_text))
     words, numbers, symbols = [], [], []
     chunks = text.split(" ")
-    beside_names = any(is_technical(c) for c in chunks)
-    for chunk in chunks:
+    named = [is_technical(c) for c in chunks]
+    beside_names = any(named)
+    # A lone -, . or .. that a command reads: after an option or a lone mark, before a name
+    # or a lone mark, or (a -) at the end. A lone mark: -, ., .., or shell marks (|, 2>&1).
+    lone = [c in ("-", ".", "..") or re.fullmatch(r"[|<>&\d]*[|<>&][|<>&\d]*", c) for c in chunks]
+    arguments = {
+        i
+        for i, c in enumerate(chunks)
+        if c in ("-", ".", "..")
+        and (
+            (c == "-" and i == len(chunks) - 1)
+            or (i > 0 and (lone[i - 1] or (named[i - 1] and chunks[i - 1].startswith("-"))))
+            or (i + 1 < len(chunks) and (lone[i + 1] or named[i + 1]))
+        )
+    }
+    for at, chunk in enumerate(chunks):
         marks_only = bool(chunk.strip(".,;:!?\"'")) and not re.search(r"\w", chunk)
-        if is_technical(chunk) or (beside_names and marks_only):
+        marks_only = marks_only and chunk not in ("-", ".", "..")  # left to the argument rule
+        if named[at] or (beside_names and marks_only) or at in arguments:
             numbers += re.findall(r"\d+", chunk)
             word = re.sub(r"(?<=[^.,!?])[.,!?]$", "", chunk)
             bracketed = re.fullmatch(r"([(\[]*)(.*?)([)\]]*)", word, re.DOTALL)
@@ -463,7 +478,7 @@ def test_ascii_fingerprint_equals_the_regular_expressions(key):
 def test_ascii_prose_features_equal_the_regular_expressions(key):
     found = copies.features(key)
     text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
-    if not may_hold_technical(text):
+    if not may_hold_technical(text) and not copies._may_hold_arguments(text):
         assert found.words == tuple(copies._WORD.get().findall(text))
         assert found.numbers == tuple(copies._NUMBER.get().findall(text))
 
