@@ -27,9 +27,10 @@ class Result:
     ``removed[i].index`` and ``.original`` index ``paragraphs``, offsets into ``source``
     (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed;
     an ``original`` marked ``earlier`` lies in an earlier document instead (see :class:`Match`).
-    One wrinkle: when every block repeated the first and the first was then read line by line
-    (see ``_read_first_paragraph_again``), those blocks' ``original`` is 0, the first line of
-    the block they repeated, and their score is against that whole block.
+    One wrinkle: when every paragraph repeated the first and the first was then read again
+    as its output alone reads (a block line by line, a record by blocks; see
+    ``_read_first_paragraph_again``), their ``original`` is 0, the first part of the paragraph
+    they repeated, and their score is against that whole paragraph.
     """
 
     text: str

@@ -286,9 +286,10 @@ def _entry_heads(lines: list[str], blocks: list[tuple[int, int, int]]) -> list[s
     part of the open one, ``""`` otherwise.
 
     An entry's head is a block at the page's body indent or deeper that is a tag alone (one
-    line, no sentence: ``--region=REGION``, ``OPERATION``), hangs (its second line deeper
-    than its first: ``-c     with -lt: sort by``) or introduces what follows (it ends in
-    ``:``, as an example's caption does); the entry runs on through the blocks indented
+    line, no sentence: ``--region=REGION``, ``OPERATION``), hangs (a later line deeper than
+    its first: ``-c     with -lt: sort by``, and gcloud's argument groups, whose first line
+    or two stand shallower than the rest) or introduces what follows (it ends in ``:``, as an
+    example's caption does); the entry runs on through the blocks indented
     deeper than the tag. So a description line that two entries share stays in each,
     and a section's heading (at column 0) or a subsection's (shallower than the body) never
     swallows its section.
@@ -303,7 +304,8 @@ def _entry_heads(lines: list[str], blocks: list[tuple[int, int, int]]) -> list[s
             continue
         end = lines[last].rstrip()[-1:]
         alone = last == first and end not in _SENTENCE_END
-        hangs = alone or end == ":" or (last > first and _indent(lines[first + 1]) > indent)
+        deeper = any(_indent(lines[i]) > indent for i in range(first + 1, last + 1))
+        hangs = alone or end == ":" or deeper
         tag = indent if indent >= body and hangs else -1
         found.append("head" if tag >= 0 else "")
     return found
