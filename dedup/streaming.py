@@ -37,7 +37,6 @@ on the whole document and is not streamed: :func:`streamable` says so.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -48,11 +47,10 @@ from dedup.options import Options, SplitMode
 from dedup.pipeline import Decider
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
-from dedup.text.normalize import key
+from dedup.text.normalize import key_of_bytes
 from dedup.text.paragraphs import (
-    LINE,
     is_boundary_bytes,
-    is_drawn_table,
+    is_drawn_line_bytes,
     looks_like_lines,
     record_kind,
 )
@@ -242,6 +240,7 @@ class Streamer:
             tail = self._start(tail)
         if tail:
             self._take(tail)
+            tail = b""  # held where it was taken, and let go there once written
         if self._head is not None:  # shorter than the look-ahead: its end decides
             self._decide_records(b"", end=True)
         if self._whole is not None:  # a text of records (a changelog, fortunes): as clean()
@@ -280,7 +279,7 @@ class Streamer:
         assert self._head is not None
         room = paragraphs.RECORD_LOOKAHEAD - len(self._head)
         if room > 0:
-            found = re.findall(exact.LINE, data)[:room]
+            found = exact.lines_of(data)[:room]
             self._head += [line.decode("utf-8", "surrogateescape") for line in found]
         if record_kind(self._head) is not None:
             return True
@@ -376,8 +375,8 @@ class Streamer:
     def _second_block(self, data: bytes) -> bool:
         """Whether a second block begins in ``data``, after the lines held so far (auto);
         counts the first block's lines as it goes, up to where it ends or passes the bound."""
-        if b"\r" in data:
-            lines = re.findall(exact.LINE, data)
+        if b"\r" in data or exact.one_line(data):
+            lines = exact.lines_of(data)
         else:
             lines = data.split(b"\n")
             if not lines[-1]:
@@ -407,7 +406,7 @@ class Streamer:
             self._out += self._fast.take(data)
             return
         blank = _blank_test(data)
-        for line in re.findall(exact.LINE, data):
+        for line in exact.lines_of(data):
             if blank(line):
                 self._blank(line)
             else:
@@ -438,7 +437,9 @@ class Streamer:
         self._block_paragraphs(lead, lines)
 
     def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
-        if self._mode == "auto" and _looks_like_lines(lines):
+        # A block of one line is the same paragraph read either way: not looked at (a line of
+        # hundreds of megabytes would be decoded and searched for table marks for nothing).
+        if self._mode == "auto" and len(lines) > 1 and _looks_like_lines(lines):
             self._line_paragraphs(lead, lines)
             return
         self._block += 1
@@ -468,7 +469,9 @@ class Streamer:
         return self._joined()
 
     def _joined(self) -> bytes:
-        out = b"".join(self._out)
+        # Empty pieces left out: one piece is then returned as it is, not copied by join (a
+        # paragraph of hundreds of megabytes with its empty lead).
+        out = b"".join([piece for piece in self._out if piece] if len(self._out) > 1 else self._out)
         self._out.clear()
         return out
 
@@ -507,7 +510,7 @@ class _Decider:
         """Feed the new paragraphs; return the output of every paragraph now decided."""
         if not self._new and not end:
             return []
-        keys = [key(p.body.decode("utf-8", "surrogateescape")) for p in self._new]
+        keys = [key_of_bytes(p.body) for p in self._new]
         self._waiting.extend(self._new)
         self._new = []
         removed = {m.index: m for m in self._decider.feed(keys, end=end)}
@@ -578,9 +581,9 @@ def _blank_test(data: bytes) -> Callable[[bytes], bool]:
 
 
 def _drawn(lines: list[bytes]) -> bool:
-    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines)."""
-    text = b"".join(lines).decode("utf-8", "surrogateescape")
-    return is_drawn_table(LINE.findall(text))
+    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines), line by
+    line: a line of hundreds of megabytes is neither joined to the others nor decoded."""
+    return any(is_drawn_line_bytes(line) for chunk in lines for line in exact.lines_of(chunk))
 
 
 def _looks_like_lines(lines: list[bytes]) -> bool:

@@ -75,3 +75,13 @@ OPTIONS = st.builds(
     split=st.sampled_from(["auto", "line", "block"]),
     keep_recurring=st.booleans(),
 )
+
+
+@st.composite
+def drawn_lines(draw):
+    """One line, maybe an ASCII row border (``+--+``, ``|==|``) or with box characters, with
+    the whitespace ``str`` and ``bytes`` disagree on (\\x1c-\\x1f) and any terminator."""
+    border = "".join(draw(st.lists(st.sampled_from(["+", "|", "-", "=", ":"]), max_size=8)))
+    pad = st.text(alphabet=" \t\x0b\x0c\x1c\x1d\x1e\x1f", max_size=2)
+    body = draw(st.sampled_from([border, border + "a", "│ a │", "a ─ b", "plain text"]))
+    return draw(pad) + body + draw(pad) + draw(st.sampled_from(["\n", "\r\n", "\r", ""]))

@@ -132,10 +132,15 @@ def test_in_place_rewrites_only_changed_files(run, repeated, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_output_file_may_be_the_input(run, repeated):
-    result = run(str(repeated), "-o", str(repeated))
-    assert result.exit_code == 0
-    assert repeated.read_bytes() == (A + B).encode()
+def test_output_file_may_not_be_the_input(run, repeated):
+    before = repeated.read_bytes()
+    code, out, err = run(str(repeated), "-o", str(repeated))
+    # Refused before anything is read: one line, exit 2, the input untouched.
+    assert (code, out) == (2, b"")
+    assert err == (
+        f"dedup: {repeated}: input file is output file (-o {repeated}); -i edits a file in place\n"
+    )
+    assert repeated.read_bytes() == before
 
 
 def test_version_and_help(run):

@@ -281,3 +281,23 @@ def test_a_long_first_block_is_lines_even_when_blocks_follow(monkeypatch):
         "short two\n",
         "short one\n",
     ]
+
+
+@pytest.mark.parametrize("split", ["auto", "line", "block"])
+def test_a_line_beyond_the_bound_is_held_about_once(split):
+    # Its pieces are joined once when it ends (twice its size for that moment); it is never
+    # decoded, normalized, searched for table marks or joined again on its way out.
+    import tracemalloc
+
+    from dedup.text.normalize import LONGEST_KEYED_CHARS
+
+    line = b"lorem ipsum dolor " * (12 * LONGEST_KEYED_CHARS // 18)
+    chunks = [line[i : i + (1 << 20)] for i in range(0, len(line), 1 << 20)]
+    tracemalloc.start()
+    try:
+        out = list(clean_chunks(iter(chunks), Options(split=split)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert b"".join(out) == line
+    assert peak < 2.5 * len(line), peak / len(line)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from dedup.options import Options
-from dedup.text.normalize import LONGEST_KEYED_CHARS, keeps_case, key
+from dedup.text.normalize import LONGEST_KEYED_CHARS, keeps_case, key_of_bytes
 from dedup.text.paragraphs import is_boundary_bytes
 
 DIGEST_SIZE = 16
@@ -21,6 +21,25 @@ billion-line input collide with odds of about 1 in 10^21."""
 # A plain pattern, compiled by re's own cache on first use (start-up time: most runs never
 # meet a lone CR).
 LINE = rb"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n"  # paragraphs.LINE on bytes (never backtracks)
+
+
+def one_line(data: bytes) -> bool:
+    """Whether ``data`` is one line (with its terminator, if any): what ``re.findall(LINE,
+    data)`` would return as ``[data]``, found by two memchr scans and without copying it."""
+    end = len(data)
+    newline, cr = data.find(b"\n"), data.find(b"\r")
+    if newline not in (-1, end - 1):
+        return False
+    return cr == -1 or cr == end - 1 or (cr == end - 2 and newline == end - 1)
+
+
+def lines_of(data: bytes) -> list[bytes]:
+    """``re.findall(LINE, data)``, but a chunk that is one line is not copied (see above)."""
+    if one_line(data):
+        return [data] if data else []
+    return re.findall(LINE, data)
+
+
 RAW_CACHE_BYTES = 32 << 20
 """How much of the lines already met the exact-only path remembers byte for byte."""
 RAW_CACHE_OVERHEAD = 80
@@ -91,6 +110,8 @@ class ExactLines:
     def take(self, data: bytes) -> list[bytes]:
         """Decide complete lines; return the output pieces (lines and their terminators)."""
         plain = not odd_whitespace(data)
+        if one_line(data):  # as it is: a line of hundreds of megabytes is not copied
+            return self._lines([data], b"", plain=plain)
         if b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"):
             lines = data.split(b"\n")
             last = lines.pop()
@@ -152,7 +173,7 @@ class ExactLines:
                         k = b" ".join(k.split())
                     size = len(k)
                 else:
-                    text = key(line.decode("utf-8", "surrogateescape"))
+                    text = key_of_bytes(line)
                     size = len(text)
                     k = text.encode("utf-8", "surrogateescape")
                 if size < min_chars:  # short: its fate may depend on the next line

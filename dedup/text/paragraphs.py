@@ -340,6 +340,22 @@ def is_drawn_table(lines: Sequence[str]) -> bool:
     return any(_BOX.search(line) for line in lines)
 
 
+_ASCII_BORDER = re.compile(rb"[\s\x1c-\x1f]*[+|](?:[-=:]+[+|])+[\s\x1c-\x1f]*$")
+"""The ASCII half of :data:`_BOX`, on one line's bytes (``str``'s ``\\s`` has \\x1c-\\x1f too)."""
+
+
+def is_drawn_line_bytes(line: bytes) -> bool:
+    """:func:`is_drawn_table` of one line, given as UTF-8 bytes: an ASCII line (which holds
+    no box character) is searched as bytes, not decoded.
+
+    >>> is_drawn_line_bytes(b"+----+----+\\r\\n"), is_drawn_line_bytes("│ a │".encode())
+    (True, True)
+    """
+    if line.isascii():
+        return _ASCII_BORDER.match(line) is not None
+    return _BOX.search(line.decode("utf-8", "surrogateescape")) is not None
+
+
 def is_table(lines: Sequence[str]) -> bool:
     """Whether a block is a table: drawn with box characters or ASCII borders, or rows whose
     columns line up. A table is read whole, never one line at a time: its row borders repeat
