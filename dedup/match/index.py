@@ -18,7 +18,7 @@ grows past its small-input path, so cleaning one article never pays numpy's impo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import numpy as np
@@ -188,7 +188,7 @@ def band_hashes(sig: Signatures, salt: NDArray[np.uint32]) -> NDArray[np.uint64]
     return h.astype(np.uint64)
 
 
-def _entries(bands: NDArray[np.uint64]) -> NDArray[np.uint64]:
+def band_entries(bands: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """Pack (band, band hash) as the sortable prefix of an entry, position bits left zero."""
     band = np.arange(BANDS, dtype=np.uint64)
     return (band << np.uint64(64 - 5)) | (bands << np.uint64(POSITION_BITS))
@@ -248,7 +248,7 @@ AGREEMENT_BLOCK = 1 << 18
 """Pairs whose signature bytes are compared at once: 32 MiB of bytes per side, not gigabytes."""
 
 
-def _low_bytes(sig: Signatures) -> NDArray[np.uint8]:
+def low_bytes(sig: Signatures) -> NDArray[np.uint8]:
     return (sig & np.uint32(0xFF)).astype(np.uint8)
 
 
@@ -297,26 +297,22 @@ class BandIndex:
         base = self.size
         if base + len(sig) > 1 << POSITION_BITS:
             raise OverflowError(f"a band index holds at most {1 << POSITION_BITS} keys")
-        prefixes = _entries(band_hashes(sig, salt)).reshape(-1)
+        prefixes = band_entries(band_hashes(sig, salt)).reshape(-1)
         order = np.argsort(prefixes, kind="stable")  # equal prefixes stay in row order
         queries = prefixes[order]
         rows_old, positions_old, taken = self._look_up(queries, order)
         rows_new, positions_new, member = _within(queries, order, taken, base)
-        low = _low_bytes(sig)
+        low = low_bytes(sig)
         self._store_bytes(low)
         self.size += len(sig)
         positions = np.arange(base, base + len(sig), dtype=np.uint64)
         entries = queries[member] | positions[order[member] // BANDS]
         if len(entries):
             self._append(np.sort(entries))
-        row, position = _best_pairs(
+        row, position = best_pairs(
             np.concatenate([rows_old, rows_new]), np.concatenate([positions_old, positions_new])
         )
-        passed = np.empty(len(row), dtype=bool)
-        for start in range(0, len(row), AGREEMENT_BLOCK):
-            part = slice(start, start + AGREEMENT_BLOCK)
-            same = np.count_nonzero(low[row[part]] == self.stored_bytes(position[part]), axis=1)
-            passed[part] = same >= agreement
+        passed = agreeing(low, row, self.stored_bytes, position, agreement)
         return row[passed], position[passed]
 
     def _look_up(
@@ -384,33 +380,81 @@ def _within(
     entry at offset ``t`` of its run of equal prefixes is a member when ``taken + t <
     BUCKET``, and pairs with the members of its run before it.
     """
-    n = len(queries)
-    new_run = np.ones(n, dtype=bool)
-    new_run[1:] = queries[1:] != queries[:-1]
-    index = np.arange(n, dtype=np.intp)
-    run_start = np.maximum.accumulate(np.where(new_run, index, 0))
-    offset = index - run_start
-    room = BUCKET - taken  # equal for every entry of a run: they share one bucket
-    member = offset < room
-    earlier_end = run_start + np.minimum(offset, np.maximum(room, 0))
-    earlier = _expand(run_start, earlier_end)
-    later = np.repeat(index, earlier_end - run_start)
+    later, earlier, member = run_pairs(queries, BUCKET - taken)
     rows = order[later] // BANDS
     positions = base + order[earlier] // BANDS
     return rows, positions.astype(np.intp), member
 
 
-def _best_pairs(
+def run_pairs(
+    prefixes: NDArray[np.uint64], room: NDArray[np.intp] | int = BUCKET
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.bool_]]:
+    """The bucket rule on sorted entries: which pairs, and which entries are members.
+
+    ``prefixes`` are sorted, equal ones in position order; ``room`` is how many members each
+    entry's bucket can still take (:data:`BUCKET` when nothing came before). The entry at
+    offset ``t`` of its run is a member when ``t < room``, and pairs with the members before
+    it. Returns (later entry, earlier entry) indices and the member mask. The one home of the
+    bucket bound: the index applies it batch by batch, a sharded run's candidates stage once
+    over every key of a bucket (:mod:`dedup.batch.near`), with the same pairs.
+
+    >>> later, earlier, member = run_pairs(np.array([5, 5, 5, 7], dtype=np.uint64))
+    >>> later.tolist(), earlier.tolist(), member.tolist()
+    ([1, 2, 2], [0, 0, 1], [True, True, True, True])
+    """
+    n = len(prefixes)
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = prefixes[1:] != prefixes[:-1]
+    index = np.arange(n, dtype=np.intp)
+    run_start = np.maximum.accumulate(np.where(new_run, index, 0))
+    offset = index - run_start
+    member = offset < room
+    earlier_end = run_start + np.minimum(offset, np.maximum(room, 0))
+    earlier = _expand(run_start, earlier_end)
+    later = np.repeat(index, earlier_end - run_start)
+    return later, earlier, member
+
+
+def agreeing(
+    low: NDArray[np.uint8],
+    rows: NDArray[np.intp],
+    earlier: Callable[[NDArray[np.intp]], NDArray[np.uint8]],
+    positions: NDArray[np.intp],
+    agreement: int,
+) -> NDArray[np.bool_]:
+    """Which pairs agree on at least ``agreement`` low signature bytes (:func:`min_agreement`).
+
+    ``low[rows]`` are the later keys' bytes, ``earlier(positions)`` the earlier keys'; done in
+    blocks of :data:`AGREEMENT_BLOCK` pairs, so memory stays bounded.
+    """
+    passed = np.empty(len(rows), dtype=bool)
+    for start in range(0, len(rows), AGREEMENT_BLOCK):
+        part = slice(start, start + AGREEMENT_BLOCK)
+        same = np.count_nonzero(low[rows[part]] == earlier(positions[part]), axis=1)
+        passed[part] = same >= agreement
+    return passed
+
+
+def best_pairs(
     rows: NDArray[np.intp], positions: NDArray[np.intp]
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """The distinct pairs, at most :data:`CANDIDATES` per row: those found in the most bands,
-    the earliest position first among equals; sorted by row, then position."""
-    code, bands = np.unique(
-        (rows.astype(np.uint64) << np.uint64(32)) | positions.astype(np.uint64),
-        return_counts=True,
-    )
-    row = (code >> np.uint64(32)).astype(np.intp)
-    position = (code & np.uint64(0xFFFFFFFF)).astype(np.intp)
+    the earliest position first among equals; sorted by row, then position.
+
+    A pair found in ``k`` bands comes ``k`` times. The one home of the most-shared-bands bound:
+    the index applies it per batch, a sharded run's verify stage per later key, over ids that
+    may pass 2**32.
+    """
+    if len(rows) and max(int(rows.max()), int(positions.max())) >= 1 << 32:
+        both, bands = np.unique(np.stack([rows, positions], axis=1), axis=0, return_counts=True)
+        row, position = both[:, 0].astype(np.intp), both[:, 1].astype(np.intp)
+    else:
+        code, bands = np.unique(
+            (rows.astype(np.uint64) << np.uint64(32)) | positions.astype(np.uint64),
+            return_counts=True,
+        )
+        row = (code >> np.uint64(32)).astype(np.intp)
+        position = (code & np.uint64(0xFFFFFFFF)).astype(np.intp)
     order = np.lexsort((position, -bands, row))
     row, position = row[order], position[order]
     first = np.ones(len(row), dtype=bool)

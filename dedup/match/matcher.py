@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
 from dedup.match.copies import Features, Level, Verdict, blake2b, compare, features, fingerprint
+from dedup.match.keepfirst import KeepFirst, Removal
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options, is_exact
 
 if TYPE_CHECKING:  # numpy is imported only once an input outgrows the exhaustive path
@@ -132,6 +133,55 @@ def score(a: str, b: str, *, threshold: float) -> float:
     return verdict.score if verdict.level is Level.COPY else 0.0
 
 
+def among(text: str, earlier: Sequence[str], threshold: float) -> list[tuple[int, float]]:
+    """The exhaustive part's candidates: which of ``earlier`` (one fingerprint's keys, in
+    order) reach the threshold with ``text``, as (index, ratio), earliest first.
+
+    The one home of the small-input candidates, for the matcher and a sharded run's verify
+    stage alike: decided by keys alone, removed ones included (keep-first skips those).
+    """
+    group = list(range(len(earlier)))
+    if group and len(group) <= SMALL_GROUP:
+        # Cheap in Python for a few keys, and a small file whose paragraphs cannot meet
+        # never loads rapidfuzz (a tenth of the start-up); the cutoff below decides.
+        group = [i for i in group if may_reach(len(text), len(earlier[i]), threshold)]
+    if not group:
+        return []
+    from rapidfuzz import fuzz, process  # lazy: only keys that meet a candidate
+
+    hits = process.extract(
+        text, [earlier[i] for i in group], scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+    )
+    return sorted((group[i], float(s)) for _, s, i in hits)
+
+
+def reaching(
+    left: Sequence[str], right: Sequence[str], threshold: float
+) -> list[tuple[int, float]]:
+    """The index's candidates that count: which pairs ``(left[i], right[i])`` reach the
+    threshold, as (i, ratio); shared by the matcher and a sharded run's verify stage."""
+    from rapidfuzz import fuzz, process
+
+    ratios = process.cpdist(
+        left,
+        right,
+        scorer=fuzz.ratio,
+        score_cutoff=threshold,
+        workers=-1 if len(left) >= SMALL_FEED else 1,
+    )
+    return [(i, float(ratios[i])) for i in ratios.nonzero()[0].tolist()]
+
+
+def verify(earlier: str, later: str, a: Features, b: Features, threshold: float) -> Verdict:
+    """Judge a candidate pair whose ratio reaches the threshold: the one verify step.
+
+    The one-process matcher calls it when keep-first asks, a sharded run's verify stage for
+    every candidate pair ahead; both with :func:`~dedup.match.copies.compare`'s verdict, which
+    keep-first (:mod:`dedup.match.keepfirst`) reads with the passage condition.
+    """
+    return compare(earlier, later, a, b, threshold=threshold)
+
+
 def digest(key: str) -> str | bytes:
     """What the exact pass remembers of a key: the key itself if short, else 16 bytes."""
     if len(key) <= DIGEST_OVER:
@@ -191,8 +241,7 @@ class _Distinct:
     keys: list[str | None] = field(default_factory=list)  # None once removed: never needed
     features: list[Features | None] = field(default_factory=list)  # exhaustive part only
     ids: list[int] = field(default_factory=list)
-    kept: list[bool] = field(default_factory=list)
-    groups: dict[int, list[int]] = field(default_factory=dict)  # fingerprint -> kept positions
+    groups: dict[int, list[int]] = field(default_factory=dict)  # fingerprint -> positions
 
 
 class Matcher:
@@ -234,24 +283,18 @@ class Matcher:
         kept keys per key. Off, nothing is recorded, so nothing piles up unasked."""
         self.next_id = 0
         """The id the next key fed will get."""
-        self._seen: dict[str | bytes, int] = {}  # digest -> original (the kept first, or its)
+        self._seen: dict[str | bytes, int] = {}  # digest -> its first occurrence's id
         self._distinct = _Distinct()
         self._index: BandIndex | None = None
         self._near_misses: list[Match] = []
         self._prepared = Prepared([])  # the batch being fed
-        # The document being fed: the last substantive paragraph (id, the kept paragraph it
-        # is or repeats, whether it was removed) and the short paragraphs after it.
-        self._last: tuple[int, int, bool] | None = None
-        self._shorts: list[tuple[int, str]] = []
-        # The kept paragraph each kept one follows (its predecessor's representative).
-        self._before: dict[int, int] = {}
-        # Short paragraphs after a kept one: (the next one's representative, keys, ids).
-        self._trailing: dict[int, tuple[int, tuple[str, ...], tuple[int, ...]]] = {}
+        self._keep = KeepFirst(passages=not is_exact(threshold))
 
     @property
     def decided(self) -> int:
         """How many ids are final: all fed, but for short paragraphs still waiting."""
-        return self._shorts[0][0] if self._shorts else self.next_id
+        waiting = self._keep.waiting()
+        return self.next_id if waiting is None else waiting
 
     def take_near_misses(self) -> list[Match]:
         """Return (and forget) the kept paragraphs that were alike enough to a kept one to
@@ -269,41 +312,30 @@ class Matcher:
         self._prepared = prepared
         digests = [digest(k) if is_substantive(k, self.min_chars) else None for k in keys]
         candidates = self._candidates(keys, digests)
-        matches: list[Match] = []
+        found: list[Removal] = []
         first_id = self.next_id
         self.next_id += len(keys)
+        keep = self._keep
         for offset, (text, seen) in enumerate(zip(keys, digests, strict=True)):
             ident = first_id + offset
             if seen is None:
-                self._shorts.append((ident, text))
+                keep.short(ident, text)
                 continue
-            found = self._decide(ident, text, seen, candidates)
-            if found is not None:
-                matches.append(found)
-            matches += self._after_substantive(ident, found)
+            first = self._seen.get(seen)
+            if first is not None:
+                found += keep.exact(ident, first)
+                continue
+            self._seen[seen] = ident
+            found += keep.settle(ident, self._near(ident, text, candidates), first=True)
         if end:
-            self._last = None
-            self._shorts = []
+            keep.end()
         self._prepared = Prepared([])  # hold no batch longer than its feed
+        matches = [Match(r.index, r.original, r.score, r.reason) for r in found]
         return sorted(matches, key=lambda m: m.index) if len(matches) > 1 else matches
-
-    def _decide(
-        self,
-        ident: int,
-        text: str,
-        seen: str | bytes,
-        candidates: dict[int, list[tuple[int, float]]],
-    ) -> Match | None:
-        original = self._seen.get(seen)
-        if original is not None:
-            return Match(ident, original, 100.0, "exact")
-        found = self._near(ident, text, candidates)
-        self._seen[seen] = ident if found is None else found.original
-        return found
 
     def _near(
         self, ident: int, text: str, candidates: dict[int, list[tuple[int, float]]]
-    ) -> Match | None:
+    ) -> Removal | None:
         """Decide the first occurrence of a key that may be a near repeat."""
         if is_exact(self.threshold) or not may_be_near(text, self.min_chars):
             return None
@@ -316,73 +348,56 @@ class Matcher:
         if match is None and exhaustive and self.explain:
             self._explain(ident, text)
         distinct.ids.append(ident)
-        distinct.kept.append(match is None)
         # Features are computed when a key is first compared, and kept for the exhaustive
-        # part, where a kept key may be compared often; past it, verification is rare, and
+        # part, where a key may be compared often; past it, verification is rare, and
         # recomputing is cheaper than holding a million word tuples.
         distinct.features.append(self._prepared.features.get(text) if exhaustive else None)
-        if match is None:
+        if exhaustive:
+            # Every key of the exhaustive part is a candidate of later ones of its fingerprint,
+            # kept or not: candidates never depend on decisions (keep-first skips removed ones).
             distinct.keys.append(text)
-            if exhaustive:
-                distinct.groups.setdefault(group, []).append(position)
+            distinct.groups.setdefault(group, []).append(position)
         else:
-            # A removed key is never a candidate again; its text is needed only to build the
-            # index from the exhaustive part, which is small.
-            distinct.keys.append(text if position < SMALL_INPUT else None)
+            # A removed key is never a candidate again (keep-first skips it before asking for
+            # a verdict), so its text is not needed.
+            distinct.keys.append(text if match is None else None)
         return match
 
     def _exhaustive(self, text: str, fingerprint: int) -> list[tuple[int, float]]:
-        """Every kept key of the same fingerprint whose ratio reaches the threshold."""
-        group = self._distinct.groups.get(fingerprint)
-        if group and len(group) <= SMALL_GROUP:
-            # Cheap in Python for a few keys, and a small file whose paragraphs cannot meet
-            # never loads rapidfuzz (a tenth of the start-up); the cutoff below decides.
-            size, known = len(text), self._distinct.keys
-            group = [p for p in group if may_reach(size, len(known[p] or ""), self.threshold)]
-        if not group:
-            return []
-        from rapidfuzz import fuzz, process  # lazy: only keys that meet a candidate
+        """Every earlier key of the same fingerprint whose ratio reaches the threshold."""
+        group = self._distinct.groups.get(fingerprint, [])
+        known = self._distinct.keys
+        hits = among(text, [known[p] or "" for p in group], self.threshold)
+        return [(group[i], ratio) for i, ratio in hits]
 
-        keys = [self._distinct.keys[p] for p in group]
-        hits = process.extract(
-            text, keys, scorer=fuzz.ratio, score_cutoff=self.threshold, limit=None
-        )
-        return sorted((group[i], float(s)) for _, s, i in hits)
-
-    def _first_copy(self, ident: int, text: str, found: list[tuple[int, float]]) -> Match | None:
-        """The earliest kept candidate that ``text`` is a copy of, given its context."""
+    def _first_copy(self, ident: int, text: str, found: list[tuple[int, float]]) -> Removal | None:
+        """The earliest kept candidate that ``text`` is a copy of, given its context
+        (:meth:`KeepFirst.copy_of`), each pair judged when keep-first asks for it."""
         distinct = self._distinct
-        miss: tuple[int, Verdict] | None = None
-        for position, _ in found:  # in position order: earliest first
-            if not distinct.kept[position]:
-                continue
+        at = {distinct.ids[position]: position for position, _ in found}
+
+        def verdict(original: int) -> Verdict:
+            position = at[original]
             other = distinct.keys[position]
             assert other is not None  # kept ones keep their text
             own = self._features(text)
-            verdict = compare(
-                other, text, self._kept_features(position), own, threshold=self.threshold
-            )
-            original = distinct.ids[position]
-            if verdict.level is Level.COPY or (
-                verdict.level is Level.PASSAGE and self._in_passage(original)
-            ):
-                return Match(ident, original, verdict.score, verdict.reason)
-            if miss is None and self.explain:
-                miss = (original, verdict)
-        if miss is not None:
-            original, verdict = miss
-            reason = verdict.reason
-            if verdict.level is Level.PASSAGE:
+            return verify(other, text, self._kept_features(position), own, self.threshold)
+
+        match, miss = self._keep.copy_of(at, verdict)
+        if match is None and miss is not None and self.explain:
+            original, judged = miss
+            reason = judged.reason
+            if judged.level is Level.PASSAGE:
                 reason = "added or dropped a word outside a repeated passage"
-            self._near_misses.append(Match(ident, original, verdict.score, reason))
-        return None
+            self._near_misses.append(Match(ident, original, judged.score, reason))
+        return match
 
     def _explain(self, ident: int, text: str) -> None:
         """Record why ``text`` was kept though a kept key of another fingerprint is alike."""
         if self._near_misses and self._near_misses[-1].index == ident:
             return  # its own fingerprint's look-alike already says why
         distinct = self._distinct
-        kept = [p for p, k in enumerate(distinct.kept) if k]
+        kept = [p for p, i in enumerate(distinct.ids) if self._keep.kept(i)]
         from rapidfuzz import fuzz, process
 
         best = process.extractOne(
@@ -394,7 +409,7 @@ class Matcher:
         other = distinct.keys[position]
         assert other is not None
         own = self._features(text)
-        verdict = compare(other, text, self._kept_features(position), own, threshold=self.threshold)
+        verdict = verify(other, text, self._kept_features(position), own, self.threshold)
         original = distinct.ids[position]
         self._near_misses.append(Match(ident, original, float(best[1]), verdict.reason))
 
@@ -408,34 +423,6 @@ class Matcher:
         if position < SMALL_INPUT:
             self._distinct.features[position] = found
         return found
-
-    def _in_passage(self, original: int) -> bool:
-        """Whether the paragraph being decided follows what ``original`` followed."""
-        before = self._before.get(original, -1)
-        return before >= 0 and self._last is not None and self._last[1] == before
-
-    def _after_substantive(self, ident: int, found: Match | None) -> list[Match]:
-        """Update the document's context once paragraph ``ident`` is decided; return the
-        short paragraphs before it that go with their passage."""
-        represents = ident if found is None else found.original
-        gone: list[Match] = []
-        last, shorts = self._last, self._shorts
-        if last is not None and found is None and not is_exact(self.threshold):
-            self._before[ident] = last[1]
-        if last is not None and shorts:
-            keys = tuple(text for _, text in shorts)
-            if not last[2]:  # after a kept paragraph: remember them, for its copies
-                self._trailing[last[0]] = (represents, keys, tuple(i for i, _ in shorts))
-            elif found is not None:
-                trailing = self._trailing.get(last[1])
-                if trailing is not None and trailing[0] == represents and trailing[1] == keys:
-                    gone = [
-                        Match(i, o, 100.0, "a short paragraph of a removed passage")
-                        for (i, _), o in zip(shorts, trailing[2], strict=True)
-                    ]
-        self._last = (ident, represents, found is not None)
-        self._shorts = []
-        return gone
 
     def _features(self, text: str) -> Features:
         found = self._prepared.features.get(text)
@@ -524,25 +511,18 @@ class Matcher:
         ]
         if not pairs:
             return {}
-        from rapidfuzz import fuzz, process
-
         left = [texts[r] for r, _ in pairs]
         right = [self._text_at(p, start, texts) for _, p in pairs]
-        ratios = process.cpdist(
-            left,
-            right,
-            scorer=fuzz.ratio,
-            score_cutoff=self.threshold,
-            workers=-1 if len(left) >= SMALL_FEED else 1,
-        )
         found: dict[int, list[tuple[int, float]]] = {}
-        for i in ratios.nonzero()[0].tolist():
+        for i, ratio in reaching(left, right, self.threshold):
             row, position = pairs[i]
-            found.setdefault(ids[row], []).append((position, float(ratios[i])))
+            found.setdefault(ids[row], []).append((position, ratio))
         return found
 
     def _may_be_kept(self, position: int, start: int) -> bool:
-        return position >= start or self._distinct.kept[position]
+        # Removed keys are skipped by keep-first before any verdict, so their ratio is not
+        # needed either (their text is gone past the exhaustive part).
+        return position >= start or self._keep.kept(self._distinct.ids[position])
 
     def _text_at(self, position: int, start: int, texts: list[str]) -> str:
         if position >= start:

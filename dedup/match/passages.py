@@ -17,6 +17,7 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 
+from dedup.match.keepfirst import SHORT_REASON
 from dedup.match.matcher import Match, is_substantive
 
 MIN_OCCURRENCES = 3
@@ -101,7 +102,7 @@ Follow = tuple[str, tuple[str, ...]] | None
 substantive paragraph and the keys of the short ones between (``None`` when there are none)."""
 
 
-SHORT_REASON = "a short paragraph of a removed passage"
+__all__ = ["SHORT_REASON", "Follow", "recurring", "with_short_ones", "with_their_passage"]
 
 
 def with_their_passage(removed: list[Match], substantive: list[bool]) -> list[Match]:
