@@ -15,8 +15,9 @@ from dedup.match.matcher import Match, Matcher, is_substantive
 from dedup.match.passages import recurring, with_their_passage
 from dedup.options import Options, exact_only_tells
 from dedup.text.decoding import decode, encode
+from dedup.text.lines import LINE
 from dedup.text.normalize import key
-from dedup.text.paragraphs import LINE, Paragraph, is_changelog, is_drawn_table, split
+from dedup.text.paragraphs import Paragraph, is_changelog, is_drawn_table, split
 from dedup.text.writing import removed_spans, render, unified_diff
 
 

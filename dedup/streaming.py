@@ -35,7 +35,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from dedup.match import exact
@@ -44,14 +44,9 @@ from dedup.options import Options, SplitMode
 from dedup.pipeline import Decider
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
+from dedup.text.lines import LINE_BYTES, boundary_test
 from dedup.text.normalize import key
-from dedup.text.paragraphs import (
-    LINE,
-    is_boundary_bytes,
-    is_changelog,
-    is_drawn_table,
-    looks_like_lines,
-)
+from dedup.text.paragraphs import is_changelog, is_drawn_table_bytes, looks_like_lines_bytes
 from dedup.text.writing import Writer
 
 if TYPE_CHECKING:
@@ -220,7 +215,7 @@ class Streamer:
         if self._whole is not None:  # a changelog, read by uploads: as clean() reads it
             yield self._cleaned_whole()
             return
-        if self._held is not None and _drawn(self._held):  # one block, a drawn table
+        if self._held is not None and is_drawn_table_bytes(self._held):  # one block, a drawn table
             held, self._held = self._held, None
             self._mode = "block"
             for data in held:
@@ -248,8 +243,8 @@ class Streamer:
 
     def _is_changelog(self, data: bytes) -> bool:
         """Whether ``data``, the first lines of an ``auto`` text, opens a Debian changelog."""
-        blank = _blank_test(data)
-        for line in re.findall(exact.LINE, data):
+        blank = boundary_test(data)
+        for line in re.findall(LINE_BYTES, data):
             if not blank(line):
                 return is_changelog(line.decode("utf-8", "surrogateescape"))
         return False
@@ -325,12 +320,12 @@ class Streamer:
         """Whether a second block begins in ``data``, after the lines held so far (auto);
         counts the first block's lines as it goes, up to where it ends or passes the bound."""
         if b"\r" in data:
-            lines = re.findall(exact.LINE, data)
+            lines = re.findall(LINE_BYTES, data)
         else:
             lines = data.split(b"\n")
             if not lines[-1]:
                 lines.pop()  # the empty rest after the last terminator
-        blank = _blank_test(data)
+        blank = boundary_test(data)
         flags = [not line or blank(line) for line in lines]
         if True not in flags:
             if lines and self._gap:
@@ -354,8 +349,8 @@ class Streamer:
         if self._fast is not None:
             self._out += self._fast.take(data)
             return
-        blank = _blank_test(data)
-        for line in re.findall(exact.LINE, data):
+        blank = boundary_test(data)
+        for line in re.findall(LINE_BYTES, data):
             if blank(line):
                 self._blank(line)
             else:
@@ -386,7 +381,7 @@ class Streamer:
         self._block_paragraphs(lead, lines)
 
     def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
-        if self._mode == "auto" and _looks_like_lines(lines):
+        if self._mode == "auto" and looks_like_lines_bytes(lines):
             self._line_paragraphs(lead, lines)
             return
         self._block += 1
@@ -396,7 +391,7 @@ class Streamer:
             and self._mode == "auto"
             and self._block == 0
             and len(lines) > 1
-            and not _drawn(lines),
+            and not is_drawn_table_bytes(lines),
         )
 
     def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
@@ -501,39 +496,6 @@ class _Decider:
         shift = lines.paragraphs - 1
         summary.exact_only[:] = lines.exact_only + [i + shift for i in summary.exact_only if i]
         return out
-
-
-def _blank_any(line: bytes) -> bool:
-    if line.isspace():
-        return True
-    if 0x20 < line[0] < 0x7F:  # it opens with a visible ASCII character: not blank (most lines)
-        return line[:1] == b"%" and is_boundary_bytes(line)  # ... unless a record separator
-    if line.isascii() and not exact.odd_whitespace(line):
-        return False
-    return is_boundary_bytes(line)
-
-
-def _blank_ascii(line: bytes) -> bool:
-    return line.isspace() or (line[:1] == b"%" and is_boundary_bytes(line))
-
-
-def _blank_test(data: bytes) -> Callable[[bytes], bool]:
-    """How to tell a blank line (or a record separator, :func:`dedup.text.paragraphs.is_boundary`)
-    in ``data``: by its bytes when that gives ``str.isspace``."""
-    if data.isascii() and not exact.odd_whitespace(data):
-        return _blank_ascii if b"%" in data else bytes.isspace
-    return _blank_any
-
-
-def _drawn(lines: list[bytes]) -> bool:
-    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines)."""
-    text = b"".join(lines).decode("utf-8", "surrogateescape")
-    return is_drawn_table(LINE.findall(text))
-
-
-def _looks_like_lines(lines: list[bytes]) -> bool:
-    """paragraphs.looks_like_lines, on bytes: lengths in characters, tables by their text."""
-    return looks_like_lines([line.decode("utf-8", "surrogateescape") for line in lines])
 
 
 def clean_chunks(chunks: Iterable[bytes], options: Options) -> Iterator[bytes]:

@@ -2,8 +2,8 @@
 
 The decisions of :class:`dedup.match.matcher.Matcher` at ``threshold=100`` for a document read
 line by line, taken without building a ``str`` per line where the bytes say enough. Used by
-:mod:`dedup.streaming` for a document alone; the byte helpers here (what a line is, which
-lines are blank) are shared with it.
+:mod:`dedup.streaming`. What a line is and which lines are blank is
+:mod:`dedup.text.lines`'s, on bytes, as for every road.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from __future__ import annotations
 import re
 
 from dedup.options import Options
+from dedup.text.lines import LINE_BYTES, is_boundary_bytes, odd_whitespace
 from dedup.text.normalize import keeps_case, key
-from dedup.text.paragraphs import is_boundary_bytes
 
 DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key: 128 bits, so two different keys of a
 billion-line input collide with odds of about 1 in 10^21."""
 
-# A plain pattern, compiled by re's own cache on first use (start-up time: most runs never
-# meet a lone CR).
-LINE = rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+"
 RAW_CACHE_BYTES = 32 << 20
 """How much of the lines already met the exact-only path remembers byte for byte."""
 RAW_CACHE_OVERHEAD = 80
@@ -31,10 +28,7 @@ _ASCII_KEY = bytes.maketrans(
 )
 """``normalize.key`` on ASCII, but for the collapsing of spaces: case and backquote folded,
 every whitespace byte a space (the bytes \\x1c-\\x1f are whitespace to ``str`` only, so a
-chunk with one takes the ``str`` path: see ``odd_whitespace``)."""
-_ODD_WHITESPACE = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-"""ASCII bytes that ``str.isspace`` and ``str.split`` treat as whitespace but ``bytes``
-methods do not: a chunk with one of them takes the decoding path for every line."""
+chunk with one takes the ``str`` path: see ``lines.odd_whitespace``)."""
 
 
 def applies(options: Options) -> bool:
@@ -98,7 +92,7 @@ class ExactLines:
             if last:  # the end of the input, without a final newline
                 out += self._lines([last], b"", plain=plain)
             return out
-        return self._lines(re.findall(LINE, data), b"", plain=plain)
+        return self._lines(re.findall(LINE_BYTES, data), b"", plain=plain)
 
     def _lines(self, lines: list[bytes], sep: bytes, *, plain: bool) -> list[bytes]:
         copies = self._copies
@@ -132,11 +126,11 @@ class ExactLines:
                 continue
             if original is None:
                 ascii_line = plain and line.isascii()
+                # lines.is_boundary_bytes, asked only where bytes.isspace cannot answer.
                 if (
                     not line
                     or line.isspace()
-                    or (not ascii_line and blank_str(line))
-                    or (line[:1] == b"%" and is_boundary_bytes(line))
+                    or ((not ascii_line or line[:1] == b"%") and is_boundary_bytes(line))
                 ):
                     if held:
                         held.append((line, sep, -1))
@@ -242,15 +236,3 @@ class ExactLines:
         # Ready for the next document (--across): what was seen stays, the context goes.
         self._lead, self._in_block = [], False
         return out + blanks
-
-
-def odd_whitespace(data: bytes) -> bool:
-    """Whether ``data`` holds a byte that only ``str`` calls whitespace."""
-    # Four memchr scans are several times faster than one regex character class (and spelt
-    # out, faster than a generator over _ODD_WHITESPACE).
-    return b"\x1c" in data or b"\x1d" in data or b"\x1e" in data or b"\x1f" in data
-
-
-def blank_str(line: bytes) -> bool:
-    """Whether a line is blank, as ``str.isspace`` says after decoding."""
-    return line.decode("utf-8", "surrogateescape").isspace()
