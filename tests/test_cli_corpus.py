@@ -239,7 +239,7 @@ def test_output_dir_refuses_outside_names_that_collide(run, corpus, tmp_path):
 
 def test_output_dir_refuses_to_overwrite_its_input(run, corpus):
     code, _, err = run("--output-dir", ".", "a.txt")
-    assert (code, err) == (2, "dedup: a.txt: input file is output file\n")
+    assert (code, err) == (2, "dedup: a.txt: input file is output file (--output-dir ./a.txt)\n")
     assert Path("a.txt").read_text() == FIRST
 
 
@@ -261,8 +261,8 @@ def test_check_and_stats_for_a_corpus(run, corpus):
         (["--across", "--diff", "a.txt"], "-i, --diff and -v work on text files one by one"),
         (["--output-dir", "x", "-o", "y", "a.txt"], "--output-dir cannot be combined with -o"),
         (["--output-dir", "x"], "--output-dir needs FILE arguments"),
-        (["--report", "r", "-o", "r", "a.txt"], "--report names an input or the -o file"),
-        (["--report", "a.txt", "a.txt"], "--report names an input or the -o file"),
+        (["--report", "r", "-o", "r", "a.txt"], "--report r and -o r are the same file"),
+        (["--report", "a.txt", "a.txt"], "a.txt: input file is output file (--report a.txt)"),
     ],
 )
 def test_usage_errors(run, corpus, args, message):

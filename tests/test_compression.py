@@ -115,3 +115,16 @@ def test_a_plain_regular_file_is_read_as_it_is_when_asked(tmp_path):
     with packed.open("rb") as handle:
         stream, found = open_stream(handle, "a.gz", as_is=True)
         assert (stream is handle, found, stream.read()) == (False, "gzip", b"packed text\n")
+
+
+def test_a_zstd_bomb_is_decompressed_in_bounded_steps():
+    # 96 MiB of zeros packs into a few KB: fed whole, one call made all 96 MiB at once.
+    size = 96 << 20
+    bomb = zstandard.ZstdCompressor().compress(bytes(size)) * 2  # two frames, as pzstd writes
+    frames = compression._ZstandardFrames(zstandard, io.BytesIO(bomb))
+    largest = total = 0
+    while piece := frames._read(1 << 16):
+        largest = max(largest, len(frames._pending))
+        total += len(piece)
+    assert total == 2 * size
+    assert largest <= 64 << 20  # STEP compressed bytes make at most 64 MiB (4 bytes a block)

@@ -62,3 +62,16 @@ def _plain_unicode_key(text):
 @given(st.text(alphabet="aBéÉßẞ İ1 _.-:(\"'=/,!Ω\u00a0\u2028ﬁ", max_size=40))
 def test_the_sifted_unicode_path_is_the_plain_reading(text):
     assert unicode_key(text) == _plain_unicode_key(text)
+
+
+def test_a_paragraph_too_long_to_normalize_is_keyed_by_its_exact_text():
+    from dedup.options import MAX_FUZZY_CHARS
+    from dedup.text.normalize import LONGEST_KEYED_CHARS
+
+    assert LONGEST_KEYED_CHARS > MAX_FUZZY_CHARS  # its key is then matched exactly only
+    long = "word " * (LONGEST_KEYED_CHARS // 5 + 1)
+    assert key(long) == key(long[:-1] + " ")  # the same text, built again
+    assert len(key(long)) > LONGEST_KEYED_CHARS
+    assert key(long) != key(long.upper())  # no folding: both copies are kept
+    assert key(long) != key(long + "x")
+    assert key(long[:LONGEST_KEYED_CHARS]) == " ".join(long[:LONGEST_KEYED_CHARS].split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -102,3 +103,23 @@ def _complement(spans, length):
         yield position, start
         position = end
     yield position, length
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"text": "a", "x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}\n", "nested too deeply"),
+        (b'{"n": ' + b"9" * 5000 + b', "text": "a"}\n', "exceeds the limit (4300 digits)"),
+        (b'{"text": "a \\ud800 b"}\n', '"text" holds \\ud800, a lone surrogate'),
+        (b'{"text": "a \\udcff"}\n', '"text" holds \\udcff, a lone surrogate'),
+    ],
+)
+def test_what_json_cannot_load_or_utf8_cannot_hold_is_a_bad_record(raw, message):
+    with pytest.raises(BadRecord, match=re.escape(message)):
+        parse(raw, field="text")
+
+
+def test_a_surrogate_pair_and_an_undecodable_byte_are_text():
+    # The pair is one character; the raw byte 0xff comes back as itself (surrogateescape).
+    record = parse(b'{"text": "\\ud83d\\ude00 caf\xff"}\n', field="text")
+    assert record.text == "\U0001f600 caf\udcff"

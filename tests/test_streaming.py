@@ -234,6 +234,24 @@ def test_streamed_across_documents_equal_the_cleaner(docs, options, sizes):
         assert streamer.summary.paragraphs == len(result.paragraphs)
 
 
+@pytest.mark.parametrize(("split", "threshold"), [("line", 100), ("line", 90), ("block", 90)])
+def test_a_line_longer_than_any_key_streams_in_chunks_and_goes_when_repeated(split, threshold):
+    from dedup.text.normalize import LONGEST_KEYED_CHARS
+
+    long = b"word " * (LONGEST_KEYED_CHARS // 5 + 1)
+    data = long + b"\n\n" + long.upper() + b"\n\n" + long + b"\n"
+    options = Options(split=split, threshold=threshold)
+    chunks = [data[i : i + 65536] for i in range(0, len(data), 65536)]
+    out = b"".join(clean_chunks(chunks, options))
+    assert out.startswith(long + b"\n\n" + long.upper() + b"\n")
+    assert (out.count(long), out.count(long.upper()), len(out) < len(data) - len(long)) == (
+        1,
+        1,
+        True,
+    )
+    assert out == clean_bytes(data, options)  # the whole-document road decides the same
+
+
 @given(documents(), OPTIONS, st.lists(st.integers(0, 40), max_size=30), st.integers(0, 4))
 def test_a_long_first_block_is_read_as_lines_by_both_roads(data, options, sizes, bound):
     # FIRST_BLOCK_LINES lowered, so that the generated texts pass it: the streamer chooses

@@ -28,7 +28,6 @@ from dedup.io.files import (
     STDIN,
     check_editable,
     display_name,
-    is_special,
     open_input,
     output_targets,
     read_chunks,
@@ -42,10 +41,11 @@ from dedup.io.outputs import (
     OutputFile,
     Sink,
     output_file,
-    refuse_same_file,
+    refuse_shared_files,
     shared_output,
 )
 from dedup.io.report import open_report
+from dedup.io.targets import place
 from dedup.match import exact
 from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
 from dedup.text.decoding import decode, looks_binary
@@ -62,6 +62,7 @@ def run_local(job: Job, listener: Listener | None = None) -> Tally:
     was (as ``sort -o`` leaves it), since it would hold only part of the result.
     """
     road = _Road(job, listener or Listener())
+    refuse_shared_files(job.destination, job.report, job.inputs, road.copies)
     remove_stale_temporaries(road.targets())
     with contextlib.ExitStack() as stack:
         road.cleaner = Cleaner(
@@ -87,16 +88,16 @@ class _Road:
         self.listener = listener
         self.bytes_done = 0
         self._exact_lines: exact.ExactLines | None = None  # --across, exact, line by line
-        self._outputs: dict[str, str] = {}  # --output-dir: input name -> its copy
+        self.copies: dict[str, str] = {}  # --output-dir: input name -> its copy
         destination = job.destination
         if isinstance(destination, OutputDir):
             # Every name is checked before anything is cleaned, not halfway through a corpus.
-            self._outputs = output_targets(destination.path, ((n, n) for n in job.inputs))
+            self.copies = output_targets(destination.path, ((n, n) for n in job.inputs))
 
     def targets(self) -> list[str]:
         """Every file this run may replace, for the clean-up of a killed run's leftovers."""
         destination = self.job.destination
-        targets = list(self._outputs.values())
+        targets = list(self.copies.values())
         if isinstance(destination, OutputFile):
             targets.append(destination.path)
         elif isinstance(destination, InPlace):
@@ -303,12 +304,11 @@ class _Road:
         """Open an input, decompressed: the stream, whether it was compressed, its stat, and
         how far into the inputs reading has got (for a progress bar's ETA).
 
-        A directory is refused, and so is the file that the shared output writes to.
+        A directory is refused. (An input that an output would clobber was refused before the
+        run began: :func:`dedup.io.outputs.refuse_shared_files`.)
         """
         shown = display_name(name)
         with open_input(path, shown) as (handle, status):
-            if status is not None and shared is not None:
-                refuse_same_file(shown, status, shared.stream)
             if path == STDIN:
                 stream, found = open_stream(handle, shown)
                 yield stream, found is not None, status, lambda: None
@@ -324,7 +324,7 @@ class _Road:
     @contextlib.contextmanager
     def _output_for(self, name: str, shared: Sink | None) -> Iterator[Sink | None]:
         """The shared output, or with ``--output-dir`` this input's own copy."""
-        target = self._outputs.get(name)
+        target = self.copies.get(name)
         if target is None:
             yield shared
             return
@@ -342,6 +342,10 @@ def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:
 
 def _keep_a_partial_result_out(job: Job, tally: Tally) -> None:
     destination = job.destination
-    if tally.failed and isinstance(destination, OutputFile) and not is_special(destination.path):
+    if (
+        tally.failed
+        and isinstance(destination, OutputFile)
+        and not place(destination.path).in_place
+    ):
         # The atomic writer drops its temporary file on this exception.
         raise OutputError(f"{display_name(destination.path)}: left as it was, an input failed")

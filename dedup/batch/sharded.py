@@ -28,11 +28,11 @@ from dedup.errors import InputError
 from dedup.io.compression import detect
 from dedup.io.files import (
     STDIN,
-    atomic_writer,
     display_name,
     is_parquet,
     names_shards,
     output_targets,
+    reason,
     remove_stale_temporaries,
 )
 from dedup.io.outputs import (
@@ -41,13 +41,14 @@ from dedup.io.outputs import (
     Sink,
     Stdout,
     ready_output,
-    refuse_same_file,
+    refuse_shared_files,
     shared_output,
 )
 from dedup.io.report import open_report
+from dedup.io.targets import open_target
 
 
-def list_shards(job: Job) -> list[Shard]:
+def list_shards(job: Job, warn: Callable[[str], None] | None = None) -> list[Shard]:
     """The shards of a run, in order: files as given, a directory's files, a glob's matches.
 
     A directory is read recursively in sorted order, hidden files skipped (a ``.NAME.tmp``
@@ -56,17 +57,27 @@ def list_shards(job: Job) -> list[Shard]:
     expanded with :mod:`glob` (sorted), for corpora with more shards than a command line holds;
     its matches keep their names relative to the pattern's fixed directory (see
     :func:`pattern_base`), so ``crawl/`` and ``'crawl/*.jsonl'`` name the same copies.
+
+    What a directory or a pattern finds is read only if it is a regular file (or a symlink to
+    one): a FIFO would block the run forever, a device or a socket is no shard. Symlinked
+    directories are not followed, as ``find`` and ``du`` do not by default: a link may loop
+    back, or lead out of the corpus. Each is skipped with a warning (``warn``). The
+    ``--output-dir``, when it lies inside an input directory, is never read: it holds this
+    run's outputs, or an earlier run's.
     """
+    warn = warn or (lambda message: None)
+    skip = _output_dir(job)
     named: list[tuple[str, str]] = []
     for name in job.inputs:
         if not names_shards(name):
             named.append((name, name))
             continue
         if os.path.isdir(name):
-            found = _walk(name)
+            found = _walk(name, skip, warn)
             named += [(path, os.path.relpath(path, name)) for path in found]
         else:
-            found = sorted(p for p in glob.glob(name, recursive=True) if not os.path.isdir(p))
+            matches = sorted(glob.glob(name, recursive=True))
+            found = [p for p in matches if not _inside(p, skip) and _readable_shard(p, warn)]
             base = pattern_base(name)
             named += [(path, os.path.relpath(path, base)) for path in found]
         if not found:
@@ -193,11 +204,58 @@ def parquet_output(job: Job) -> str | None:
     return None
 
 
-def _walk(directory: str) -> list[str]:
+def _output_dir(job: Job) -> str | None:
+    destination = job.destination
+    return os.path.realpath(destination.path) if isinstance(destination, OutputDir) else None
+
+
+def _inside(path: str, directory: str | None) -> bool:
+    if directory is None:
+        return False
+    real = os.path.realpath(path)
+    return real == directory or real.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _readable_shard(path: str, warn: Callable[[str], None]) -> bool:
+    """Whether a found name is a shard to read; a directory is silently passed over."""
+    try:
+        status = os.stat(os.fsencode(path))
+    except OSError as error:
+        warn(f"{display_name(path)}: {reason(error)}; skipped")
+        return False
+    if stat.S_ISDIR(status.st_mode):
+        if os.path.islink(path):
+            warn(f"{display_name(path)}: symlinked directory, not followed; skipped")
+        return False
+    if not stat.S_ISREG(status.st_mode):
+        warn(f"{display_name(path)}: {_kind_of(status.st_mode)}, not a regular file; skipped")
+        return False
+    return True
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+
+
+def _walk(directory: str, skip: str | None, warn: Callable[[str], None]) -> list[str]:
     found: list[str] = []
     for root, directories, names in os.walk(directory):
-        directories[:] = sorted(d for d in directories if not d.startswith("."))
-        found += [os.path.join(root, n) for n in names if not n.startswith(".")]
+        kept = []
+        for entry in sorted(d for d in directories if not d.startswith(".")):
+            path = os.path.join(root, entry)
+            if _inside(path, skip):
+                continue
+            if os.path.islink(path):  # os.walk lists it, and does not go in
+                warn(f"{display_name(path)}: symlinked directory, not followed; skipped")
+                continue
+            kept.append(entry)
+        directories[:] = kept
+        paths = (os.path.join(root, n) for n in names if not n.startswith("."))
+        found += [path for path in paths if _readable_shard(path, warn)]
     return sorted(found)
 
 
@@ -213,8 +271,9 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
     A sharded run stops at its first bad input, whatever ``job.on_bad_input`` says: the
     stages of the other shards are already under way.
     """
-    shards = list_shards(job)
+    shards = list_shards(job, listener.warn)
     _check_shards(shards, job)
+    _refuse_shared_files(shards, job)
     targets, started = _targets(shards, job), time.time()
     remove_stale_temporaries(targets)
     with contextlib.ExitStack() as stack:
@@ -225,8 +284,6 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
         report = open_report(stack, job.report)
         to_parquet = parquet_output(job) is not None
         with contextlib.nullcontext() if to_parquet else shared_output(job.destination) as shared:
-            if shared is not None:
-                _refuse_the_output(shards, shared)
             spec = spec_for(job)
             tasks = [WriteTask(shard, spec) for shard in shards]
             if job.across and job.parallel and job.options.exact:
@@ -281,16 +338,25 @@ def _targets(shards: list[Shard], job: Job) -> list[str]:
     return targets
 
 
-def _refuse_the_output(shards: list[Shard], shared: Sink) -> None:
-    """Refuse a shard that is the file stdout or ``-o`` writes to, before any stage starts."""
-    for shard in shards:
-        if shard.path == STDIN:
-            continue
-        try:
-            status = os.stat(os.fsencode(shard.path))
-        except OSError:
-            continue  # the stage that reads it says why, in order
-        refuse_same_file(display_name(shard.name), status, shared.stream)
+def _refuse_shared_files(shards: list[Shard], job: Job) -> None:
+    """Refuse a run whose outputs clobber a shard or each other, before any stage starts.
+
+    The one rule of :func:`dedup.io.outputs.refuse_shared_files`, with the shards' outputs:
+    a big file's pieces are one copy, the file they are joined into; ``-o NAME.parquet`` is
+    the one Parquet input's copy, said as ``-o``.
+    """
+    copies = {
+        shard.path: os.path.relpath(copy)
+        for shard in shards
+        if (copy := shard.joined or shard.output) is not None
+    }
+    # Named relative to here, as the user named the directory, in a refusal's message.
+    refuse_shared_files(
+        job.destination,
+        job.report,
+        [shard.name for shard in shards],
+        {} if parquet_output(job) is not None else copies,
+    )
 
 
 def _resolved(executor: Executor, tasks: list[WriteTask], listener: Listener) -> list[WriteTask]:
@@ -413,8 +479,8 @@ class _Parts:
             return
         import shutil
 
-        ready_output(shard.joined, shard.path)
-        with atomic_writer(shard.joined) as joined:
+        ready_output(shard.joined)
+        with open_target(shard.joined) as joined:
             for part in self._waiting:
                 with open(os.fsencode(part), "rb") as piece:
                     shutil.copyfileobj(piece, joined, CHUNK)

@@ -195,11 +195,20 @@ def read_units(shard: Shard, spec: ShardSpec, warnings: list[str]) -> Iterator[U
         id_field: str | None = DEFAULT_ID_FIELD
         if records is not None:
             text_field, id_field = records.field, records.id_field
+        skip_bad = records is not None and records.skip_bad
         row = 0
         for table in parquet.read(shard.path, field=text_field, id_field=id_field, shown=shown):
-            for text, ident in zip(table.texts, table.idents, strict=True):
+            for at, (text, ident) in enumerate(zip(table.texts, table.idents, strict=True)):
                 row += 1
-                if text is None:
+                if at in table.bad:  # a bad record, as a bad JSON Lines line is (parse_record)
+                    if not skip_bad:
+                        raise InputError(
+                            f"{shown}:{row}: {table.bad[at]} (--skip-bad-records passes such "
+                            "records through)"
+                        )
+                    warnings.append(f"{shown}:{row}: {table.bad[at]}; passed through unchanged")
+                    yield Unit(b"")
+                elif text is None:
                     yield Unit(b"")
                 else:
                     raw = text.encode("utf-8", "surrogateescape")  # for the byte counts only

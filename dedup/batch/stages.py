@@ -355,7 +355,7 @@ def _parquet_output(shard: Shard, spec: ShardSpec) -> Iterator[parquet.Rewrite |
     if shard.kind != "parquet" or shard.output is None:
         yield None
         return
-    ready_output(shard.output, shard.path)
+    ready_output(shard.output)
     text_field = DEFAULT_FIELD if spec.records is None else spec.records.field
     with parquet.rewrite(shard.path, shard.output, field=text_field) as rewrite:
         yield rewrite

@@ -24,8 +24,8 @@ __all__ = ["EXIT_CODES_HELP", "clean_command", "cli", "parse_and_run"]
 
 EXIT_CODES_HELP = """\b
 Exit status: 0 done; 1 --check found repeats; 2 usage, input or output
-error; 70 internal error; 74 stderr cannot be written; 130 interrupted; 141
-output pipe closed (e.g. by head); 143 terminated.
+error; 70 internal error; 71 out of memory; 74 stderr cannot be written; 130
+interrupted; 141 output pipe closed (e.g. by head); 143 terminated.
 """
 
 
@@ -245,7 +245,7 @@ def clean_command(
             "and --report"
         )
     inputs = files or (STDIN,)
-    _check_inputs(inputs, in_place=in_place, output_dir=output_dir, report=report, output=output)
+    _check_inputs(inputs, in_place=in_place, output_dir=output_dir)
     _check_shard_names(inputs, one_by_one=in_place or diff or verbose)
     job = Job(
         inputs=inputs,
@@ -321,15 +321,11 @@ def _check_inputs(
     *,
     in_place: bool,
     output_dir: str | None,
-    report: str | None,
-    output: str | None,
 ) -> None:
     if in_place and STDIN in inputs:
         raise click.UsageError("-i/--in-place needs FILE arguments; it cannot edit stdin")
     if output_dir is not None and STDIN in inputs:
         raise click.UsageError("--output-dir needs FILE arguments; it cannot name stdin's copy")
-    if report is not None and report in (output, *inputs):
-        raise click.UsageError("--report names an input or the -o file")
 
 
 def _check_shard_names(inputs: Sequence[str], *, one_by_one: bool) -> None:

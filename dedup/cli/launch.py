@@ -19,7 +19,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from dedup.batch.job import Job
 from dedup.cli.watch import (
@@ -27,6 +27,7 @@ from dedup.cli.watch import (
     EXIT_ERROR,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
+    EXIT_OUT_OF_MEMORY,
     EXIT_STDERR,
     EXIT_TERMINATED,
     execute,
@@ -35,9 +36,6 @@ from dedup.cli.watch import (
 from dedup.errors import DedupError, StderrFailed
 from dedup.io.files import STDIN, PipeClosed, is_parquet, reason
 from dedup.io.outputs import Stdout
-
-if TYPE_CHECKING:
-    pass
 
 
 class Terminated(SystemExit):
@@ -113,6 +111,9 @@ def _reported(call: Callable[[], int]) -> int:
         show_error(f"write error: {reason(error)}")
         _flush_or_silence_stdout()
         return EXIT_ERROR
+    except MemoryError:
+        _out_of_memory()
+        return EXIT_OUT_OF_MEMORY
     except Exception as error:
         if os.environ.get("DEDUP_DEBUG"):
             raise
@@ -120,6 +121,24 @@ def _reported(call: Callable[[], int]) -> int:
             f"internal error: {type(error).__name__}: {error} (set DEDUP_DEBUG=1 for details)"
         )
         return EXIT_INTERNAL
+
+
+_OUT_OF_MEMORY = (
+    b"dedup: out of memory: the input needs more than this process may use (RAM, ulimit -v); "
+    b"no file was replaced or left half written\n"
+)
+"""Made before it is needed: at that moment even formatting a message may fail."""
+
+
+def _out_of_memory() -> None:
+    """Say "out of memory" on stderr with no allocation to speak of (no rich, no format).
+
+    By the time the error reaches :func:`guarded`, the frames that held the big objects are
+    gone and every temporary file was removed on the way (``atomic_writer``), so the inputs
+    and the files that were to be replaced are as they were.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        os.write(2, _OUT_OF_MEMORY)
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> NoReturn:

@@ -32,6 +32,7 @@ EXIT_ERROR = 2  # usage, input and output errors
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT
 EXIT_BROKEN_PIPE = 141  # the reader went away: 128 + SIGPIPE, as a killed filter reports
 EXIT_INTERNAL = 70  # a bug in dedup (EX_SOFTWARE); please report it
+EXIT_OUT_OF_MEMORY = 71  # the system ran out of a resource (EX_OSERR): memory
 EXIT_STDERR = 74  # stderr could not be written (EX_IOERR): nothing more can be said there
 EXIT_TERMINATED = 143  # SIGTERM: 128 + SIGTERM, after removing any temporary file
 

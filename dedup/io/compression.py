@@ -199,6 +199,14 @@ class _ZstandardFrames(_Source):
     """
 
     CHUNK = 1 << 16
+    STEP = 1 << 11
+    """Compressed bytes per decompression call, which bounds what one call makes.
+
+    A zstd block decodes to at most 128 KiB and takes at least 4 bytes (a 3-byte header and
+    one RLE byte), so 2 KiB in make at most 64 MiB out: a bomb is read in steps like any
+    other stream, never all at once (a 176 KB file fed whole made 2.26 GB). zstandard's
+    ``decompressobj`` has no output limit of its own (the standard library's, on 3.14, has).
+    """
 
     def __init__(self, module: Any, raw: BinaryIO) -> None:  # noqa: ANN401 (zstandard, imported late)
         self._new_frame = module.ZstdDecompressor().decompressobj
@@ -206,15 +214,20 @@ class _ZstandardFrames(_Source):
         self._frame: Any = None
         self._pending = b""
         self._offset = 0
+        self._input = b""
+        self._at = 0  # how much of _input was fed
 
     def _read(self, size: int) -> bytes:
         while self._offset == len(self._pending):
-            chunk = self._raw.read(self.CHUNK)
-            if not chunk:
-                if self._frame is not None and not self._frame.eof:
-                    raise EOFError("compressed file ended before the end of a zstd frame")
-                return b""
-            self._pending, self._offset = self._decompress(chunk), 0
+            if self._at == len(self._input):
+                self._input, self._at = self._raw.read(self.CHUNK), 0
+                if not self._input:
+                    if self._frame is not None and not self._frame.eof:
+                        raise EOFError("compressed file ended before the end of a zstd frame")
+                    return b""
+            step = self._input[self._at : self._at + self.STEP]
+            self._at += len(step)
+            self._pending, self._offset = self._decompress(step), 0
         data = self._pending[self._offset : self._offset + size]
         self._offset += len(data)
         return data

@@ -301,14 +301,6 @@ def _unlink_quietly(path: str) -> None:
         os.unlink(path)
 
 
-def is_special(path: str) -> bool:
-    """Whether ``path`` exists and is not a regular file (a FIFO, a device, ``/dev/stdout``)."""
-    try:
-        return not stat.S_ISREG(os.stat(path).st_mode)
-    except FileNotFoundError:
-        return False
-
-
 def output_path(output_dir: str, name: str) -> str:
     """Where ``--output-dir`` writes the cleaned copy of input ``name``: the same relative name.
 

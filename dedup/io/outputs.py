@@ -1,30 +1,23 @@
 """Where cleaned bytes go: standard output, an ``-o`` file, an ``--output-dir`` copy.
 
 Every road writes through these: a file is written beside its target and renamed at the end,
-compressed when its name says so, and never over the input it was read from.
+a special file in place (:mod:`dedup.io.targets` decides which, by what the path is), compressed
+when its name says so, and never over an input or another output (:func:`refuse_shared_files`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from dedup.errors import InputError, OutputError
+from dedup.errors import OutputError
 from dedup.io.compression import format_for, writer
-from dedup.io.files import (
-    PipeClosed,
-    atomic_writer,
-    display_name,
-    is_special,
-    reason,
-    same_file,
-    write_all,
-)
+from dedup.io.files import STDIN, PipeClosed, display_name, reason, write_all
+from dedup.io.targets import Output, open_target, place, refuse_overlaps, stream_place
 
 
 @dataclass(frozen=True)
@@ -80,15 +73,35 @@ class Sink:
             write_all(self.stream, data)
 
 
-def refuse_same_file(shown: str, status: os.stat_result, sink: BinaryIO) -> None:
-    """Refuse an input that is the regular file the shared output writes to (``cat``'s rule)."""
-    try:
-        output = os.fstat(sink.fileno())
-    except (OSError, ValueError):
-        return
-    # Only a regular file can be clobbered; /dev/null or a terminal is the same for everyone.
-    if stat.S_ISREG(output.st_mode) and same_file(status, output):
-        raise InputError(f"{shown}: input file is output file")
+def refuse_shared_files(
+    destination: Destination,
+    report: str | None,
+    inputs: Sequence[str],
+    copies: Mapping[str, str],
+) -> None:
+    """Refuse, before anything is read, a run whose outputs clobber an input or each other.
+
+    Every output of a run (stdout, ``-o``, each ``--output-dir`` copy, the ``report``) goes
+    through the one rule of :func:`dedup.io.targets.refuse_overlaps`; ``copies`` maps an input to
+    its ``--output-dir`` copy. The same check for one process and for shards.
+    """
+    outputs: list[Output] = []
+    if report is not None and report != STDIN:
+        outputs.append(Output("--report", report, place(report)))
+    if isinstance(destination, Stdout):
+        stdout = stream_place(1)
+        if stdout is not None:
+            outputs.append(Output("stdout", "", stdout))
+    elif isinstance(destination, OutputFile):
+        outputs.append(Output("-o", destination.path, place(destination.path), may_be_input=True))
+    outputs += [Output("--output-dir", copy, place(copy)) for copy in copies.values()]
+    stdin = stream_place(0)
+    named = [
+        (name, where)
+        for name in inputs
+        if (where := stdin if name == STDIN else place(name)) is not None
+    ]
+    refuse_overlaps(named, outputs)
 
 
 @contextlib.contextmanager
@@ -115,16 +128,13 @@ def shared_output(destination: Destination) -> Iterator[Sink | None]:
 
 @contextlib.contextmanager
 def _output_stream(path: str) -> Iterator[Sink]:
-    """``-o``: a FIFO or device is written directly; a file atomically (beside it, renamed)."""
+    """``-o``: written in place or replaced, as :func:`dedup.io.targets.open_target` decides."""
     shown = display_name(path)
     compression = format_for(path)
     with contextlib.ExitStack() as stack:
-        if is_special(path):
-            handle: BinaryIO = stack.enter_context(open(path, "wb"))
-        else:
-            # Written beside the target and renamed at the end, so `-o f f` reads f before f
-            # is replaced, and a failure never leaves a truncated f.
-            handle = stack.enter_context(atomic_writer(path))
+        # A file is written beside the target and renamed at the end (dedup.io.targets), so
+        # `-o f f` reads f before f is replaced, and a failure never leaves a truncated f.
+        handle = stack.enter_context(open_target(path))
         packed = stack.enter_context(writer(handle, compression, shown))
         yield Sink(packed, packed=compression is not None)
 
@@ -133,16 +143,14 @@ def _output_stream(path: str) -> Iterator[Sink]:
 def output_file(path: str, source: str) -> Iterator[Sink]:
     """Write one ``--output-dir`` copy atomically, compressed if its name says so."""
     shown = display_name(path)
-    ready_output(path, source)
+    ready_output(path)
     compression = format_for(path)
-    with atomic_writer(path) as handle, writer(handle, compression, shown) as packed:
+    with open_target(path) as handle, writer(handle, compression, shown) as packed:
         yield Sink(packed, packed=compression is not None)
 
 
-def ready_output(path: str, source: str) -> None:
-    """Make the directory of ``source``'s ``--output-dir`` copy; refuse to overwrite the input."""
-    if os.path.exists(path) and os.path.samefile(path, source):
-        raise InputError(f"{display_name(source)}: input file is output file")
+def ready_output(path: str) -> None:
+    """Make the directory of an ``--output-dir`` copy (that it is no input was checked first)."""
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     except OSError as error:

@@ -23,6 +23,8 @@ _ESCAPE = re.compile(
     r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.",
     re.DOTALL,
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 class BadRecord(ValueError):
@@ -67,6 +69,8 @@ def parse(raw: bytes, *, field: str, id_field: str | None = None) -> Record:
     text, start, end = members[field]
     if not isinstance(text, str):
         raise BadRecord(f'"{field}" is {_kind(text)}, not a string')
+    if _SURROGATE.search(text):
+        _refuse_lone_surrogates(line[start:end], field)
     ident = members[id_field][0] if id_field is not None and id_field in members else None
     return Record(line, raw[len(body) :], (start, end), text, ident)
 
@@ -104,6 +108,29 @@ def _members(line: str) -> Iterator[tuple[str, object, int, int]]:
                 raise _error("expected ',' or '}'", position)
     except json.JSONDecodeError as error:
         raise _error(error.msg.lower().removesuffix(" at"), error.pos) from None
+    except BadRecord:  # a ValueError too: said already
+        raise
+    except RecursionError:
+        raise BadRecord("not loadable: nested too deeply for Python's json") from None
+    except ValueError as error:
+        # The one ValueError that is not a JSONDecodeError: an integer longer than Python
+        # converts (sys.get_int_max_str_digits, 4300 digits by default).
+        raise BadRecord(f"not loadable: {str(error).split(';')[0].lower()}") from None
+
+
+def _refuse_lone_surrogates(literal: str, field: str) -> None:
+    """Refuse a string whose escapes make a lone surrogate (``"\\ud800"``): no UTF-8 holds it.
+
+    Such a document could be cleaned, but not shown, reported or counted in ``--stats``
+    without inventing bytes, so it is a bad record like any other line ``json`` cannot give a
+    text for. A surrogate that stands for an undecodable byte of the line is fine: it turns
+    back into that byte (``surrogateescape``). Only the escapes in the literal are looked at.
+    """
+    for escape in _ESCAPE.finditer(literal, 1, len(literal) - 1):
+        if len(escape.group()) == 6 and _LONE_ESCAPE.fullmatch(escape.group()):
+            raise BadRecord(
+                f'"{field}" holds {escape.group()}, a lone surrogate that no UTF-8 text can hold'
+            )
 
 
 def _end(line: str, position: int) -> None:

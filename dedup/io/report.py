@@ -1,7 +1,8 @@
 """The removal report: one JSON line per removed paragraph, to a file or to stderr.
 
 Written as the run goes, so a long corpus run leaves a usable audit trail; a file is written
-atomically (beside it, renamed at the end) and compressed when its name ends in ``.gz`` or
+as :func:`dedup.io.targets.open_target` says (a regular one beside it and renamed at the end, a
+device, FIFO or ``/dev/stdout`` in place) and compressed when its name ends in ``.gz`` or
 ``.zst``.
 """
 
@@ -13,7 +14,8 @@ from collections.abc import Callable
 
 from dedup.errors import OutputError
 from dedup.io.compression import format_for, writer
-from dedup.io.files import STDIN, atomic_writer, display_name
+from dedup.io.files import STDIN, display_name
+from dedup.io.targets import open_target
 
 
 def report_line(entry: dict[str, object]) -> bytes:
@@ -52,7 +54,7 @@ def open_report(stack: contextlib.ExitStack[bool | None], target: str | None) ->
 
         return to_stderr
     shown = display_name(target)
-    handle = stack.enter_context(atomic_writer(target))
+    handle = stack.enter_context(open_target(target))
     stream = stack.enter_context(writer(handle, format_for(target), shown))
 
     def to_file(entry: dict[str, object]) -> None:

@@ -12,7 +12,7 @@ import re
 
 from dedup.options import Options
 from dedup.text.lines import LINE_BYTES, is_boundary_bytes, odd_whitespace
-from dedup.text.normalize import keeps_case, key
+from dedup.text.normalize import LONGEST_KEYED_CHARS, keeps_case, key
 
 DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key: 128 bits, so two different keys of a
@@ -125,7 +125,8 @@ class ExactLines:
                 removed += 1
                 continue
             if original is None:
-                ascii_line = plain and line.isascii()
+                # A line too long to normalize takes key(), which digests it (one rule).
+                ascii_line = plain and len(line) <= LONGEST_KEYED_CHARS and line.isascii()
                 # lines.is_boundary_bytes, asked only where bytes.isspace cannot answer.
                 if (
                     not line

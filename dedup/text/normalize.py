@@ -53,6 +53,20 @@ _FOLD = str.maketrans(
 )
 
 
+LONGEST_KEYED_CHARS = 1_000_000
+"""The longest paragraph, in characters, that gets a normalized key.
+
+A longer one (a line of hundreds of megabytes without a newline, a decompressed bomb) is
+compared byte for byte instead, by a digest of its text: normalizing it would cost many times
+its size in memory (a ``str`` per word) for a key that could only ever be matched exactly
+(far beyond :data:`dedup.options.MAX_FUZZY_CHARS`). Two such paragraphs that differ only in
+case or spacing are then both kept, the safe side of every doubt.
+"""
+
+_DIGEST_KEY = "\x00dedup digest "
+"""What starts the key of a paragraph beyond :data:`LONGEST_KEYED_CHARS`: no text's key does."""
+
+
 # What makes a chunk (a run between spaces) technical: an identifier mark, a dotted or
 # colon-joined name, an option, letters glued to digits, a call, a member access, a quoted
 # value after ``:`` or ``=``. Such a chunk needs a letter too (``50%``, ``1/2`` are numbers
@@ -110,6 +124,8 @@ def key(text: str) -> str:
     >>> key("Run  curl -I to see the HEADERS")
     'run curl -I to see the headers'
     """
+    if len(text) > LONGEST_KEYED_CHARS:
+        return _digest_key(text)
     if text.isascii():
         # The same result, 2-3x faster (measured on the benchmark corpus): NFKC leaves ASCII
         # alone, casefold is lower there, and the backquote is the one ASCII character _FOLD
@@ -145,6 +161,8 @@ def _technical_cased(text: str) -> str | None:
 
 def unicode_key(text: str) -> str:
     """:func:`key` without its ASCII fast path: the reference that path is tested against."""
+    if len(text) > LONGEST_KEYED_CHARS:
+        return _digest_key(text)
     folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
     if folded.upper() == folded:  # no lower case: shouted, so case tells nothing here
         return " ".join(folded.casefold().split())
@@ -168,3 +186,16 @@ def keeps_case(text: str) -> bool:
     :mod:`dedup.match.exact` asks before it folds an ASCII line's case on its bytes.
     """
     return _technical_cased(text.replace("`", "'")) is not None
+
+
+def _digest_key(text: str) -> str:
+    """The key of a paragraph too long to normalize: its digest, equal only for equal text.
+
+    Padded to more than :data:`LONGEST_KEYED_CHARS` characters, so that it is as long as the
+    paragraph is said to be: every length rule (exact only beyond ``MAX_FUZZY_CHARS``, the
+    ``--min-chars`` floor) treats it as the long paragraph it stands for.
+    """
+    import hashlib  # only for such paragraphs
+
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return (_DIGEST_KEY + digest).ljust(LONGEST_KEYED_CHARS + 1, "\x00")
