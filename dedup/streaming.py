@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
 from dedup.options import Options, SplitMode
-from dedup.pipeline import Decider
+from dedup.pipeline import Decider, Outcome, clean, clean_document
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
 from dedup.text.lines import LINE_BYTES, boundary_test
@@ -50,7 +50,7 @@ from dedup.text.paragraphs import is_changelog, is_drawn_table_bytes, looks_like
 from dedup.text.writing import Writer
 
 if TYPE_CHECKING:
-    from dedup.pipeline import Result
+    pass
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -64,57 +64,6 @@ def streamable(options: Options) -> bool:
     before deciding any of them, so it needs the whole document.
     """
     return not options.keep_recurring
-
-
-class Summary:
-    """What a streamed clean did, in counts: what ``--stats`` and ``--check`` need.
-
-    Unlike :class:`dedup.Result`, it holds no text: a streamed input is never all in memory.
-    ``exact_only`` lists the paragraphs too long for fuzzy comparison (as in ``Result``).
-    A plain class, not a dataclass: generating a dataclass's methods costs start-up time.
-    """
-
-    __slots__ = ("exact", "exact_only", "paragraphs", "removed")
-
-    def __init__(
-        self,
-        paragraphs: int = 0,
-        removed: int = 0,
-        exact: int = 0,
-        exact_only: list[int] | None = None,
-    ) -> None:
-        self.paragraphs = paragraphs
-        self.removed = removed
-        self.exact = exact
-        self.exact_only: list[int] = exact_only or []
-
-    @classmethod
-    def of(cls, result: Result) -> Summary:
-        """The counts of a whole cleaned document: the one place a document is counted."""
-        removed = result.removed
-        exact = sum(1 for match in removed if match.exact)
-        return cls(len(result.paragraphs), len(removed), exact, list(result.exact_only))
-
-    def _fields(self) -> tuple[int, int, int, list[int]]:
-        return self.paragraphs, self.removed, self.exact, self.exact_only
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Summary) and self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass would be
-
-    def __repr__(self) -> str:
-        return "Summary(paragraphs={}, removed={}, exact={}, exact_only={})".format(*self._fields())
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything was removed."""
-        return bool(self.removed)
-
-    @property
-    def kept(self) -> int:
-        """Paragraphs written out."""
-        return self.paragraphs - self.removed
 
 
 class _Paragraph:
@@ -138,7 +87,7 @@ class Streamer:
     b''
     >>> streamer.close()
     b''
-    >>> streamer.summary.removed
+    >>> streamer.outcome.removed
     1
     """
 
@@ -159,7 +108,7 @@ class Streamer:
         # Alone, a document is cleaned as clean() does, first-block fix and exact fast path
         # included; against a shared matcher, as clean_document() does, and by that matcher.
         self._alone = matcher is None
-        self.summary = Summary()
+        self.outcome = Outcome()
         self._mode: SplitMode = options.split
         # An incomplete last line (or the first bytes, until the BOM is known), in the pieces
         # it came in: joined once, when its terminator comes (see feed()).
@@ -246,12 +195,12 @@ class Streamer:
                 self._take_lines(data)
                 self.pending -= len(data)
                 if self._fast is None:
-                    self._out += self._decider.decide(self.summary, end=False)
+                    self._out += self._decider.decide(self.outcome, end=False)
                 yield self._joined()
         if self._fast is not None:
             self._out += self._fast.close()
-            self.summary.paragraphs = self._fast.paragraphs - self._counted[0]
-            self.summary.removed = self.summary.exact = self._fast.removed - self._counted[1]
+            self.outcome.paragraphs = self._fast.paragraphs - self._counted[0]
+            self.outcome.removed = self.outcome.exact = self._fast.removed - self._counted[1]
             yield self._joined()
             return
         if self._lines is not None:
@@ -268,8 +217,6 @@ class Streamer:
 
     def _cleaned_whole(self) -> bytes:
         """Clean a text held whole (a changelog: its uploads are records) as clean() does."""
-        from dedup.pipeline import clean, clean_document
-
         assert self._whole is not None
         source = b"".join(self._whole).decode("utf-8", "surrogateescape")
         self._whole = None
@@ -278,10 +225,7 @@ class Streamer:
             result = clean(source, self.options)
         else:
             result = clean_document(source, self.options, self._decider.matcher)
-        self.summary.paragraphs += len(result.paragraphs)
-        self.summary.removed += len(result.removed)
-        self.summary.exact += sum(1 for m in result.removed if m.score >= 100)
-        self.summary.exact_only += result.exact_only
+        self.outcome = Outcome.of(result, whole=False)  # nothing was decided before
         return b"".join(self._out) + result.text.encode("utf-8", "surrogateescape")
 
     def _start(self, data: bytes) -> bytes:
@@ -419,9 +363,9 @@ class Streamer:
             decider.add(_Paragraph(b"", line, self._block))
 
     def _flush(self, *, end: bool) -> bytes:
-        self._out += self._decider.decide(self.summary, end=end)
+        self._out += self._decider.decide(self.outcome, end=end)
         if end:
-            self._out += self._decider.finish(self.summary, self.options)
+            self._out += self._decider.finish(self.outcome, self.options)
         if end:
             self._out += self._blanks  # blank lines after the last paragraph always stay
             self._blanks = []
@@ -463,7 +407,7 @@ class _Decider:
             self._held_raw = paragraph.lead + paragraph.body
         self._new.append(paragraph)
 
-    def decide(self, summary: Summary, *, end: bool) -> list[bytes]:
+    def decide(self, outcome: Outcome, *, end: bool) -> list[bytes]:
         """Feed the new paragraphs; return the output of every paragraph now decided."""
         if not self._new and not end:
             return []
@@ -472,46 +416,46 @@ class _Decider:
         self._new = []
         removed = {m.index: m for m in self._decider.feed(keys, end=end)}
         decided = self._decider.decided
-        summary.paragraphs += len(keys)
+        outcome.paragraphs += len(keys)
         out: list[bytes] = []
         while self._next < decided:
-            self._apply(self._waiting.popleft(), removed.get(self._next), summary, out)
+            self._apply(self._waiting.popleft(), removed.get(self._next), outcome, out)
             self._next += 1
         return out
 
     def _apply(
-        self, paragraph: _Paragraph, match: Match | None, summary: Summary, out: list[bytes]
+        self, paragraph: _Paragraph, match: Match | None, outcome: Outcome, out: list[bytes]
     ) -> None:
         removed = match is not None
         pieces = self._writer.take(paragraph.block, paragraph.lead, paragraph.body, removed=removed)
         if match is not None:
-            summary.removed += 1
-            summary.exact += match.score >= 100
+            outcome.removed += 1
+            outcome.exact += match.score >= 100
         elif self._holding is not None and self._next > 0:  # a later paragraph stays: let go
             out[:0] = self._holding
             self._holding = None
         target = self._holding if self._holding is not None else out
         target += pieces
 
-    def finish(self, summary: Summary, options: Options) -> list[bytes]:
+    def finish(self, outcome: Outcome, options: Options) -> list[bytes]:
         """At the end: what is still held, or the first block read again line by line."""
         held, self._holding = self._holding, None
-        summary.exact_only[:] = self._decider.exact_only
+        outcome.exact_only[:] = self._decider.exact_only
         if held is None:
             return []
-        if summary.paragraphs == 1:
+        if outcome.paragraphs == 1:
             return held
         # Every later paragraph repeated the first block, read as one: as clean() does, read
         # that block line by line, with a fresh matcher, so the output is a fixed point.
         again = Streamer(Options(options.threshold, options.min_chars, "line", False))
         again._started = True  # the BOM, if any, is written already; this is the text after it
         out = [again.feed(self._held_raw), again.close()]
-        lines = again.summary
-        summary.paragraphs += lines.paragraphs - 1
-        summary.removed += lines.removed
-        summary.exact += lines.exact
+        lines = again.outcome
+        outcome.paragraphs += lines.paragraphs - 1
+        outcome.removed += lines.removed
+        outcome.exact += lines.exact
         shift = lines.paragraphs - 1
-        summary.exact_only[:] = lines.exact_only + [i + shift for i in summary.exact_only if i]
+        outcome.exact_only[:] = lines.exact_only + [i + shift for i in outcome.exact_only if i]
         return out
 
 

@@ -47,7 +47,8 @@ from dedup.io.outputs import (
 from dedup.io.report import open_report
 from dedup.io.targets import place
 from dedup.match import exact
-from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
+from dedup.pipeline import Outcome
+from dedup.streaming import READ_SIZE, Streamer, streamable
 from dedup.text.decoding import decode, looks_binary
 
 if TYPE_CHECKING:
@@ -159,10 +160,7 @@ class _Road:
         decoded = decode(data)
         document = Document(shown)
         result = self.cleaner.clean(document, decoded.text, bom=decoded.bom)
-        self.listener.cleaned(document, result)
-        self.listener.done(document, Summary.of(result))
-        if result.changed:
-            self.listener.changed(document)
+        self.listener.done(document, Outcome.of(result))
         out = result.data
         self._count_bytes(data, out)
         if in_place:
@@ -242,12 +240,8 @@ class _Road:
                 if sink is not None and out:
                     sink.write(out)
                 self.listener.progress(tally, decided)
-        summary = streamer.summary
-        tally.count(summary)
-        document = Document(display_name(name))
-        self.listener.done(document, summary)
-        if summary.changed:
-            self.listener.changed(document)
+        tally.count(streamer.outcome)
+        self.listener.done(Document(display_name(name)), streamer.outcome)
 
     # -- JSON Lines records: each one a document, written back as soon as it is cleaned ----
 
@@ -284,8 +278,7 @@ class _Road:
 
     def _cleaned_record(self, record: Record, document: Document, records: Records) -> bytes:
         result = self.cleaner.clean(document, record.text)
-        self.listener.cleaned(document, result)
-        self.listener.done(document, Summary.of(result))
+        self.listener.done(document, Outcome.of(result))
         if not result.removed:
             return record.line.encode("utf-8", "surrogateescape") + record.terminator
         if records.drop_empty and result.emptied:
