@@ -123,10 +123,8 @@ class Streamer:
         self._held: list[bytes] | None = [] if options.split == "auto" else None
         self.pending = 0
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
-        self._content_seen = False  # auto, while held: a content line has been seen
-        self._first_lines = 0  # ... how many (all in the first block)
+        self._first = _FirstBlock()  # auto, while held: what the first block says so far
         self._whole: list[bytes] | None = None  # auto: a changelog, held whole to its end
-        self._gap = False  # ... and a blank line after it
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
         self._counted = (
@@ -207,14 +205,6 @@ class Streamer:
             self._end_block()
         yield self._flush(end=True)
 
-    def _is_changelog(self, data: bytes) -> bool:
-        """Whether ``data``, the first lines of an ``auto`` text, opens a Debian changelog."""
-        blank = boundary_test(data)
-        for line in re.findall(LINE_BYTES, data):
-            if not blank(line):
-                return is_changelog(line.decode("utf-8", "surrogateescape"))
-        return False
-
     def _cleaned_whole(self) -> bytes:
         """Clean a text held whole (a changelog: its uploads are records) as clean() does."""
         assert self._whole is not None
@@ -241,12 +231,12 @@ class Streamer:
             self._whole.append(data)
             self.pending += len(data)
             return
-        if self._held is not None and not self._content_seen and self._is_changelog(data):
+        if self._held is not None and self._first.opens_changelog(data):
             self._whole = [*self._held, data]
             self.pending += len(data)
             return
         if self._held is not None:
-            shape = self._shape(data)
+            shape = self._first.shape(data)
             if shape is None:
                 self._held.append(data)
                 self.pending += len(data)
@@ -269,42 +259,6 @@ class Streamer:
         if self._alone and exact.applies(line_options):
             self._fast = exact.ExactLines(self.options)
         return held
-
-    def _shape(self, data: bytes) -> SplitMode | None:
-        """How auto reads the text, if ``data`` (after what is held) says: ``"block"`` when a
-        second block begins, ``"line"`` when the first passes ``FIRST_BLOCK_LINES``."""
-        if self._second_block(data):
-            return "block"
-        return "line" if self._first_lines > paragraphs.FIRST_BLOCK_LINES else None
-
-    def _second_block(self, data: bytes) -> bool:
-        """Whether a second block begins in ``data``, after the lines held so far (auto);
-        counts the first block's lines as it goes, up to where it ends or passes the bound."""
-        if b"\r" in data:
-            lines = re.findall(LINE_BYTES, data)
-        else:
-            lines = data.split(b"\n")
-            if not lines[-1]:
-                lines.pop()  # the empty rest after the last terminator
-        blank = boundary_test(data)
-        flags = [not line or blank(line) for line in lines]
-        if True not in flags:
-            if lines and self._gap:
-                return True
-            self._content_seen = self._content_seen or bool(lines)
-            self._first_lines += len(lines)
-            return False
-        for flag in flags:
-            if flag:
-                self._gap = self._content_seen
-            elif self._gap:
-                return True
-            else:
-                self._content_seen = True
-                self._first_lines += 1
-                if self._first_lines > paragraphs.FIRST_BLOCK_LINES:
-                    return False  # a list: the rest of it no longer matters
-        return False
 
     def _take_lines(self, data: bytes) -> None:
         if self._fast is not None:
@@ -375,6 +329,69 @@ class Streamer:
         out = b"".join(self._out)
         self._out.clear()
         return out
+
+
+class _FirstBlock:
+    """How ``auto`` reads a streamed text, as its first block says: one concern of the streamer.
+
+    Watches the lines of an ``auto`` text while the streamer holds them: ``"block"`` once a
+    second block begins, ``"line"`` once the first block passes ``FIRST_BLOCK_LINES`` (the
+    rules of :func:`dedup.text.paragraphs.split`, on bytes, line by line); and whether the
+    text opens a Debian changelog, which is then held whole.
+    """
+
+    __slots__ = ("_content_seen", "_first_lines", "_gap")
+
+    def __init__(self) -> None:
+        self._content_seen = False  # a content line has been seen
+        self._first_lines = 0  # ... how many (all in the first block)
+        self._gap = False  # ... and a blank line after it
+
+    def opens_changelog(self, data: bytes) -> bool:
+        """Whether ``data``, the first lines of the text, open a Debian changelog."""
+        if self._content_seen:
+            return False
+        blank = boundary_test(data)
+        for line in re.findall(LINE_BYTES, data):
+            if not blank(line):
+                return is_changelog(line.decode("utf-8", "surrogateescape"))
+        return False
+
+    def shape(self, data: bytes) -> SplitMode | None:
+        """How auto reads the text, if ``data`` (after what is held) says: ``"block"`` when a
+        second block begins, ``"line"`` when the first passes ``FIRST_BLOCK_LINES``."""
+        if self._second_block(data):
+            return "block"
+        return "line" if self._first_lines > paragraphs.FIRST_BLOCK_LINES else None
+
+    def _second_block(self, data: bytes) -> bool:
+        """Whether a second block begins in ``data``, after the lines held so far (auto);
+        counts the first block's lines as it goes, up to where it ends or passes the bound."""
+        if b"\r" in data:
+            lines = re.findall(LINE_BYTES, data)
+        else:
+            lines = data.split(b"\n")
+            if not lines[-1]:
+                lines.pop()  # the empty rest after the last terminator
+        blank = boundary_test(data)
+        flags = [not line or blank(line) for line in lines]
+        if True not in flags:
+            if lines and self._gap:
+                return True
+            self._content_seen = self._content_seen or bool(lines)
+            self._first_lines += len(lines)
+            return False
+        for flag in flags:
+            if flag:
+                self._gap = self._content_seen
+            elif self._gap:
+                return True
+            else:
+                self._content_seen = True
+                self._first_lines += 1
+                if self._first_lines > paragraphs.FIRST_BLOCK_LINES:
+                    return False  # a list: the rest of it no longer matters
+        return False
 
 
 class _Decider:
