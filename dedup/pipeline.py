@@ -7,6 +7,7 @@ the same result in any order and in any process, which corpus users running many
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -392,7 +393,17 @@ def _cleans_to_one_block(result: Result, options: Options) -> bool:
         and len(paragraphs) > 1
         and paragraphs[1].block != paragraphs[0].block  # the first block is read as one
         and {m.index for m in result.removed} == set(range(1, len(paragraphs)))
-        and "\n" in result.paragraph_text(0).rstrip("\r\n").replace("\r", "\n")
-        and not is_drawn_table(LINE.findall(result.paragraph_text(0)))
-        and not is_changelog(result.paragraph_text(0))  # read by uploads, never by lines
+        and reads_again_by_line(LINE.findall(result.paragraph_text(0)))
     )
+
+
+def reads_again_by_line(lines: Sequence[str]) -> bool:
+    """Whether a first block read as one paragraph is read again line by line once every
+    later paragraph turned out to repeat it (see ``_read_first_block_by_line``): it has
+    lines to read, and it is neither a drawn table nor a changelog (read by uploads, never
+    by lines). The one home of the rule, for this module and the streamer.
+
+    >>> reads_again_by_line(["one line\\n", "and another\\n"]), reads_again_by_line(["one\\n"])
+    (True, False)
+    """
+    return len(lines) > 1 and not is_drawn_table(lines) and not is_changelog(lines[0])

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
 from dedup.options import Options, SplitMode
-from dedup.pipeline import Decider, Outcome, clean, clean_document
+from dedup.pipeline import Decider, Outcome, clean, clean_document, reads_again_by_line
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
 from dedup.text.lines import LINE_BYTES, boundary_test
@@ -305,8 +305,7 @@ class Streamer:
             holds=self._alone
             and self._mode == "auto"
             and self._block == 0
-            and len(lines) > 1
-            and not is_drawn_table_bytes(lines),
+            and reads_again_by_line([line.decode("utf-8", "surrogateescape") for line in lines]),
         )
 
     def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
