@@ -2,7 +2,8 @@
 
 Quadratic and written for reading, as RapidFuzz keeps ``_py`` references beside its C++: it
 shares nothing with :class:`dedup.match.matcher.Matcher` but the judgement of a pair
-(:func:`dedup.match.copies.compare`), which is tested on its own (``test_copies``, the judgement set).
+(:func:`dedup.match.copies.compare`, with the document's :class:`~dedup.match.copies.Opening`
+its changed words' language is read from), which is tested on its own (``test_copies``, the judgement set).
 Every key is compared with every kept key; there is no index, digest, fingerprint or batch.
 """
 
@@ -13,7 +14,7 @@ from itertools import pairwise
 
 from rapidfuzz import fuzz
 
-from dedup.match.copies import Features, Level, compare, features
+from dedup.match.copies import Features, Level, Opening, compare, features
 from dedup.match.matcher import Match
 from dedup.options import MAX_FUZZY_CHARS
 
@@ -31,8 +32,12 @@ def reference_repeats(
     def represents(i: int) -> int:
         return original.get(i, i)
 
+    opening, fed = Opening(), 0
     for i in substantive:
         text = keys[i]
+        while fed <= i:  # the document up to the paragraph judged, short ones included
+            opening.add(keys[fed])
+            fed += 1
         if text in first:
             original[i] = represents(first[text])
             continue
@@ -46,7 +51,14 @@ def reference_repeats(
                 continue
             if fuzz.ratio(other, text) < threshold:  # (compare would say so too, slower)
                 continue
-            verdict = compare(other, text, _features(other), _features(text), threshold=threshold)
+            verdict = compare(
+                other,
+                text,
+                _features(other),
+                _features(text),
+                threshold=threshold,
+                opening=opening,
+            )
             in_passage = (
                 i in before and k in before and represents(before[i]) == represents(before[k])
             )
@@ -58,6 +70,14 @@ def reference_repeats(
     matches = [Match(i, o, 0.0) for i, o in original.items()]
     matches += _short_ones(keys, substantive, original)
     return sorted(matches, key=lambda m: m.index)
+
+
+def opening_at(keys: list[str], index: int) -> Opening:
+    """The opening a verdict on ``keys[index]`` reads its language from: the keys up to it."""
+    opening = Opening()
+    for key in keys[: index + 1]:
+        opening.add(key)
+    return opening
 
 
 @cache

@@ -15,7 +15,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "dedup"
 
-WORKER_SIDE = ("dedup.batch.job", "dedup.batch.shards", "dedup.batch.stages")
+WORKER_SIDE = ("dedup.batch.job", "dedup.batch.shards", "dedup.batch.stages", "dedup.batch.near")
 """What a shard stage runs on a worker, and the values it is sent."""
 
 DRIVERS = ("dedup.batch.local", "dedup.batch.run", "dedup.batch.sharded", "dedup.batch.executors")

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from dedup.match.copies import Opening
 from dedup.match.lexicon import Lexicon, fold, script
 
 
@@ -46,4 +47,44 @@ def test_words_are_folded_as_the_keys_fold_them():
 
 def test_importing_the_lexicon_reads_no_list():
     code = "import sys, dedup.match.lexicon; assert 'wordfreq' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# The language of a document is read once, from its opening, not from each compared pair.
+
+PROSE = (
+    "This module provides the functions that read a configuration file and return the "
+    "values it holds, with the defaults filled in for every key that the file leaves out."
+)
+JARGON = "d key data store data at existing key data d key delete data stoed at key raises"
+
+
+def test_a_pair_of_jargon_is_read_in_the_language_of_its_document():
+    words = [*JARGON.split(), "keyerror", "if", "no", "sb", "se", "sequence", "dont"]
+    assert Lexicon().language(words) != "en"  # alone, its few words look like another language
+    opening = Opening()
+    for key in (PROSE, JARGON):
+        opening.add(key)
+    assert opening.language(words) == "en"
+
+
+def test_a_pair_in_another_script_is_read_in_its_own():
+    opening = Opening()
+    opening.add(PROSE)
+    russian = ["результаты", "опроса", "были", "опубликованы", "прошлой", "весной"]
+    assert opening.language(russian) == "ru"
+    opening.clear()
+    assert opening.language(JARGON.split()) != "en"  # a new document: nothing read yet
+
+
+def test_an_english_document_loads_only_the_english_lists():
+    """The cost of issue 14's rule: one language's lists, not every candidate's."""
+    prose = " ".join([PROSE] * 3)
+    code = (
+        "from dedup import clean\n"
+        "from dedup.match.lexicon import lexicon\n"
+        f"text = {prose!r} + '\\n\\n' + {prose!r}.replace('values', 'valeus') + '\\n'\n"
+        "assert len(clean(text.encode()).removed) == 1\n"
+        "assert set(lexicon()._small) <= {'en'}, sorted(lexicon()._small)\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

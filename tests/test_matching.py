@@ -93,3 +93,25 @@ def test_may_reach_never_rules_out_a_pair_that_reaches_the_threshold(a, b, thres
 
     if fuzz.ratio(a, b) >= threshold:
         assert may_reach(len(a), len(b), threshold)
+
+
+LANGUAGE_DOCUMENT = [
+    "the settings are read from the file that the user names on the command line",
+    "d key data store data at existing key data d key delete data stoed at key raises",
+    "d key data store data at existing key data d key delete data stored at key raises",
+    "every value that the file leaves out is taken from the defaults of the program",
+    "every value that the file leaves out is taken from the defualts of the program",
+]
+
+
+@given(st.integers(1, len(LANGUAGE_DOCUMENT) - 1))
+def test_the_language_read_from_the_opening_is_the_same_however_the_document_is_fed(cut):
+    """Only the paragraphs before a verdict decide its language: batches change nothing."""
+    whole = Matcher().feed(LANGUAGE_DOCUMENT)
+    streamed = Matcher()
+    parts = streamed.feed(LANGUAGE_DOCUMENT[:cut], end=False)
+    parts += streamed.feed(LANGUAGE_DOCUMENT[cut:])
+    assert [(m.index, m.original, m.reason) for m in parts] == [
+        (m.index, m.original, m.reason) for m in whole
+    ]
+    assert [m.index for m in whole] == [2, 4]

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from processes import DEDUP, HANG_GUARD, dedup
-from shards import BOILERPLATE, planted_documents, write_jsonl_shards
+from shards import BOILERPLATE, planted_documents, templated_documents, write_jsonl_shards
 
 from dedup.batch import sharded as sharding
 from dedup.batch.job import Job, Records
@@ -308,12 +308,27 @@ def test_exact_runs_on_several_processes_group_keys_instead_of_one_matcher(
     expected = run("--jsonl", "--across", "--threshold", "100", "shards")
 
     def no_matcher(*args, **kwargs):
-        raise AssertionError("the one-matcher resolution ran")
+        raise AssertionError("the near stages ran")
 
-    monkeypatch.setattr(sharding, "Resolver", no_matcher)
+    monkeypatch.setattr(sharding, "_staged", no_matcher)
     assert run("--jsonl", "--across", "--threshold", "100", "-j", "2", "shards") == expected
     assert expected[0] == 0
     assert expected[1].count(b"\n") > 200
+
+
+def test_near_across_on_several_processes_decides_nothing_in_the_driver(run, planted, monkeypatch):
+    from dedup.match import matcher
+
+    monkeypatch.chdir(planted)
+    expected = outputs(run, planted, ["--jsonl", "--across", "shards"], monkeypatch=monkeypatch)
+
+    def no_matcher(*args, **kwargs):
+        raise AssertionError("the driver built a matcher")
+
+    monkeypatch.setattr(matcher.Matcher, "__init__", no_matcher)
+    monkeypatch.setattr(matcher, "verify", no_matcher)
+    two = ["--jsonl", "--across", "-j", "2", "shards"]
+    assert outputs(run, planted, two, monkeypatch=monkeypatch) == expected
 
 
 def test_text_files_on_two_processes_are_cleaned_as_one_process_cleans_them(
@@ -479,9 +494,13 @@ def test_a_sharded_run_tells_its_listener_each_stage_in_shard_order(planted, acr
     run_job(job, listener)
     written = [(n, d, t) for n, d, t in listener.seen if n == "written"]
     assert written == [("written", done, 4) for done in range(1, 5)]
-    before = {"--across": "prepared", "100": "grouped"}.get(across[-1] if across else "")
-    if before is not None:
-        assert listener.seen[: listener.seen.index(written[0])][-1] == (before, 4, 4)
+    before = {"--across": ("resolved", 1, 1), "100": ("grouped", 4, 4)}
+    if across:
+        assert listener.seen[: listener.seen.index(written[0])][-1] == before[across[-1]]
+    if across == ["--across"]:  # every stage of near --across, each shard (or bucket) in turn
+        names = list(dict.fromkeys(n for n, _, _ in listener.seen))
+        assert names == ["prepared", "grouped", "banded", "paired", "verified", "resolved",
+                         "written"]  # fmt: skip
 
 
 def test_a_bad_record_in_a_later_piece_leaves_neither_the_copy_nor_a_part(
@@ -496,3 +515,67 @@ def test_a_bad_record_in_a_later_piece_leaves_neither_the_copy_nor_a_part(
     assert (code, stdout) == (2, b"")
     assert err.startswith(f"dedup: big.jsonl:{lines}: ")  # one process's line number
     assert not Path("out").exists() or list(Path("out").iterdir()) == []  # no copy, no part
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory):
+    """Past the matcher's small-input part (SMALL_INPUT distinct keys), where the band index
+    proposes the candidates: planted near copies, and one template in every later document
+    (all its copies near each other: one giant component)."""
+    directory = tmp_path_factory.mktemp("large")
+    documents = planted_documents(500, seed=31) + templated_documents(400, seed=32)
+    write_jsonl_shards(directory / "shards", documents, 5)
+    big = b"".join(p.read_bytes() for p in sorted((directory / "shards").iterdir()))
+    (directory / "big.jsonl").write_bytes(big)
+    return directory
+
+
+def test_near_stages_past_the_small_input_part_give_the_bytes_of_one_process(
+    run, large, monkeypatch
+):
+    from dedup.match.matcher import SMALL_INPUT
+
+    monkeypatch.chdir(large)
+    shards = sorted(str(p.relative_to(large)) for p in (large / "shards").iterdir())
+    one = outputs(run, large, ["--jsonl", "--across", *shards], monkeypatch=monkeypatch)
+    _, report, stats = one
+    entries = [json.loads(line) for line in report.splitlines()]
+    near = [e for e in entries if e["score"] < 100]
+    paragraphs = int(re.search(r"paragraphs in +([\d,]+)", stats)[1].replace(",", ""))
+    assert paragraphs > 2 * SMALL_INPUT
+    late = [e for e in near if e["document"] >= "shards/part-02"]
+    assert len(near) > 60  # near copies on both sides of the small-input boundary
+    assert len(late) > 20
+    templated = [e for e in entries if e["text"].startswith("Berlangganan")]
+    assert len(templated) > 300  # the giant component: every later template copy goes
+    assert sum(e["score"] < 100 for e in templated) >= 10
+    for args in (["--jobs", "2", "shards"], ["shards"]):
+        assert outputs(run, large, ["--jsonl", "--across", *args], monkeypatch=monkeypatch) == one
+    # One big file: in one process, and cut into byte ranges (the report names the file).
+    whole = outputs(run, large, ["--jsonl", "--across", "big.jsonl"], monkeypatch=monkeypatch)
+    assert whole[0] == one[0]
+    cut = ["--jsonl", "--across", "--jobs", "2", "--shard-size", "64K", "big.jsonl"]
+    assert outputs(run, large, cut, monkeypatch=monkeypatch) == whole
+
+
+def test_the_resolve_stage_measures_its_rounds(large, tmp_path):
+    from dedup.batch.executors import InProcess
+    from dedup.batch.job import Listener
+    from dedup.batch.sharded import near_stages, spec_for
+    from dedup.batch.shards import WriteTask
+    from dedup.io.outputs import Nowhere
+
+    job = Job(inputs=(str(large / "shards"),), across=True, records=Records(),
+              destination=Nowhere(), on_bad_input="stop")  # fmt: skip
+    tasks = [WriteTask(shard, spec_for(job)) for shard in list_shards(job)]
+    timings: dict[str, float] = {}
+    written, measured = near_stages(InProcess(), tasks, Listener(), str(tmp_path), timings)
+    assert all(task.with_decisions().decisions for task in written)
+    assert list(timings) == ["prepare", "exact", "bands", "candidates", "verify", "resolve"]
+    # Decisions wait for earlier ones (a copy for its original, a passage for the paragraph
+    # before), but the longest chain is far shorter than deciding one paragraph at a time.
+    assert 1 < measured.rounds < measured.removed / 20
+    assert measured.pairs > 300
+    assert {"keys", "exact", "first", "band", "pairs", "verdicts", "decisions"} <= set(
+        measured.shuffled
+    )

@@ -20,7 +20,7 @@ import signal
 import subprocess
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -370,26 +370,6 @@ class RayTasks:
         except ray.exceptions.RayError as error:
             raise EngineError(f"--engine ray: {one_line(error)}") from None
 
-    def shuffle(
-        self,
-        split: Callable[[Item], tuple[Meta, list[Part]]],
-        merge: Callable[[list[Part]], Out],
-        items: Sequence[Item],
-        parts: int,
-    ) -> tuple[list[Meta], list[Out]]:
-        """:func:`shuffle` with the parts kept in the object store, never in the driver."""
-        ray = self._ray
-        options = {"max_retries": MAX_RETRIES, "num_cpus": 1, "scheduling_strategy": "SPREAD"}
-        splitter = ray.remote(_split_returns).options(num_returns=parts + 1, **options)
-        merger = ray.remote(_merge_parts).options(**options)
-        split_up = [splitter.remote(split, parts, item) for item in items]
-        merged = [
-            merger.remote(merge, *[returns[number + 1] for returns in split_up])
-            for number in range(parts)
-        ]
-        metas = [self._get(returns[0]) for returns in split_up]
-        return metas, [self._get(reference) for reference in merged]
-
     def close(self) -> None:
         """Stop the Ray this executor started (or disconnect from the cluster it joined)."""
         if self._started:
@@ -445,46 +425,6 @@ def _windowed(
         if cancel is not None:
             for handle in pending:
                 cancel(handle)
-
-
-Meta = TypeVar("Meta")
-Part = TypeVar("Part")
-
-
-def shuffle(
-    executor: Executor,
-    split: Callable[[Item], tuple[Meta, list[Part]]],
-    merge: Callable[[list[Part]], Out],
-    items: Sequence[Item],
-    parts: int,
-) -> tuple[list[Meta], list[Out]]:
-    """Run ``split`` on every item into ``parts`` parts, then ``merge`` on each part number.
-
-    ``merge`` of part ``b`` gets the ``b``-th part of every item, in item order. On Ray the
-    parts go from worker to worker through the object store (each split task has
-    ``parts + 1`` returns); the driver gets only the small ``Meta`` of each item and the
-    merged results. Elsewhere the parts pass through the driver.
-    """
-    if isinstance(executor, RayTasks):
-        return executor.shuffle(split, merge, items, parts)
-    split_up = list(executor.map(split, items))
-    inputs = [[pieces[number] for _, pieces in split_up] for number in range(parts)]
-    return [meta for meta, _ in split_up], list(executor.map(merge, inputs))
-
-
-def _split_returns(
-    split: Callable[[Item], tuple[Meta, list[Part]]], parts: int, item: Item
-) -> tuple[object, ...]:
-    """A split as a Ray task with ``parts + 1`` returns; an error travels in the first."""
-    try:
-        meta, pieces = split(item)
-    except DedupError as error:
-        return (_Raised(type(error), str(error)), *([[]] * parts))
-    return (meta, *pieces)
-
-
-def _merge_parts(merge: Callable[[list[Part]], Out], *pieces: Part) -> Out | _Raised:
-    return _guarded(merge, list(pieces))
 
 
 def executor_for(engine: Engine) -> ClosableExecutor:

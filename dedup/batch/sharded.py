@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import glob
 import os
 import stat
+import tempfile
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from dedup.batch.executors import Engine, Executor, executor_for
 from dedup.batch.job import Job, Listener
-from dedup.batch.shards import Decision, Kind, Shard, ShardSpec, Where, WriteTask, Written
-from dedup.batch.stages import Resolver, prepare_shard, write_shard
+from dedup.batch.shards import Kind, Shard, ShardSpec, Where, WriteTask, Written
+from dedup.batch.stages import write_shard
 from dedup.corpus import Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.io.compression import detect
@@ -46,6 +49,10 @@ from dedup.io.outputs import (
 )
 from dedup.io.report import open_report
 from dedup.io.targets import open_target
+from dedup.match.matcher import SMALL_INPUT
+
+if TYPE_CHECKING:
+    from dedup.batch import near
 
 
 def list_shards(job: Job, warn: Callable[[str], None] | None = None) -> list[Shard]:
@@ -286,15 +293,10 @@ def run_sharded(job: Job, listener: Listener) -> Tally:
         with contextlib.nullcontext() if to_parquet else shared_output(job.destination) as shared:
             spec = spec_for(job)
             tasks = [WriteTask(shard, spec) for shard in shards]
-            if job.across and job.parallel and job.options.exact:
-                from dedup.batch.grouping import (
-                    grouped,  # exact only: grouping replaces the matcher
-                )
-
-                tasks = grouped(executor, tasks, listener.warn)
-                listener.stage("grouped", len(tasks), len(tasks))
+            if job.across and job.options.exact:
+                tasks = _grouped(executor, tasks, listener, stack)
             elif job.across:
-                tasks = _resolved(executor, tasks, listener)
+                tasks = _staged(executor, tasks, listener, stack)
             return _written(executor, tasks, shared, report, listener)
 
 
@@ -359,36 +361,122 @@ def _refuse_shared_files(shards: list[Shard], job: Job) -> None:
     )
 
 
-def _resolved(executor: Executor, tasks: list[WriteTask], listener: Listener) -> list[WriteTask]:
-    """Steps 1 and 2: prepare every shard in parallel, resolve them in order in this process."""
+def _grouped(
+    executor: Executor, tasks: list[WriteTask], listener: Listener, stack: contextlib.ExitStack
+) -> list[WriteTask]:
+    """Exact ``--across``: key every shard once, group the keys by bucket
+    (:mod:`dedup.batch.grouping`); the write tasks read their repeats themselves."""
     if not tasks:
         return tasks
+    from dedup.batch import grouping
+
+    work = stack.enter_context(tempfile.TemporaryDirectory(prefix="dedup-stages-"))
     spec = tasks[0].spec
-    resolver = Resolver(spec.options)
-    decided: list[list[Decision]] = []
-    for prepared in executor.map(prepare_shard, tasks):
+    count = len(tasks)
+    plan = grouping.Plan(work, count, count, wanted=spec.top or spec.report)
+    offsets: list[int] = []
+    total = 0
+    for hashed in executor.map(grouping.hash_shard, [(task, plan) for task in tasks]):
+        for message in hashed.warnings:
+            listener.warn(message)
+        offsets.append(total)
+        total += hashed.paragraphs
+        listener.stage("keyed", len(offsets), count)
+    plan = dataclasses.replace(plan, offsets=tuple(offsets))
+    for done, _ in enumerate(
+        executor.map(grouping.group_shards, [(b, plan) for b in range(count)])
+    ):
+        listener.stage("grouped", done + 1, count)
+    decided = functools.partial(grouping.with_decisions, plan)
+    return [dataclasses.replace(task, decided=decided) for task in tasks]
+
+
+def _staged(
+    executor: Executor, tasks: list[WriteTask], listener: Listener, stack: contextlib.ExitStack
+) -> list[WriteTask]:
+    """Near ``--across``: :func:`near_stages` in a work directory removed on every way out."""
+    if not tasks:
+        return tasks
+    work = stack.enter_context(tempfile.TemporaryDirectory(prefix="dedup-stages-"))
+    return near_stages(executor, tasks, listener, work)[0]
+
+
+def near_stages(
+    executor: Executor,
+    tasks: list[WriteTask],
+    listener: Listener,
+    work: str,
+    timings: dict[str, float] | None = None,
+) -> tuple[list[WriteTask], near.Resolved]:
+    """Prepare, exact, bands, candidates, verify and resolve as stages (:mod:`dedup.batch.near`);
+    return the write tasks, which read their decisions themselves, and what resolve measured.
+
+    The driver schedules each stage over shards or buckets, adds up one number per shard
+    (where its ids start) and the first ids of the small-input part; everything else goes
+    from stage to stage through ``work``. ``timings`` gets each stage's wall seconds (the
+    benchmark runs the stages in this process, where that is their CPU time).
+    """
+    from dedup.batch import near  # numpy, and only near --across needs it
+
+    clock = _Clock(timings)
+    spec = tasks[0].spec
+    count = len(tasks)
+    plan = near.Plan(work, count, count, spec.options, wanted=spec.top or spec.report)
+    offsets: list[int] = []
+    total = 0
+    for prepared in executor.map(near.prepare, [(task, plan) for task in tasks]):
         for message in prepared.warnings:
             listener.warn(message)
-        decided.append(resolver.resolve(prepared))
-        listener.stage("prepared", len(decided), len(tasks))
-    wanted: dict[int, dict[int, set[int]]] = {}
-    if spec.top or spec.report:
-        for decisions in decided:
-            for decision in decisions:
-                for original in decision.originals:
-                    shard = wanted.setdefault(original.shard, {})
-                    shard.setdefault(original.position, set()).add(original.paragraph)
-    return [
-        dataclasses.replace(
-            task,
-            decisions=decisions,
-            wanted={
-                position: tuple(sorted(indices))
-                for position, indices in wanted.get(task.shard.number, {}).items()
-            },
-        )
-        for task, decisions in zip(tasks, decided, strict=True)
-    ]
+        offsets.append(total)
+        total += prepared.paragraphs
+        listener.stage("prepared", len(offsets), count)
+    clock.lap("prepare")
+    plan = dataclasses.replace(plan, offsets=tuple(offsets))
+    _each(executor, near.exact, plan, plan.buckets, listener, "grouped")
+    clock.lap("exact")
+    first_ids: list[int] = []
+    for done, banded in enumerate(executor.map(near.bands, [(n, plan) for n in range(count)])):
+        first_ids += banded.first_ids[: max(0, SMALL_INPUT + 1 - len(first_ids))]
+        listener.stage("banded", done + 1, count)
+    clock.lap("bands")
+    below = first_ids[SMALL_INPUT] if len(first_ids) > SMALL_INPUT else total
+    plan = dataclasses.replace(plan, exhaustive_below=below)
+    _each(executor, near.candidates, plan, plan.buckets, listener, "paired")
+    clock.lap("candidates")
+    _each(executor, near.verify_shard, plan, count, listener, "verified")
+    clock.lap("verify")
+    (resolved,) = executor.map(near.resolve, [plan])
+    listener.stage("resolved", 1, 1)
+    clock.lap("resolve")
+    decided = functools.partial(near.with_decisions, work)
+    return [dataclasses.replace(task, decided=decided) for task in tasks], resolved
+
+
+class _Clock:
+    """Wall seconds per stage, when asked for."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self._timings = timings
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._timings is not None:
+            self._timings[name] = now - self._last
+        self._last = now
+
+
+def _each(
+    executor: Executor,
+    stage: Callable[[tuple[int, near.Plan]], object],
+    plan: near.Plan,
+    count: int,
+    listener: Listener,
+    name: str,
+) -> None:
+    """Run ``stage`` on shard (or bucket) numbers 0 to ``count - 1``; tell the listener."""
+    for done, _ in enumerate(executor.map(stage, [(n, plan) for n in range(count)])):
+        listener.stage(name, done + 1, count)
 
 
 def _written(
@@ -423,7 +511,7 @@ def _take(
     kept: dict[Where, tuple[int, Fingerprint]],
 ) -> None:
     """Take one shard's results, in shard order, into the stream, the report and the tally."""
-    if task.decisions is None:  # --across warned in step 1 already
+    if task.decisions is None and task.decided is None:  # --across warned in step 1 already
         for message in written.warnings:
             listener.warn(message)
     for document, outcome in written.documents:

@@ -18,7 +18,7 @@ from dedup.corpus import Document, Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.io.compression import open_stream
 from dedup.io.files import display_name, open_input, refuse_binary
-from dedup.match.matcher import Match, Prepared
+from dedup.match.matcher import Match
 from dedup.options import Options
 from dedup.pipeline import Outcome, Result
 from dedup.text.decoding import decode
@@ -66,9 +66,10 @@ class Original:
 class Decision:
     """What resolution decided for one document: its removals (local indices) and originals.
 
-    With ``first_id`` set (exact grouping, :mod:`dedup.batch.grouping`), ``removed`` holds the
-    matcher's raw decisions in global ids instead, and step 3 finishes them with the same
-    ``_decide`` as one process (the recurring-structure rule needs the document's keys).
+    With ``first_id`` set (exact grouping, :mod:`dedup.batch.grouping`, or the near stages,
+    :mod:`dedup.batch.near`), ``removed`` holds the raw keep-first decisions in global ids
+    instead, and the write stage finishes them with the same ``decide`` as one process (the
+    recurring-structure rule needs the document's keys).
     """
 
     removed: tuple[Match, ...]
@@ -78,24 +79,13 @@ class Decision:
     """With ``first_id``: for each raw removal, what followed its original (see ``grouping``)."""
     exact_only: tuple[int, ...] = ()
     """Paragraphs too long for fuzzy comparison (see ``Result.exact_only``)."""
+    keys: list[str] | None = None
+    """With ``first_id``: the document's keys, as the stage that keyed it left them, so the
+    write stage does not key the document again."""
 
 
 NONE = Decision((), ())
 """A document with nothing removed."""
-
-
-@dataclass(frozen=True)
-class PreparedShard:
-    """A shard after step 1: each document with its prepared batch of keys, in order.
-
-    This is what moves from the workers to the driver: the keys, and for those that may be
-    fuzzy-matched their features and MinHash signatures (:func:`dedup.match.matcher.prepare`),
-    which are then not computed again by the one process that decides.
-    """
-
-    number: int
-    documents: list[tuple[Document, Prepared]]
-    warnings: list[str]
 
 
 @dataclass(frozen=True)
@@ -135,6 +125,14 @@ class WriteTask:
     spec: ShardSpec
     decisions: list[Decision] | None = None
     wanted: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    decided: Callable[[WriteTask], WriteTask] | None = None
+    """Reads what an earlier stage decided for this shard (``decisions`` and ``wanted``) from
+    where that stage left it, in the write stage itself, so it never passes through the
+    driver (:mod:`dedup.batch.near`, :mod:`dedup.batch.grouping`)."""
+
+    def with_decisions(self) -> WriteTask:
+        """This task with its decisions read in (see ``decided``)."""
+        return self if self.decided is None else self.decided(self)
 
 
 Where = tuple[int, int, int]

@@ -1,24 +1,18 @@
-"""A corpus run as stages over shards, the same bytes as one process by construction.
+"""The write stage of a sharded corpus run, the same bytes as one process by construction.
 
-A shard is one input file (text, JSON Lines or Parquet). The run has three steps:
-
-1. **prepare**, per shard, anywhere: read, decode, split and key every document, and do the
-   matcher's per-paragraph work (:func:`dedup.match.matcher.prepare`: features, MinHash
-   signatures) (:func:`prepare_shard`). This needs no other shard.
-2. **resolve**, in the driver, in global order (input order, then record, then paragraph):
-   one :class:`~dedup.match.matcher.Matcher` is fed every document exactly as
-   :class:`dedup.corpus.Cleaner` feeds them in one process, through the same
-   ``pipeline.decide`` (:class:`Resolver`). Keep-first makes this step sequential: a
-   paragraph is removed only for a paragraph *kept* earlier, and whether that one was kept
-   depends on everything before it. What comes out per document is its removals and, for
-   the report, whom each repeats. (Exact matching needs no such pass: :mod:`dedup.batch.grouping`.)
-3. **write**, per shard, anywhere: read the shard again, cut the removed lines out byte for
-   byte (the same ``render`` and JSON Lines splice as one process) and produce the output
-   shard (written to a temporary name, then renamed) and the report entries
-   (:func:`write_shard`).
+A shard is one input file (text, JSON Lines or Parquet), or a byte range of a big JSON Lines
+file. Whatever decided its documents' removals beforehand — nothing (each document alone),
+exact grouping (:mod:`dedup.batch.grouping`) or the near stages (:mod:`dedup.batch.near`:
+prepare, exact, bands, candidates, verify, resolve) — the last step is here:
+:func:`write_shard` reads the shard again, finishes each document's raw decisions with the
+same ``pipeline.decide`` as one process (recurring structure, passages, long keys), cuts the
+removed lines out byte for byte (the same ``render`` and JSON Lines splice as one process)
+and produces the output shard (written to a temporary name, then renamed) and the report
+entries.
 
 Without ``--across`` every document is cleaned on its own, so there is nothing to resolve:
-step 3 cleans each document itself with :func:`dedup.clean`, exactly as one process does.
+the write stage cleans each document itself with :func:`dedup.clean`, exactly as one
+process does.
 
 What a shard is read with, and written through, is :mod:`dedup.batch.local`'s: opening an input
 (:func:`~dedup.io.files.open_input`), decompression, binary refusal, a bad record
@@ -36,8 +30,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-from array import array
-from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 
 from dedup.batch.job import DEFAULT_FIELD
@@ -45,7 +37,6 @@ from dedup.batch.shards import (
     NONE,
     Decision,
     Original,
-    PreparedShard,
     Shard,
     ShardSpec,
     Unit,
@@ -57,7 +48,7 @@ from dedup.batch.shards import (
 from dedup.corpus import Document, Tally, fingerprint, report_entry
 from dedup.io import parquet
 from dedup.io.outputs import Sink, output_file, ready_output
-from dedup.match.matcher import Match, Matcher, Prepared, prepare
+from dedup.match.matcher import Match
 from dedup.match.passages import with_short_ones
 from dedup.options import Options
 from dedup.pipeline import Feeder, Outcome, Result, clean, decide
@@ -65,73 +56,12 @@ from dedup.text.normalize import key
 from dedup.text.paragraphs import Paragraph, split
 from dedup.text.writing import render
 
-# --- step 1: prepare ------------------------------------------------------------------------
-
-
-def prepare_shard(task: WriteTask) -> PreparedShard:
-    """Read a shard and prepare every document's keys (step 1; runs in any process)."""
-    shard, options = task.shard, task.spec.options
-    warnings: list[str] = []
-    documents: list[tuple[Document, Prepared]] = []
-    for unit in read_units(shard, task.spec, warnings):
-        if unit.document is not None:
-            paragraphs = split(unit.text, options.split)
-            keys = [key(unit.text[p.start : p.end]) for p in paragraphs]
-            batch = prepare(keys, threshold=options.threshold, min_chars=options.min_chars)
-            documents.append((unit.document, batch))
-    return PreparedShard(shard.number, documents, warnings)
-
-
-# --- step 2: resolve ------------------------------------------------------------------------
-
-
-class Resolver:
-    """Feeds prepared shards, in global order, to one matcher: the keep-first decisions.
-
-    The same calls as :meth:`dedup.corpus.Cleaner.clean` with ``across``: ``decide`` on each
-    document's keys in turn, and a ledger of the documents that kept something, to name the
-    document an earlier original lies in.
-    """
-
-    def __init__(self, options: Options) -> None:
-        self.options = options
-        self.matcher: Matcher = Matcher.from_options(options)
-        self._first_ids = array("q")
-        self._owners: list[tuple[Document, int, int]] = []
-
-    def resolve(self, prepared: PreparedShard) -> list[Decision]:
-        """Decide every document of the next shard; shards must come in input order."""
-        decisions: list[Decision] = []
-        for position, (document, batch) in enumerate(prepared.documents):
-            first_id = self.matcher.next_id
-            keys = batch.keys
-            fed = _FeedPrepared(self.matcher, batch)
-            decided = decide(keys, fed, self.options)
-            removed = decided.removed
-            if len(removed) < len(keys):
-                self._first_ids.append(first_id)
-                self._owners.append((document, prepared.number, position))
-            here = (document, prepared.number, position)
-            originals = tuple(
-                self._locate(m.original) if m.earlier else Original(*here, m.original)
-                for m in removed
-            )
-            decisions.append(
-                Decision(tuple(removed), originals, exact_only=tuple(decided.exact_only))
-            )
-        return decisions
-
-    def _locate(self, ident: int) -> Original:
-        slot = bisect_right(self._first_ids, ident) - 1
-        document, shard, position = self._owners[slot]
-        return Original(document, shard, position, ident - self._first_ids[slot])
-
-
-# --- step 3: write --------------------------------------------------------------------------
+# --- write ----------------------------------------------------------------------------------
 
 
 def write_shard(task: WriteTask) -> Written:
-    """Cut the removed lines out of a shard and write it (step 3; runs in any process)."""
+    """Cut the removed lines out of a shard and write it (the last step; any process)."""
+    task = task.with_decisions()
     shard, spec = task.shard, task.spec
     written = Written(shard.number, Tally())
     texts: list[str | None] = []  # a Parquet row group's
@@ -181,8 +111,12 @@ def _result(
         return dataclasses.replace(clean(unit.text, options), bom=unit.bom), None
     paragraphs = split(unit.text, options.split)
     if decision.first_id is not None:
-        # No raw removal, no removal: _decide would find nothing, so the keys are not needed.
-        decision = _finished(unit.text, paragraphs, options, decision) if decision.removed else NONE
+        # Exact grouping: no raw removal, no removal, and no key too long for near matching,
+        # so the keys are not needed. Near raw decisions are always finished (exact_only).
+        if decision.removed or not options.exact:
+            decision = _finished(unit.text, paragraphs, options, decision)
+        else:
+            decision = NONE
     gone = {match.index for match in decision.removed}
     text = render(unit.text, paragraphs, gone)
     result = Result(
@@ -205,7 +139,7 @@ def _finished(
     decisions: the same code as one process, from the same matcher output.
     """
     assert raw.first_id is not None
-    keys = [key(text[p.start : p.end]) for p in paragraphs]
+    keys = raw.keys if raw.keys is not None else [key(text[p.start : p.end]) for p in paragraphs]
     found = with_short_ones(
         keys, raw.removed, raw.follows, first_id=raw.first_id, min_chars=options.min_chars
     )
@@ -215,41 +149,13 @@ def _finished(
         for _, n, k in found
     ]
     replay = Replay(raw.first_id, matches)
-    removed = decide(keys, replay, options).removed
+    decided = decide(keys, replay, options)
     original_of = {m.index: o for m, o in zip(matches, originals, strict=True)}
-    return Decision(tuple(removed), tuple(original_of[m.index + raw.first_id] for m in removed))
-
-
-class _FeedPrepared(Feeder):
-    """The matcher, seen by ``decide``: its ``feed`` of the document is ``feed_prepared``.
-
-    So the decisions go through the very code one process runs, with the per-paragraph work
-    done by the workers.
-    """
-
-    def __init__(self, matcher: Matcher, batch: Prepared) -> None:
-        self.matcher = matcher
-        self.batch = batch
-
-    @property
-    def next_id(self) -> int:
-        """The matcher's next id."""
-        return self.matcher.next_id
-
-    @property
-    def decided(self) -> int:
-        """The matcher's final ids: all of them, since a whole document is fed at once."""
-        return self.matcher.decided
-
-    def feed(self, keys: list[str], *, end: bool = True) -> list[Match]:
-        """Feed the prepared batch, whose keys are ``keys`` (a whole document: ``end``)."""
-        assert keys is self.batch.keys
-        assert end
-        return self.matcher.feed_prepared(self.batch)
-
-    def take_near_misses(self) -> list[Match]:
-        """The matcher's near misses (for ``-v``; corpus mode does not show them)."""
-        return self.matcher.take_near_misses()
+    return Decision(
+        tuple(decided.removed),
+        tuple(original_of[m.index + raw.first_id] for m in decided.removed),
+        exact_only=tuple(decided.exact_only),
+    )
 
 
 class Replay(Feeder):

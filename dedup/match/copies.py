@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -351,8 +352,19 @@ def fingerprint(key: str) -> int:
     return int.from_bytes(blake2b(whole, digest_size=4).digest(), "little")
 
 
-def compare(earlier: str, later: str, a: Features, b: Features, *, threshold: float) -> Verdict:
+def compare(
+    earlier: str,
+    later: str,
+    a: Features,
+    b: Features,
+    *,
+    threshold: float,
+    opening: Opening | None = None,
+) -> Verdict:
     """Judge whether key ``later`` is a copy of key ``earlier`` (with their features).
+
+    A changed word's language is read from ``opening``, the document ``later`` opens with
+    (see :class:`Opening`), or else from the two keys alone.
 
     >>> def judge(x, y):
     ...     v = compare(x, y, features(x), features(y), threshold=90)
@@ -389,7 +401,7 @@ def compare(earlier: str, later: str, a: Features, b: Features, *, threshold: fl
     ratio = fuzz.ratio(earlier, later)
     if ratio < threshold:
         return Verdict(Level.DIFFERENT, ratio, f"not alike enough ({ratio:.1f} < {threshold:g})")
-    level, reason = _compare_words(a.words, b.words)
+    level, reason = _compare_words(a.words, b.words, opening)
     return Verdict(level, ratio, reason)
 
 
@@ -417,7 +429,9 @@ def _truncated(earlier: str, later: str, a: Features, b: Features) -> bool | Non
     )
 
 
-def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
+def _compare_words(
+    a: tuple[str, ...], b: tuple[str, ...], opening: Opening | None
+) -> tuple[Level, str]:
     if a == b:
         return Level.COPY, "copy noise: punctuation, case or spacing"
     if _respaced(a, b):
@@ -430,7 +444,7 @@ def _compare_words(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[Level, str]:
     typos = 0
     from rapidfuzz.distance import Levenshtein  # lazy: only pairs that are compared
 
-    context = _Context(a, b)
+    context = _Context(a, b, opening)
     for op in Levenshtein.editops(a, b):
         if op.tag == "replace":
             x, y = a[op.src_pos], b[op.dest_pos]
@@ -498,17 +512,107 @@ def _rejoined(
     return (rejoined, b) if longer is a else (a, rejoined)
 
 
+OPENING_WORDS = 500
+"""The words of a document's opening its language is read from: enough for the function
+words to outvote a quoted name or a line of code, few enough to read in a millisecond."""
+
+OPENING_CHARS = 8 * OPENING_WORDS
+"""Characters of keys kept for the opening: more than :data:`OPENING_WORDS` words of prose."""
+
+
+class Opening:
+    """The opening of the document being read: the paragraphs a changed word's language is
+    read from, once, rather than from each compared pair.
+
+    A pair's own words are few, and in technical or mixed text they often look like another
+    language's (a docstring's pair read as Filipino or Hungarian loads those lists, and
+    judges its words by them). The document's opening says more, and is read once.
+
+    Only what came before decides: the paragraphs fed up to the one being judged (at most
+    :data:`OPENING_WORDS` words), so feeding a document at once or in batches, here or on a
+    worker, gives the same language. A pair in another script than the opening's (a Russian
+    paragraph in an English page) is read from the opening's words of its own script, or
+    from its own words if there are none.
+    """
+
+    __slots__ = ("_chars", "_keys", "_languages", "_words", "_words_read")
+
+    def __init__(self) -> None:
+        self._keys: list[str] = []
+        self._chars = 0
+        self._words: list[str] = []
+        self._words_read = 0  # keys whose words are in _words
+        self._languages: dict[tuple[str, int], str | None] = {}  # (script, words) -> language
+
+    @classmethod
+    def of(cls, keys: Sequence[str]) -> Opening:
+        """The opening after ``keys``, a document's keys from its first up to the one judged:
+        what the one-process matcher holds at that point, for a stage that judges the pair
+        elsewhere (:mod:`dedup.batch.near`)."""
+        opening = cls()
+        for text in keys[: cls.taken(keys)]:
+            opening.add(text)
+        return opening
+
+    @staticmethod
+    def taken(keys: Sequence[str]) -> int:
+        """How many of ``keys`` (a document's, from its first) an opening takes in: the ones
+        after are never read, so every paragraph past them has the same opening."""
+        chars = 0
+        for count, text in enumerate(keys):
+            if chars >= OPENING_CHARS:
+                return count
+            chars += len(text)
+        return len(keys)
+
+    def add(self, key: str) -> None:
+        """Count ``key`` as the next paragraph of the document (cheap: nothing is read)."""
+        if self._chars < OPENING_CHARS:
+            self._keys.append(key)
+            self._chars += len(key)
+
+    def clear(self) -> None:
+        """The document ended: the next key opens another."""
+        self._keys, self._chars, self._words, self._words_read = [], 0, [], 0
+        self._languages = {}
+
+    def language(self, words: list[str]) -> str | None:
+        """The language of a pair with these (plain) words, read from the opening."""
+        from dedup.match.lexicon import lexicon, script
+
+        scripts = [s for s in map(script, words) if s is not None]
+        if not scripts:
+            return None
+        main = max(sorted(set(scripts)), key=scripts.count)
+        opening = self._opening()
+        known = (main, len(opening))
+        if known not in self._languages:
+            own = [w for w in opening if script(w) == main]
+            self._languages[known] = lexicon().language(own) if own else None
+        return self._languages[known] or lexicon().language(words)
+
+    def _opening(self) -> list[str]:
+        while self._words_read < len(self._keys) and len(self._words) < OPENING_WORDS:
+            found = features(self._keys[self._words_read]).words
+            self._words += [w for w in found if w[:1] != "\0"]
+            self._words_read += 1
+        return self._words
+
+
 @dataclass(frozen=True)
 class _Context:
     """The two word sequences a replacement sits in, and their language (found on demand)."""
 
     a: tuple[str, ...]
     b: tuple[str, ...]
+    opening: Opening | None
 
     def language(self) -> str | None:
         from dedup.match.lexicon import lexicon  # lazy: loads word lists only for such a verdict
 
         plain = [w for w in (*self.a, *self.b) if w[:1] != "\0"]
+        if self.opening is not None:
+            return self.opening.language(plain)
         return lexicon().language(plain)
 
 

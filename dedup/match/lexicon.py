@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
 # wordfreq's languages by script (wordfreq 3.1). Serbo-Croatian (sh) is listed in Latin letters.
@@ -85,6 +86,13 @@ words, which every sentence of the language uses and other languages rarely shar
 DETECT_FINALISTS: Final = 3
 """The best-ranked languages whose whole common list then decides (``dog`` is among Danish's
 300 most common words, not among English's; English's list knows ``quick`` and ``lazy``)."""
+DECISIVE_WORDS: Final = 8
+DECISIVE_LEAD: Final = 2
+"""A language whose most common words are at least :data:`DECISIVE_WORDS` of a text's words
+and :data:`DECISIVE_LEAD` times as many as any other language's is the text's language
+without the whole lists' vote (a document's opening, unlike a pair of short lines, is
+decided so: English prose has twice the English function words that Filipino's or
+Hungarian's web-made lists share with it). The other lists then never load."""
 SMALL_LIST_FLOOR: Final = 3.0
 """The rarest Zipf value in wordfreq's "small" lists: an unlisted word is rarer than this."""
 
@@ -156,9 +164,11 @@ class Lexicon:
         if len(candidates) == 1:
             return candidates[0]
         plain = [w for w in words if script(w) == main]
-        ranked = sorted(
-            candidates, key=lambda lang: -sum(w in self._top_words(lang) for w in plain)
-        )
+        common = {lang: sum(w in self._top_words(lang) for w in plain) for lang in candidates}
+        ranked = sorted(candidates, key=lambda lang: -common[lang])
+        first, second = common[ranked[0]], common[ranked[1]]
+        if first >= DECISIVE_WORDS and first >= DECISIVE_LEAD * second:
+            return ranked[0]  # its function words outvote every other's: no list need load
         finalists = ranked[:DETECT_FINALISTS]
         known = {lang: sum(self.zipf(w, lang) > 0 for w in plain) for lang in finalists}
         return max(finalists, key=lambda lang: (known[lang], -finalists.index(lang)))
@@ -179,12 +189,7 @@ class Lexicon:
             if small is not None:
                 found = frozenset(sorted(small, key=small.__getitem__, reverse=True)[:DETECT_WORDS])
             else:
-                top: list[str] = []
-                for bin_words in _read(language, "small"):
-                    top += bin_words
-                    if len(top) >= DETECT_WORDS:
-                        break
-                found = frozenset(fold(w) for w in top)
+                found = frozenset(fold(w) for w in _read_top(language, DETECT_WORDS))
             self._top[language] = found
         return found
 
@@ -202,22 +207,51 @@ def _read(language: str, size: str) -> list[list[str]]:
     changed word.
     """
     import gzip
-    from importlib.util import find_spec
-    from pathlib import Path
 
     import msgpack  # wordfreq's own dependency, declared as ours since we call it
+
+    path = _path(language, size)
+    with gzip.open(path, "rb") as packed:
+        data: list[Any] = msgpack.load(packed, raw=False)
+    _check(data[0] if data else None, path)
+    return data[1:]
+
+
+def _path(language: str, size: str) -> Path:
+    from importlib.util import find_spec
 
     spec = find_spec("wordfreq")
     if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError("wordfreq is not installed: pip install wordfreq")
     package = Path(next(iter(spec.submodule_search_locations)))
-    path = package / "data" / f"{size}_{language}.msgpack.gz"
-    with gzip.open(path, "rb") as packed:
-        data: list[Any] = msgpack.load(packed, raw=False)
-    header = data[0] if data else None
+    return package / "data" / f"{size}_{language}.msgpack.gz"
+
+
+def _check(header: object, path: Path) -> None:
     if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
         raise ValueError(f"{path}: not a wordfreq frequency list of a version this reads")
-    return data[1:]
+
+
+def _read_top(language: str, count: int) -> list[str]:
+    """The ``count`` most common words of a language's small list, read from the head of its
+    file only: ranking 27 Latin-script languages by their function words must not cost 27
+    whole lists (a few milliseconds each, against tens for a whole one)."""
+    import gzip
+
+    import msgpack
+
+    path = _path(language, "small")
+    top: list[str] = []
+    with gzip.open(path, "rb") as packed:
+        unpacker = msgpack.Unpacker(packed, raw=False, read_size=4096)
+        unpacker.read_array_header()
+        _check(unpacker.unpack(), path)
+        while len(top) < count:
+            try:
+                top += unpacker.unpack()
+            except msgpack.OutOfData:
+                break
+    return top
 
 
 def _folded(packed: list[list[str]]) -> dict[str, float]:

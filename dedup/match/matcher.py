@@ -30,7 +30,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
 
-from dedup.match.copies import Features, Level, Verdict, blake2b, compare, features, fingerprint
+from dedup.match.copies import (
+    Features,
+    Level,
+    Opening,
+    Verdict,
+    blake2b,
+    compare,
+    features,
+    fingerprint,
+)
 from dedup.match.keepfirst import KeepFirst, Removal
 from dedup.options import DEFAULT_MIN_CHARS, DEFAULT_THRESHOLD, MAX_FUZZY_CHARS, Options, is_exact
 
@@ -172,14 +181,23 @@ def reaching(
     return [(i, float(ratios[i])) for i in ratios.nonzero()[0].tolist()]
 
 
-def verify(earlier: str, later: str, a: Features, b: Features, threshold: float) -> Verdict:
+def verify(
+    earlier: str,
+    later: str,
+    a: Features,
+    b: Features,
+    threshold: float,
+    opening: Opening | None = None,
+) -> Verdict:
     """Judge a candidate pair whose ratio reaches the threshold: the one verify step.
 
     The one-process matcher calls it when keep-first asks, a sharded run's verify stage for
     every candidate pair ahead; both with :func:`~dedup.match.copies.compare`'s verdict, which
-    keep-first (:mod:`dedup.match.keepfirst`) reads with the passage condition.
+    keep-first (:mod:`dedup.match.keepfirst`) reads with the passage condition. ``opening``
+    is the later paragraph's document as read up to it, which a changed word's language
+    comes from (:class:`~dedup.match.copies.Opening`).
     """
-    return compare(earlier, later, a, b, threshold=threshold)
+    return compare(earlier, later, a, b, threshold=threshold, opening=opening)
 
 
 def digest(key: str) -> str | bytes:
@@ -289,6 +307,7 @@ class Matcher:
         self._near_misses: list[Match] = []
         self._prepared = Prepared([])  # the batch being fed
         self._keep = KeepFirst(passages=not is_exact(threshold))
+        self._opening = Opening()  # what a changed word's language is read from
 
     @property
     def decided(self) -> int:
@@ -318,6 +337,7 @@ class Matcher:
         keep = self._keep
         for offset, (text, seen) in enumerate(zip(keys, digests, strict=True)):
             ident = first_id + offset
+            self._opening.add(text)
             if seen is None:
                 keep.short(ident, text)
                 continue
@@ -329,6 +349,7 @@ class Matcher:
             found += keep.settle(ident, self._near(ident, text, candidates), first=True)
         if end:
             keep.end()
+            self._opening.clear()
         self._prepared = Prepared([])  # hold no batch longer than its feed
         matches = [Match(r.index, r.original, r.score, r.reason) for r in found]
         return sorted(matches, key=lambda m: m.index) if len(matches) > 1 else matches
@@ -381,7 +402,9 @@ class Matcher:
             other = distinct.keys[position]
             assert other is not None  # kept ones keep their text
             own = self._features(text)
-            return verify(other, text, self._kept_features(position), own, self.threshold)
+            return verify(
+                other, text, self._kept_features(position), own, self.threshold, self._opening
+            )
 
         match, miss = self._keep.copy_of(at, verdict)
         if match is None and miss is not None and self.explain:
@@ -409,7 +432,9 @@ class Matcher:
         other = distinct.keys[position]
         assert other is not None
         own = self._features(text)
-        verdict = verify(other, text, self._kept_features(position), own, self.threshold)
+        verdict = verify(
+            other, text, self._kept_features(position), own, self.threshold, self._opening
+        )
         original = distinct.ids[position]
         self._near_misses.append(Match(ident, original, float(best[1]), verdict.reason))
 
