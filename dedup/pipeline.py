@@ -7,7 +7,6 @@ the same result in any order and in any process, which corpus users running many
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
@@ -16,9 +15,8 @@ from dedup.match.matcher import Match, Matcher, is_substantive
 from dedup.match.passages import recurring, with_their_passage
 from dedup.options import Options, exact_only_tells
 from dedup.text.decoding import decode, encode
-from dedup.text.lines import LINE
 from dedup.text.normalize import key
-from dedup.text.paragraphs import Paragraph, is_changelog, is_drawn_table, split
+from dedup.text.paragraphs import Paragraph, split
 from dedup.text.writing import removed_spans, render, unified_diff
 
 
@@ -29,9 +27,10 @@ class Result:
     ``removed[i].index`` and ``.original`` index ``paragraphs``, offsets into ``source``
     (the input as decoded), so ``result.paragraph_text(m.index)`` shows what was removed;
     an ``original`` marked ``earlier`` lies in an earlier document instead (see :class:`Match`).
-    One wrinkle: when every block repeated the first and the first was then read line by line
-    (see ``_read_first_block_by_line``), those blocks' ``original`` is 0, the first line of
-    the block they repeated, and their score is against that whole block.
+    One wrinkle: when every paragraph repeated the first and the first was then read again
+    as its output alone reads (a block line by line, a record by blocks; see
+    ``_read_first_paragraph_again``), their ``original`` is 0, the first part of the paragraph
+    they repeated, and their score is against that whole paragraph.
     """
 
     text: str
@@ -204,8 +203,8 @@ def clean(text: str | bytes, options: Options | None = None) -> Result:
     else:
         source, bom = text, b""
     result = clean_document(source, options, Matcher.from_options(options), bom=bom)
-    if _cleans_to_one_block(result, options):
-        result = _read_first_block_by_line(result, options)
+    while _cleans_to_one_paragraph(result, options):
+        result = _read_first_paragraph_again(result, options)
     return result
 
 
@@ -360,50 +359,45 @@ def _local(match: Match, first_id: int) -> Match:
     )
 
 
-def _read_first_block_by_line(result: Result, options: Options) -> Result:
-    """Read the first block line by line when it is all that is left, so ``clean`` is idempotent.
+def _read_first_paragraph_again(result: Result, options: Options) -> Result:
+    """Read the first paragraph again as its output alone reads, so ``clean`` is idempotent.
 
-    In ``auto`` mode, text with blank lines is read block by block and text without them line
-    by line. When every block but the first repeats the first, the output is that one block,
-    which a second run would read line by line and might clean further. Doing that reading
-    now makes the output a fixed point. The earlier removals keep their meaning: they repeated
-    the first block, which now starts at paragraph 0.
+    In ``auto`` mode, a text's reading depends on the text: blocks when it has blank lines,
+    lines when it has none, records when it is a changelog, a man page or has separator lines.
+    When every paragraph but the first repeats the first, the output is that one paragraph
+    (a block, a record), which a second run may read otherwise (a block line by line, a
+    fortune of two stanzas by blocks) and clean further. Doing that reading now makes the
+    output a fixed point. The earlier removals keep their meaning: they repeated the first
+    paragraph, which now starts at paragraph 0.
     """
     paragraphs = list(result.paragraphs)
     first = paragraphs[0]
-    lines = split(result.source[: first.end], "line")
-    keys = [key(result.source[p.start : p.end]) for p in lines]
-    in_lines = decide(keys, Matcher.from_options(options), options)
-    # The later blocks move down by the lines the first block now counts as; all of them were
-    # removed as repeats of it, so their original stays 0. (None is kept as structure.)
-    shift = len(lines) - 1
+    again = split(result.text, "auto")  # all within the first paragraph: the rest is blank
+    keys = [key(result.source[p.start : p.end]) for p in again]
+    in_parts = decide(keys, Matcher.from_options(options), options)
+    # The later paragraphs move down by the parts the first now counts as, and their blocks
+    # after the parts' blocks; all of them were removed as repeats of it, so their original
+    # stays 0. (None is kept as structure.)
+    shift = len(again) - 1
+    blocks = again[-1].block - first.block
     decided = Decisions(
-        in_lines.removed + [dataclasses.replace(m, index=m.index + shift) for m in result.removed],
-        in_lines.structure,
-        in_lines.exact_only + [i + shift for i in result.exact_only if i > 0],
-        in_lines.near_misses,
+        in_parts.removed + [dataclasses.replace(m, index=m.index + shift) for m in result.removed],
+        in_parts.structure,
+        in_parts.exact_only + [i + shift for i in result.exact_only if i > 0],
+        in_parts.near_misses,
     )
-    return _result(result.source, lines + paragraphs[1:], decided, result.bom)
+    later = [p._replace(block=p.block + blocks) for p in paragraphs[1:]]
+    return _result(result.source, again + later, decided, result.bom)
 
 
-def _cleans_to_one_block(result: Result, options: Options) -> bool:
+def _cleans_to_one_paragraph(result: Result, options: Options) -> bool:
+    """Whether every paragraph but the first went, and the first alone reads otherwise."""
     paragraphs = result.paragraphs
-    return (
+    if not (
         options.split == "auto"
         and len(paragraphs) > 1
-        and paragraphs[1].block != paragraphs[0].block  # the first block is read as one
         and {m.index for m in result.removed} == set(range(1, len(paragraphs)))
-        and reads_again_by_line(LINE.findall(result.paragraph_text(0)))
-    )
-
-
-def reads_again_by_line(lines: Sequence[str]) -> bool:
-    """Whether a first block read as one paragraph is read again line by line once every
-    later paragraph turned out to repeat it (see ``_read_first_block_by_line``): it has
-    lines to read, and it is neither a drawn table nor a changelog (read by uploads, never
-    by lines). The one home of the rule, for this module and the streamer.
-
-    >>> reads_again_by_line(["one line\\n", "and another\\n"]), reads_again_by_line(["one\\n"])
-    (True, False)
-    """
-    return len(lines) > 1 and not is_drawn_table(lines) and not is_changelog(lines[0])
+    ):
+        return False
+    again = split(result.text, "auto")
+    return len(again) > 1

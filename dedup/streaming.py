@@ -20,37 +20,36 @@ The rules of :mod:`dedup.text.paragraphs` and :mod:`dedup.text.writing` hold lin
 Lines are decoded one at a time (UTF-8, ``surrogateescape``): every line ends in an ASCII
 byte, which never belongs to a multi-byte sequence, so this is the decoding of the whole.
 
-``--split auto`` decides its reading from the first block (one block, or one of more than
+``--split auto`` first holds the input for ``paragraphs.RECORD_LOOKAHEAD`` lines, enough to
+tell whether the text is made of records (:func:`dedup.text.paragraphs.record_kind`: a fortune
+file, a changelog, a man page), which it holds whole and cleans as :func:`dedup.clean` does at
+the end: such texts are small, and their records span blank lines. Otherwise it decides its
+reading from the first block (one block, or one of more than
 ``paragraphs.FIRST_BLOCK_LINES`` lines: line by line; else block by block), so here it keeps
 the input as it came until a second block begins (then reads block by block), the first block
 passes that many lines, or the input ends (then it is read line by line). So it holds at most
 that many lines, and a text without blank lines streams from its thousandth line on. It
 also keeps the output of a first block read as one paragraph until a later paragraph is kept
-(see ``pipeline._read_first_block_by_line``). Structure-keeping (``keep_recurring``) is a verdict
+(see ``pipeline._read_first_paragraph_again``). Structure-keeping (``keep_recurring``) is a verdict
 on the whole document and is not streamed: :func:`streamable` says so.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
 
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
 from dedup.options import Options, SplitMode
-from dedup.pipeline import Decider, Outcome, clean, clean_document, reads_again_by_line
+from dedup.pipeline import Decider, Outcome, clean, clean_document
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
-from dedup.text.lines import LINE_BYTES, boundary_test
-from dedup.text.normalize import key
-from dedup.text.paragraphs import is_changelog, is_drawn_table_bytes, looks_like_lines_bytes
+from dedup.text.lines import boundary_test, lines_of, one_line
+from dedup.text.normalize import key_of_bytes
+from dedup.text.paragraphs import is_drawn_table_bytes, looks_like_lines_bytes, record_kind
 from dedup.text.writing import Writer
-
-if TYPE_CHECKING:
-    pass
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -124,7 +123,11 @@ class Streamer:
         self.pending = 0
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
         self._first = _FirstBlock()  # auto, while held: what the first block says so far
-        self._whole: list[bytes] | None = None  # auto: a changelog, held whole to its end
+        self._whole: list[bytes] | None = None  # auto: a text of records, held whole to its end
+        # auto: the first lines, until they say whether the text is made of records (see
+        # paragraphs.record_kind), and the input held meanwhile.
+        self._head: list[str] | None = [] if options.split == "auto" else None
+        self._undecided: list[bytes] = []
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
         self._counted = (
@@ -176,7 +179,10 @@ class Streamer:
             tail = self._start(tail)
         if tail:
             self._take(tail)
-        if self._whole is not None:  # a changelog, read by uploads: as clean() reads it
+            tail = b""  # held where it was taken, and let go there once written
+        if self._head is not None:  # shorter than the look-ahead: its end decides
+            self._decide_records(b"", end=True)
+        if self._whole is not None:  # a text of records (a changelog, fortunes): as clean()
             yield self._cleaned_whole()
             return
         if self._held is not None and is_drawn_table_bytes(self._held):  # one block, a drawn table
@@ -205,8 +211,43 @@ class Streamer:
             self._end_block()
         yield self._flush(end=True)
 
+    def _records(self, data: bytes, *, end: bool) -> bool | None:
+        """Whether the text is made of records, once its first lines (``data`` the latest of
+        them) can tell: None while they cannot, before ``paragraphs.RECORD_LOOKAHEAD`` lines
+        and the end."""
+        assert self._head is not None
+        room = paragraphs.RECORD_LOOKAHEAD - len(self._head)
+        if room > 0:
+            found = lines_of(data)[:room]
+            self._head += [line.decode("utf-8", "surrogateescape") for line in found]
+        if record_kind(self._head) is not None:
+            return True
+        full = len(self._head) >= paragraphs.RECORD_LOOKAHEAD
+        return False if end or full else None
+
+    def _decide_records(self, data: bytes, *, end: bool = False) -> bool:
+        """Hold ``data`` while the first lines cannot tell whether the text is records; then
+        hold a text of records whole, or let the held input take the usual road. Whether
+        ``data`` was taken here."""
+        if self._head is None:
+            return False
+        self._undecided.append(data)
+        self.pending += len(data)
+        records = self._records(data, end=end)
+        if records is None:
+            return True
+        held, self._undecided, self._head = self._undecided, [], None
+        if records:
+            self._whole = held
+            return True
+        self.pending -= sum(map(len, held))
+        for earlier in held:
+            self._take(earlier)
+        return True
+
     def _cleaned_whole(self) -> bytes:
-        """Clean a text held whole (a changelog: its uploads are records) as clean() does."""
+        """Clean a text held whole (made of records: uploads, entries, fortunes) as clean()
+        does."""
         assert self._whole is not None
         source = b"".join(self._whole).decode("utf-8", "surrogateescape")
         self._whole = None
@@ -231,9 +272,7 @@ class Streamer:
             self._whole.append(data)
             self.pending += len(data)
             return
-        if self._held is not None and self._first.opens_changelog(data):
-            self._whole = [*self._held, data]
-            self.pending += len(data)
+        if self._decide_records(data):
             return
         if self._held is not None:
             shape = self._first.shape(data)
@@ -265,7 +304,7 @@ class Streamer:
             self._out += self._fast.take(data)
             return
         blank = boundary_test(data)
-        for line in re.findall(LINE_BYTES, data):
+        for line in lines_of(data):
             if blank(line):
                 self._blank(line)
             else:
@@ -296,7 +335,9 @@ class Streamer:
         self._block_paragraphs(lead, lines)
 
     def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
-        if self._mode == "auto" and looks_like_lines_bytes(lines):
+        # A block of one line is the same paragraph read either way: not looked at (a line of
+        # hundreds of megabytes would be decoded and searched for table marks for nothing).
+        if self._mode == "auto" and len(lines) > 1 and looks_like_lines_bytes(lines):
             self._line_paragraphs(lead, lines)
             return
         self._block += 1
@@ -305,7 +346,8 @@ class Streamer:
             holds=self._alone
             and self._mode == "auto"
             and self._block == 0
-            and reads_again_by_line([line.decode("utf-8", "surrogateescape") for line in lines]),
+            and len(lines) > 1
+            and not is_drawn_table_bytes(lines),
         )
 
     def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
@@ -325,7 +367,9 @@ class Streamer:
         return self._joined()
 
     def _joined(self) -> bytes:
-        out = b"".join(self._out)
+        # Empty pieces left out: one piece is then returned as it is, not copied by join (a
+        # paragraph of hundreds of megabytes with its empty lead).
+        out = b"".join([piece for piece in self._out if piece] if len(self._out) > 1 else self._out)
         self._out.clear()
         return out
 
@@ -335,8 +379,7 @@ class _FirstBlock:
 
     Watches the lines of an ``auto`` text while the streamer holds them: ``"block"`` once a
     second block begins, ``"line"`` once the first block passes ``FIRST_BLOCK_LINES`` (the
-    rules of :func:`dedup.text.paragraphs.split`, on bytes, line by line); and whether the
-    text opens a Debian changelog, which is then held whole.
+    rules of :func:`dedup.text.paragraphs.split`, on bytes, line by line).
     """
 
     __slots__ = ("_content_seen", "_first_lines", "_gap")
@@ -345,16 +388,6 @@ class _FirstBlock:
         self._content_seen = False  # a content line has been seen
         self._first_lines = 0  # ... how many (all in the first block)
         self._gap = False  # ... and a blank line after it
-
-    def opens_changelog(self, data: bytes) -> bool:
-        """Whether ``data``, the first lines of the text, open a Debian changelog."""
-        if self._content_seen:
-            return False
-        blank = boundary_test(data)
-        for line in re.findall(LINE_BYTES, data):
-            if not blank(line):
-                return is_changelog(line.decode("utf-8", "surrogateescape"))
-        return False
 
     def shape(self, data: bytes) -> SplitMode | None:
         """How auto reads the text, if ``data`` (after what is held) says: ``"block"`` when a
@@ -366,8 +399,8 @@ class _FirstBlock:
     def _second_block(self, data: bytes) -> bool:
         """Whether a second block begins in ``data``, after the lines held so far (auto);
         counts the first block's lines as it goes, up to where it ends or passes the bound."""
-        if b"\r" in data:
-            lines = re.findall(LINE_BYTES, data)
+        if b"\r" in data or one_line(data):
+            lines = lines_of(data)
         else:
             lines = data.split(b"\n")
             if not lines[-1]:
@@ -427,7 +460,7 @@ class _Decider:
         """Feed the new paragraphs; return the output of every paragraph now decided."""
         if not self._new and not end:
             return []
-        keys = [key(p.body.decode("utf-8", "surrogateescape")) for p in self._new]
+        keys = [key_of_bytes(p.body) for p in self._new]
         self._waiting.extend(self._new)
         self._new = []
         removed = {m.index: m for m in self._decider.feed(keys, end=end)}

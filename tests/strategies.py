@@ -21,6 +21,10 @@ SENTENCES = [
     "Advertisement",
     "a" * 25,
     "a" * 26,
+    # a man page's header (first, it makes the text a man page) and an option entry
+    "LS(1)                       User Commands                       LS(1)",
+    "       -a, --all",
+    "              do not ignore entries starting with .",
 ]
 
 
@@ -48,9 +52,11 @@ def documents(draw):
     """Lines of variants with any terminators, blank lines, and stray bytes here and there."""
     parts = []
     for _ in range(draw(st.integers(0, 14))):
-        kind = draw(st.sampled_from(["line", "line", "line", "blank", "junk"]))
+        kind = draw(st.sampled_from(["line", "line", "line", "blank", "junk", "separator"]))
         if kind == "blank":
             body = draw(st.sampled_from(["", " ", "\t", "\f"]))
+        elif kind == "separator":  # bounds records (fortune files)
+            body = draw(st.sampled_from(["%", "%%"]))
         elif kind == "junk":
             body = draw(st.text(max_size=30))
         else:
@@ -92,3 +98,13 @@ CHUNKS_OF_LINES = st.lists(
     )
 )
 """Whole lines of bytes, as the streamer and the exact line path take them."""
+
+
+@st.composite
+def drawn_lines(draw):
+    """One line, maybe an ASCII row border (``+--+``, ``|==|``) or with box characters, with
+    the whitespace ``str`` and ``bytes`` disagree on (\\x1c-\\x1f) and any terminator."""
+    border = "".join(draw(st.lists(st.sampled_from(["+", "|", "-", "=", ":"]), max_size=8)))
+    pad = st.text(alphabet=" \t\x0b\x0c\x1c\x1d\x1e\x1f", max_size=2)
+    body = draw(st.sampled_from([border, border + "a", "│ a │", "a ─ b", "plain text"]))
+    return draw(pad) + body + draw(pad) + draw(st.sampled_from(["\n", "\r\n", "\r", ""]))

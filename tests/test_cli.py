@@ -132,10 +132,15 @@ def test_in_place_rewrites_only_changed_files(run, repeated, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_output_file_may_be_the_input(run, repeated):
-    result = run(str(repeated), "-o", str(repeated))
-    assert result.exit_code == 0
-    assert repeated.read_bytes() == (A + B).encode()
+def test_output_file_may_not_be_the_input(run, repeated):
+    before = repeated.read_bytes()
+    code, out, err = run(str(repeated), "-o", str(repeated))
+    # Refused before anything is read: one line, exit 2, the input untouched.
+    assert (code, out) == (2, b"")
+    assert err == (
+        f"dedup: {repeated}: input file is output file (-o {repeated}); -i edits a file in place\n"
+    )
+    assert repeated.read_bytes() == before
 
 
 def test_version_and_help(run):
@@ -216,3 +221,29 @@ def test_verbose_says_why_a_near_repeat_went_and_why_a_look_alike_stayed(run, tm
     )
     quiet = run(str(path))
     assert quiet.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [
+        ("The case went to trial in the spring of that year, said the clerk.",
+         "The case went to trail in the spring of that year, said the clerk.",
+         "kept, though like line 1 (98.5): two real words: trial / trail"),
+        ("I will tell you which of the two roads leads to the old harbour town.",
+         "I will tell you whihc of the two roads leads to the old harbour town.",
+         "  why: copy noise: a misspelling (which → whihc; whihc: not a word in en)"),
+        ("环境污染的问题越来越严重，我们希望工厂早一点处理。",
+         "环境污然的问题越来越严重，我们希望工厂早一点处理。",
+         "  why: copy noise: a misspelling (染 → 然; 污染 is a word in zh)"),
+        ("今天下午我们一起去北京看看我们的老朋友，然后回家。",
+         "昨天下午我们一起去北京看看我们的老朋友，然后回家。",
+         "kept, though like line 1 (96.0): two real words: 今天 / 昨天"),
+    ],
+)  # fmt: skip
+def test_verbose_names_the_misspelling_or_the_two_real_words(run, tmp_path, first, second, said):
+    """Issue 14: -v says which noise it saw, in which language, and why a look-alike stayed."""
+    path = tmp_path / "words.txt"
+    path.write_text(f"{first}\n{second}\n", encoding="utf-8")
+    result = run("-v", str(path))
+    assert result.exit_code == 0
+    assert any(line.endswith(said) for line in result.stderr.splitlines()), result.stderr

@@ -280,15 +280,16 @@ def test_owner_is_kept_when_allowed(run, repeated):
 @pytest.mark.parametrize(
     ("inputs", "message"),
     [
-        (["out.txt"], "dedup: out.txt: binary file (NUL byte); use -a/--text to clean it"),
+        (["bad.txt"], "dedup: bad.txt: binary file (NUL byte); use -a/--text to clean it"),
         (["missing.txt", "good.txt"], "dedup: missing.txt: No such file or directory"),
     ],
-    ids=["-o f f with f binary", "one input missing"],
+    ids=["the input binary", "one input missing"],
 )
 def test_output_file_is_left_as_it_was_when_an_input_fails(inputs, message, tmp_path):
     old = b"GIF89a\x00\x01\n" + A + A
     (tmp_path / "out.txt").write_bytes(old)
     (tmp_path / "good.txt").write_bytes(A + A)
+    (tmp_path / "bad.txt").write_bytes(old)
     done = dedup("clean", *inputs, "-o", "out.txt", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.decode().splitlines() == [

@@ -104,14 +104,18 @@ def test_closed_stderr_does_not_crash(tmp_path):
     assert done.stdout == A + b"status 2\n"
 
 
-def test_same_file_as_output_argument_is_cleaned_not_truncated(tmp_path):
+@pytest.mark.parametrize("spelling", ["f.txt", "./f.txt", "link.txt", "hard.txt"])
+def test_output_argument_naming_the_input_is_refused_not_truncated(spelling, tmp_path):
     path = tmp_path / "f.txt"
     path.write_bytes(A + B + A)
-    done = dedup("clean", "-o", "f.txt", "f.txt", cwd=tmp_path)
-    assert (done.returncode, done.stderr) == (0, b"")
-    assert path.read_bytes() == A + B
-    again = dedup("clean", "-o", "f.txt", "f.txt", cwd=tmp_path)  # nothing left to remove
-    assert (again.returncode, path.read_bytes()) == (0, A + B)
+    (tmp_path / "link.txt").symlink_to("f.txt")
+    (tmp_path / "hard.txt").hardlink_to(path)
+    done = dedup("clean", "-o", spelling, "f.txt", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.decode() == (
+        f"dedup: f.txt: input file is output file (-o {spelling}); -i edits a file in place\n"
+    )
+    assert path.read_bytes() == A + B + A
 
 
 @pytest.mark.parametrize(

@@ -197,10 +197,25 @@ def _plain_features(key_text: str) -> tuple[list[str], list[str], list[str]]:
     text = copies._fold_accents(copies._APOSTROPHE.get().sub("", key_text))
     words, numbers, symbols = [], [], []
     chunks = text.split(" ")
-    beside_names = any(is_technical(c) for c in chunks)
-    for chunk in chunks:
+    named = [is_technical(c) for c in chunks]
+    beside_names = any(named)
+    # A lone -, . or .. that a command reads: after an option or a lone mark, before a name
+    # or a lone mark, or (a -) at the end. A lone mark: -, ., .., or shell marks (|, 2>&1).
+    lone = [c in ("-", ".", "..") or re.fullmatch(r"[|<>&\d]*[|<>&][|<>&\d]*", c) for c in chunks]
+    arguments = {
+        i
+        for i, c in enumerate(chunks)
+        if c in ("-", ".", "..")
+        and (
+            (c == "-" and i == len(chunks) - 1)
+            or (i > 0 and (lone[i - 1] or (named[i - 1] and chunks[i - 1].startswith("-"))))
+            or (i + 1 < len(chunks) and (lone[i + 1] or named[i + 1]))
+        )
+    }
+    for at, chunk in enumerate(chunks):
         marks_only = bool(chunk.strip(".,;:!?\"'")) and not re.search(r"\w", chunk)
-        if is_technical(chunk) or (beside_names and marks_only):
+        marks_only = marks_only and chunk not in ("-", ".", "..")  # left to the argument rule
+        if named[at] or (beside_names and marks_only) or at in arguments:
             numbers += re.findall(r"\d+", chunk)
             word = re.sub(r"(?<=[^.,!?])[.,!?]$", "", chunk)
             bracketed = re.fullmatch(r"([(\[]*)(.*?)([)\]]*)", word, re.DOTALL)
@@ -463,6 +478,51 @@ def test_ascii_fingerprint_equals_the_regular_expressions(key):
 def test_ascii_prose_features_equal_the_regular_expressions(key):
     found = copies.features(key)
     text = copies._APOSTROPHE.get().sub("", key) if "'" in key else key
-    if not may_hold_technical(text):
+    if not may_hold_technical(text) and not copies._may_hold_arguments(text):
         assert found.words == tuple(copies._WORD.get().findall(text))
         assert found.numbers == tuple(copies._NUMBER.get().findall(text))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # A stem the language does not know, or a first letter doubled: a key lost or pressed twice.
+        ("Basketball and swimming are the two activities I have chosen this year.",
+         "asketball and swimming are the two activities I have chosen this year."),
+        ("Die Architektur der Baumaschine wurde im letzten Jahr vollständig erneuert.",
+         "Ddie Architektur der Baumaschine wurde im letzten Jahr vollständig erneuert."),
+        # One edit more than the length allows, to a token that no list has at all.
+        ("Pat got very angry and sad when she heard the news from her old school.",
+         "Pat got very angree and sad when she heard the news from her old school."),
+        # A long compound no list has, one letter apart.
+        ("De shell van de nieuwe systeemgebruiker wordt ingesteld op de standaardwaarde.",
+         "De shell van de nieuwe srsteemgebruiker wordt ingesteld op de standaardwaarde."),
+        # A learner's homophone in Chinese that makes no word: 污然 for 污染.
+        ("环境污染的问题越来越严重，我们希望工厂早一点处理这件事情。",
+         "环境污然的问题越来越严重，我们希望工厂早一点处理这件事情。"),
+    ],
+)  # fmt: skip
+def test_misspellings_the_language_does_not_know_are_noise(a, b):
+    verdict = judge_verdict(a, b)
+    assert verdict.level is Level.COPY, verdict.reason
+    assert "misspelling" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("We had to delete the old files before the new release of the program.",
+         "We had to undelete the old files before the new release of the program."),
+        # Chinese: another reading of real words is another statement.
+        ("上个星期我有陪她去医院看病，结果医生说她需要多休息一段时间。",
+         "下个星期我有陪她去医院看病，结果医生说她需要多休息一段时间。"),
+        ("现在社会的公司都要比较有名大学毕业的人，所以我们要努力念书。",
+         "现在社会的公司都要比较有名小学毕业的人，所以我们要努力念书。"),
+        ("过了一段时间，她说那个狗今天晚上死了，所以她一直哭个不停。",
+         "过了一段时间，她说那个狗昨天晚上死了，所以她一直哭个不停。"),
+        ("人类的一半就是女人，如果不好好利用她们的生产力，国家就很难进步。",
+         "人类的一般就是女人，如果不好好利用她们的生产力，国家就很难进步。"),
+    ],
+)  # fmt: skip
+def test_a_word_the_language_knows_on_both_sides_stays(a, b):
+    assert judge(a, b) is Level.DIFFERENT

@@ -97,6 +97,7 @@ class Fault:
 
 
 SAME = "are the same file; each output needs its own\n"
+IN_PLACE = "-i edits a file in place\n"
 OUT_OF_MEMORY = (
     "dedup: out of memory: the input needs more than this process may use (RAM, ulimit -v); "
     "no file was replaced or left half written\n"
@@ -183,16 +184,39 @@ FAULTS: dict[str, Fault] = {
         re.escape("dedup: --report /dev/stdout and stdout " + SAME),
         stdout=b"",
     ),
-    "-o onto its input, as sort -o": Fault(
+    "-o onto its input, spelled otherwise": Fault(
         "$DEDUP clean -o ./a.txt a.txt",
+        2,
+        re.escape("dedup: a.txt: input file is output file (-o ./a.txt); " + IN_PLACE),
+    ),
+    "-o onto a hard link of its input": Fault(
+        "ln a.txt hard && $DEDUP clean -o hard a.txt",
+        2,
+        re.escape("dedup: a.txt: input file is output file (-o hard); " + IN_PLACE),
+        changes=("hard",),
+    ),
+    "-o onto a symlink to its input, as shards": Fault(
+        "ln -s in.jsonl link && $DEDUP clean --jsonl --jobs 2 -o link in.jsonl",
+        2,
+        re.escape("dedup: in.jsonl: input file is output file (-o link); " + IN_PLACE),
+        changes=("link",),
+    ),
+    "-o onto stdin's file": Fault(
+        "$DEDUP clean -o a.txt < a.txt",
+        2,
+        re.escape("dedup: <stdin>: input file is output file (-o a.txt); " + IN_PLACE),
+    ),
+    "--report /dev/stdout into a pipe, with -o": Fault(
+        "$DEDUP clean --jsonl -o out.jsonl --report /dev/stdout a.jsonl | cat > got; "
+        'test "${PIPESTATUS[0]}" = 0 && grep -q \'"document": "a.jsonl:1"\' got',
         0,
-        changes=("a.txt",),
-        expect=(("a.txt", CLEANED.encode()),),
+        changes=("got", "out.jsonl"),
+        expect=(("out.jsonl", CLEANED_A),),
     ),
     "-o /dev/stdout appended to the input": Fault(
         "$DEDUP clean -o /dev/stdout a.txt >> a.txt",
         2,
-        re.escape("dedup: a.txt: input file is output file (-o /dev/stdout)\n"),
+        re.escape("dedup: a.txt: input file is output file (-o /dev/stdout); " + IN_PLACE),
     ),
     # -- item 3: nothing hangs in a shard directory ------------------------------------------
     "a FIFO in a shard directory is skipped": Fault(

@@ -253,6 +253,19 @@ if __name__ == "__main__":  # python tests/test_judgement.py: print the current 
         for label in ("different", "copy"):
             share, wrong = rate(current, kind, label)
             print(f"{kind} {label}: {share:.1%} right ({len(wrong)} wrong)")  # noqa: T201
+    for lang in sorted({c["lang"] for c in TECHNICAL}):
+        for split in ("tune", "heldout"):
+            for label in ("different", "copy"):
+                chosen = [
+                    v
+                    for v in current
+                    if v.kind == f"technical-{split}"
+                    and v.case["lang"] == lang
+                    and v.case["label"] == label
+                ]
+                if chosen:
+                    share = sum(v.right for v in chosen) / len(chosen)
+                    print(f"technical {lang} {split} {label}: {share:.1%} of {len(chosen)}")  # noqa: T201
     for category in ("real-correction", "planted-typo", "rare-word-look-alike"):
         for split in ("tune", "held-out", None):
             share = spelling_rate(current, category, split)

@@ -1,5 +1,6 @@
 import unicodedata
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -75,3 +76,16 @@ def test_a_paragraph_too_long_to_normalize_is_keyed_by_its_exact_text():
     assert key(long) != key(long.upper())  # no folding: both copies are kept
     assert key(long) != key(long + "x")
     assert key(long[:LONGEST_KEYED_CHARS]) == " ".join(long[:LONGEST_KEYED_CHARS].split())
+
+
+@pytest.mark.parametrize("end", [b"", b"\n", b"\r\n", b"\r"])
+def test_a_paragraph_too_long_to_decode_is_keyed_from_its_bytes_as_from_its_text(end):
+    from dedup.text.normalize import LONGEST_KEYED_CHARS, key_of_bytes
+
+    raw = b"caf\xc3\xa9 \xff odd " * (4 * LONGEST_KEYED_CHARS // 12 + 1) + end
+    assert len(raw) > 4 * LONGEST_KEYED_CHARS  # keyed without decoding
+    assert key_of_bytes(raw) == key(raw.decode("utf-8", "surrogateescape"))
+    assert key_of_bytes(raw) == key_of_bytes(raw.rstrip(b"\r\n"))  # a last line, or not
+    assert key_of_bytes(raw) != key_of_bytes(raw.replace(b"\xff", b"\xfe"))
+    short = raw[: 2 * LONGEST_KEYED_CHARS]  # beyond the bound in characters, decoded
+    assert key_of_bytes(short) == key(short.decode("utf-8", "surrogateescape"))

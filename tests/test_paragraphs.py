@@ -1,4 +1,7 @@
+from hypothesis import given
+
 from dedup.text.paragraphs import split
+from tests.strategies import drawn_lines
 
 
 def texts(text, mode="auto"):
@@ -50,3 +53,10 @@ def test_blank_lines_belong_to_the_next_paragraph_and_trailing_ones_to_none():
 def test_whitespace_only_text_has_no_paragraphs():
     assert split(" \n\t\n") == []
     assert split("") == []
+
+
+@given(drawn_lines())
+def test_a_drawn_line_is_told_alike_on_bytes(line):
+    from dedup.text.paragraphs import is_drawn_line_bytes, is_drawn_table
+
+    assert is_drawn_line_bytes(line.encode()) == is_drawn_table([line])

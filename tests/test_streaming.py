@@ -265,6 +265,8 @@ def test_a_long_first_block_is_read_as_lines_by_both_roads(data, options, sizes,
 
 def test_auto_streams_a_text_without_blank_lines_after_its_first_lines(monkeypatch):
     monkeypatch.setattr(paragraphs, "FIRST_BLOCK_LINES", 3)
+    # ... and after the lines that tell whether it is made of records
+    monkeypatch.setattr(paragraphs, "RECORD_LOOKAHEAD", 2)
     streamer = Streamer(Options(keep_recurring=False))
     line = b"A line long enough to be a paragraph, and short enough to wrap.\n"
     assert streamer.feed(line * 3) == b""  # three lines: a block that may still be prose
@@ -280,3 +282,23 @@ def test_a_long_first_block_is_lines_even_when_blocks_follow(monkeypatch):
         "short two\n",
         "short one\n",
     ]
+
+
+@pytest.mark.parametrize("split", ["auto", "line", "block"])
+def test_a_line_beyond_the_bound_is_held_about_once(split):
+    # Its pieces are joined once when it ends (twice its size for that moment); it is never
+    # decoded, normalized, searched for table marks or joined again on its way out.
+    import tracemalloc
+
+    from dedup.text.normalize import LONGEST_KEYED_CHARS
+
+    line = b"lorem ipsum dolor " * (12 * LONGEST_KEYED_CHARS // 18)
+    chunks = [line[i : i + (1 << 20)] for i in range(0, len(line), 1 << 20)]
+    tracemalloc.start()
+    try:
+        out = list(clean_chunks(iter(chunks), Options(split=split)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert b"".join(out) == line
+    assert peak < 2.5 * len(line), peak / len(line)

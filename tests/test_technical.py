@@ -38,6 +38,12 @@ PAIRS = [
     ("my $t = Time->new; print $t->year;", "my $t = Time->new(); print $t->year;", "differs in code: Time->new; → Time->new();"),
     ("dirmngr --list-options:flags: lists the flags", "dirmngr --list-options:flags lists the flags", "differs in an option"),
     ("git log --mailmap shows Jane Doe <Jane@Example.com>", "git log --mailmap shows Jane Doe <jane@example.com>", "case differs"),
+    # a lone - or . is an argument (tar cf - . archives the current directory to stdout)
+    ("To archive the current directory to standard output, run tar cf - .", "To archive the current directory to standard output, run tar cf -", "an argument dropped: ."),
+    ("Create an archive of the directory with tar cf - . and pipe it to ssh.", "Create an archive of the directory with tar cf . and pipe it to ssh.", "differs in a symbol: - dropped"),
+    ("e2image -r /dev/hda1 - | bzip2 > hda1.e2i.bz2", "e2image -r /dev/hda1 | bzip2 > hda1.e2i.bz2", "differs in a symbol"),
+    ("% echo '0000029: 3574 68' | xxd -r - xxd.1", "% echo '0000029: 3574 68' | xxd -r xxd.1", "differs in a symbol: - → ."),
+    ("dpkg-deb --build debian-tmp && dpkg-name -o -s .. debian-tmp.deb", "dpkg-deb --build debian-tmp && dpkg-name -o -s debian-tmp.deb", "an argument dropped: .."),
 ]  # fmt: skip
 IDS = [f"{n}:{a[:20]}" for n, (a, _, _) in enumerate(PAIRS)]
 
@@ -131,3 +137,31 @@ def test_verbose_says_why_a_look_alike_stayed(run, tmp_path):
     code, out, err = run("-v", path)
     assert (code, out) == (0, path.read_bytes())
     assert ":2 kept, though like line 1 (97.4): case differs in an option: -i / -I\n" in err
+
+
+# A dash in prose is punctuation, spaced, doubled, glued or dropped; so is a hyphen that a
+# rewrap left at a line's end, and a negation glued or spaced (issue 14, item 4). The Russian
+# pairs are learners' posts and their corrections (tests/judgement/spelling.jsonl).
+DASHES = [
+    ("The committee met on Tuesday—the vote was postponed until the spring.", "The committee met on Tuesday -- the vote was postponed until the spring."),
+    ("The committee met on Tuesday — the vote was postponed until the spring.", "The committee met on Tuesday, the vote was postponed until the spring."),
+    ("The results were reproduced by an inde-\npendent team of researchers last year.", "The results were reproduced by an independent team of researchers last year."),
+    ("Он сказал, что там никого небыло в тот вечер, и ушёл домой.", "Он сказал, что там никого не было в тот вечер, и ушёл домой."),
+    ("DEV/REGION - specifies the devlink device and address-region to snapshot", "DEV/REGION specifies the devlink device and address-region to snapshot"),
+    ("В первую очередь - внутри произведения, где неоднократно повторяется базовый кубический модуль.", "В первую очередь внутри произведения, где неоднократно повторяется базовый кубический модуль."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("earlier", "later"), DASHES, ids=[a[:24] for a, _ in DASHES])
+def test_a_dash_in_prose_is_punctuation(earlier, later):
+    assert verdict(earlier, later).level is Level.COPY
+    data = f"{earlier}\n\n{later}\n".encode()
+    assert clean_bytes(data, Options()) == f"{earlier}\n".encode()
+
+
+def test_an_option_dash_keeps_its_meaning():
+    for earlier, later in [
+        ("Use the -v option to print more details about each file.", "Use the v option to print more details about each file."),
+        ("Use the --verbose option to print more details about each file.", "Use the verbose option to print more details about each file."),
+    ]:  # fmt: skip
+        assert verdict(earlier, later).level is Level.DIFFERENT

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from dedup import Options, clean_bytes
@@ -125,7 +128,7 @@ def test_verbose_says_how_the_document_was_read(run, tmp_path):
     path.write_text(FORTUNES)
     code, _, err = run("-v", path)
     assert code == 0
-    assert f"{path}: read as blocks; records bounded by 4 separator lines (%)\n" in err
+    assert f"{path}: read as records: 4 records bounded by 4 separator lines (%)\n" in err
     drawn = tmp_path / "table.txt"
     drawn.write_text(f"Partitions.\n\n{TABLE}")
     assert "read as blocks; 1 table read whole" in run("-v", drawn)[2]
@@ -168,3 +171,87 @@ def test_verbose_names_the_uploads(run, tmp_path):
     path = tmp_path / "changelog"
     path.write_text(CHANGELOG)
     assert "read as records: 2 uploads of a Debian changelog" in run("-v", path)[2]
+
+
+# Real records of this machine, drawn by tests/units/build_units.py (seeded, not by eye).
+UNITS = Path(__file__).parent / "units"
+REAL_FORTUNES = (UNITS / "fortunes.txt").read_text(encoding="utf-8")
+MAN_PAGES = sorted(UNITS.glob("man-*.txt"))
+
+
+def records_of(text: str) -> list[str]:
+    return text.split("%\n")[:-1]
+
+
+def test_each_real_fortune_of_stanzas_is_one_record():
+    records = records_of(REAL_FORTUNES)
+    assert all("\n\n" in r or "\n \n" in r or "\n\t\n" in r for r in records)
+    assert [REAL_FORTUNES[p.start : p.end] for p in split(REAL_FORTUNES)] == records
+
+
+@pytest.mark.parametrize("threshold", [90, 100])
+def test_a_repeated_fortune_of_stanzas_goes_whole_and_its_stanzas_stay_elsewhere(threshold):
+    records = records_of(REAL_FORTUNES)
+    stanzas = [r.split("\n\n") for r in records]
+    shared = [  # a new record made of one stanza of each of two fortunes: no repeat of either
+        f"{a[-1].rstrip()}\n\n{b[0].rstrip()}\n"
+        for a, b in zip(stanzas[0:20:4], stanzas[1:20:4], strict=True)
+        if len(a) > 1 and len(b) > 1
+    ]
+    assert shared
+    copies = [records[i] for i in range(0, len(records), 5)]
+    planted = REAL_FORTUNES + "".join(f"{r}%\n" for r in [*shared, *copies])
+    expected = REAL_FORTUNES + "".join(f"{r}%\n" for r in shared)
+    assert both_roads(planted.encode(), Options(threshold=threshold)) == expected.encode()
+
+
+def test_a_line_repeated_inside_two_fortunes_stays_with_each():
+    records = records_of(REAL_FORTUNES)
+    line = records[0].splitlines(keepends=True)[2]  # a line of the first fortune's second stanza
+    planted = REAL_FORTUNES + records[1].rstrip("\n") + "\n\n" + line + "%\n"
+    assert both_roads(planted.encode(), Options()) == planted.encode()
+    # --split line asks for line-level cleaning: then the repeated line goes.
+    assert both_roads(planted.encode(), Options(split="line")).count(line.encode()) == 1
+
+
+def entries(text: str) -> list[tuple[int, int]]:
+    """The option entries of a rendered man page, by this test's own reading: a line after a
+    blank one that starts with ``-`` at the body indent and has a deeper one under it, and
+    every line after it that is blank or deeper."""
+    lines = text.splitlines(keepends=True)
+    found = []
+    for i, line in enumerate(lines[1:-1], start=1):
+        if re.match(r" {7}-", line) and not lines[i - 1].strip() and lines[i + 1][:8] == " " * 8:
+            end = i + 1
+            while end < len(lines) and (not lines[end].strip() or lines[end].startswith(" " * 8)):
+                end += 1
+            while not lines[end - 1].strip():
+                end -= 1
+            found.append((i, end))
+    return found
+
+
+@pytest.mark.parametrize("page", MAN_PAGES, ids=lambda p: p.stem)
+def test_an_option_entry_of_a_real_man_page_is_one_record(page):
+    text = page.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    paragraphs = split(text)
+    ends = [p.line - 1 + text[p.start : p.end].count("\n") for p in paragraphs]
+    for first, end in entries(text):
+        # The paragraph that holds the entry's first line (under its section's heading, for
+        # the first entry of a section) ends where the entry ends.
+        at = max(i for i, p in enumerate(paragraphs) if p.line - 1 <= first)
+        assert ends[at] == end, "".join(lines[first:end])
+
+
+@pytest.mark.parametrize("page", MAN_PAGES, ids=lambda p: p.stem)
+def test_a_description_shared_by_two_man_page_entries_stays_and_a_copied_entry_goes(page):
+    text = page.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    (a_first, a_end), (_, b_end) = entries(text)[:2]
+    description = "".join(lines[a_end - 1 : a_end])  # the last line of the first entry
+    entry = "".join(lines[a_first:a_end])
+    shared = [*lines[:b_end], "\n", description, *lines[b_end:]]
+    assert both_roads("".join(shared).encode(), Options()) == "".join(shared).encode()
+    copied = [*lines[:b_end], "\n", entry, *lines[b_end:]]
+    assert both_roads("".join(copied).encode(), Options()) == text.encode()

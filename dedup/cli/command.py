@@ -245,7 +245,8 @@ def cli() -> None:
     show_default=True,
     help="Paragraphs are lines, blank-line-separated blocks, or auto: lines when the text "
     "has no blank lines (or its first block is over 1,000 lines), else blocks, but lines in a "
-    "block whose lines are mostly 100+ characters.",
+    "block whose lines are mostly 100+ characters, and records in fortune files (% lines), "
+    "Debian changelogs (uploads) and man pages (option entries).",
 )
 @click.option(
     "--keep-recurring/--remove-recurring",

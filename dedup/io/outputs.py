@@ -73,6 +73,10 @@ class Sink:
             write_all(self.stream, data)
 
 
+_EDIT_IN_PLACE = "; -i edits a file in place"
+"""The remedy when ``-o`` names an input."""
+
+
 def refuse_shared_files(
     destination: Destination,
     report: str | None,
@@ -93,7 +97,8 @@ def refuse_shared_files(
         if stdout is not None:
             outputs.append(Output("stdout", "", stdout))
     elif isinstance(destination, OutputFile):
-        outputs.append(Output("-o", destination.path, place(destination.path), may_be_input=True))
+        target = place(destination.path)
+        outputs.append(Output("-o", destination.path, target, remedy=_EDIT_IN_PLACE))
     outputs += [Output("--output-dir", copy, place(copy)) for copy in copies.values()]
     stdin = stream_place(0)
     named = [

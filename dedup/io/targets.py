@@ -15,10 +15,12 @@ its name) and whether it is written in place or replaced. Everything else follow
   beside it and renamed when complete (:func:`dedup.io.files.atomic_writer`).
 
 And one check, :func:`refuse_overlaps`, run before any input is read: no output may be another
-output of the run or the report, and no output may be an input, with one exception kept from
-``sort -o``: the ``-o`` file itself, which is renamed into place only after every input was
-read (``dedup clean f -o f``). A character device may be named any number of times: writing
-``/dev/null`` twice loses nothing. The refusal is one line naming both paths, exit status 2.
+output of the run or the report, and no output may be an input, by any spelling, hard link or
+symlink. That holds for ``-o`` too (``dedup clean -o f f``): ``sort -o`` allows it, but here
+editing a file in place is ``-i``, which checks what ``-o`` cannot (a file changed meanwhile,
+hard links, read-only files), and a second road to the same end would be a second rule. A
+character device may be named any number of times: writing ``/dev/null`` twice loses nothing.
+The refusal is one line naming both paths, exit status 2.
 """
 
 from __future__ import annotations
@@ -120,8 +122,8 @@ class Output:
     role: str
     name: str
     where: Place
-    may_be_input: bool = False
-    """The ``-o`` file, replaced after every input was read: it may be one (``sort -o``)."""
+    remedy: str = ""
+    """What to do instead when it names an input (``-o``: ``-i`` edits a file in place)."""
 
     def shown(self) -> str:
         return self.role if not self.name else f"{self.role} {display_name(self.name)}"
@@ -147,13 +149,10 @@ def refuse_overlaps(inputs: Sequence[tuple[str, Place]], outputs: Sequence[Outpu
         found = seen.get(where.identity)
         if found is None or not where.regular:
             continue
-        if found.may_be_input and not found.where.in_place:
-            continue
-        output = found
         shown = display_name(name)
-        if output.role == "stdout":  # cat's own words, as `dedup clean f >> f` always said
+        if found.role == "stdout":  # cat's own words, as `dedup clean f >> f` always said
             raise InputError(f"{shown}: input file is output file")
-        raise InputError(f"{shown}: input file is output file ({output.shown()})")
+        raise InputError(f"{shown}: input file is output file ({found.shown()}){found.remedy}")
 
 
 @contextlib.contextmanager

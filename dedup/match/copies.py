@@ -202,7 +202,7 @@ def features(key: str) -> Features:
     frozenset({'not'})
     """
     text = _fold_accents(_APOSTROPHE.get().sub("", key) if "'" in key else key)
-    if not may_hold_technical(text):  # prose, in one pass (most keys)
+    if not may_hold_technical(text) and not _may_hold_arguments(text):  # prose (most keys)
         if text.isascii():
             numbers = text.translate(_ONLY_DIGITS).split()
             words = text.translate(_ONLY_LETTERS).split()
@@ -251,8 +251,9 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
     A technical chunk (:func:`dedup.text.normalize.is_technical`: a name, an option, a path, a
     version, code) is one word with every mark and letter in it, less a sentence's final stop
     or comma: ``socks4a`` is not ``socks4`` and a word ``a``, ``-x\\*.o`` is not ``-x \\*.o``,
-    ``Time->new;`` is not ``Time->new();``. So is a chunk of marks only (``-`` in ``zip - -``,
-    the ``(`` of ``with ( A() as a ):``): beside names, a lone mark is an argument or syntax.
+    ``Time->new;`` is not ``Time->new();``. So is a chunk of marks only beside names (the
+    ``(`` of ``with ( A() as a ):``, a ``|``): there, a lone mark is syntax; and a lone ``-``
+    or ``.`` that :func:`_arguments` takes for an argument (``zip - -``, ``tar cf - .``).
     """
     words: list[str] = []
     numbers: list[str] = []
@@ -261,8 +262,12 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
     chunks: list[str | None] = [*text.split(" "), None]  # None flushes the last run
     technical = [chunk is not None and is_technical(chunk) for chunk in chunks]
     beside_names = any(technical)
+    for at in _arguments(text.split(" "), technical):
+        technical[at] = True
     for chunk, named in zip(chunks, technical, strict=True):
-        if chunk is not None and not (named or (beside_names and _marks_only(chunk))):
+        if chunk is not None and not (
+            named or (beside_names and _marks_only(chunk) and chunk not in _LONE_MARKS)
+        ):
             plain.append(chunk)
             continue
         if plain:
@@ -280,11 +285,54 @@ def _chunk_by_chunk(text: str) -> tuple[list[str], list[str], list[str]]:
     return words, numbers, symbols
 
 
-def _marks_only(chunk: str) -> bool:
-    """A chunk of marks that is no prose punctuation: ``-``, ``(``, ``|``, not ``.`` or ``,``.
+_LONE_MARKS = frozenset({"-", ".", ".."})
 
-    A lone dash counts, beside names: ``zip - -`` reads standard input and writes standard
-    output, and a dash between two words of a command's description is rare enough to keep.
+
+def _may_hold_arguments(text: str) -> bool:
+    """Whether ``text`` may hold a lone ``-`` or ``.`` chunk (see :func:`_arguments`): one
+    cheap look for prose keys."""
+    padded = f" {text} "
+    return " - " in padded or " . " in padded or " .. " in padded
+
+
+def _arguments(chunks: list[str], technical: list[bool]) -> list[int]:
+    """The lone ``-`` and ``.`` chunks that are a command's arguments, not punctuation.
+
+    ``tar cf - .`` archives the current directory to standard output; ``tar cf -`` and
+    ``tar cf .`` say other things, so dropping either is a different statement. In prose, a
+    spaced hyphen is a dash (``Tuesday - the vote``, ``DEV/REGION - specifies the region``,
+    which a copy may drop or glue) and a spaced stop a stray or tokenized one
+    (``applications .``, ``1 . Grammar``). So a lone ``-``, ``.`` or ``..`` is an argument
+    after an option or another such mark (``sort -u -``, ``- .``), before a name or such a
+    mark (``- /home``, ``- |``, ``find . -name``), and a ``-`` also at the end of the text
+    (``tar cf -``).
+    """
+    found: list[int] = []
+    last = len(chunks) - 1
+    lone = [chunk in _LONE_MARKS or _command_marks(chunk) for chunk in chunks]
+
+    def after(at: int) -> bool:  # after an option or a lone mark
+        return at > 0 and (lone[at - 1] or (technical[at - 1] and chunks[at - 1][:1] == "-"))
+
+    def before(at: int) -> bool:  # before a name or a lone mark
+        return at < last and (lone[at + 1] or technical[at + 1])
+
+    for at, chunk in enumerate(chunks):
+        if chunk in _LONE_MARKS and ((chunk == "-" and at == last) or after(at) or before(at)):
+            found.append(at)
+    return found
+
+
+def _command_marks(chunk: str) -> bool:
+    """A chunk of a shell's marks only: ``|``, ``>``, ``2>&1``, ``&&``."""
+    return not chunk.strip("|<>&0123456789") and not chunk.isdigit()
+
+
+def _marks_only(chunk: str) -> bool:
+    """A chunk of marks that is no prose punctuation: ``(``, ``|``, ``-``, not ``.`` or ``,``.
+
+    A lone ``-``, ``.`` or ``..`` is left to :func:`_arguments`: beside names it may still be
+    a dash (``DEV/REGION - specifies the region``).
     """
     return bool(chunk.strip(_PROSE_MARKS)) and not any(map(_is_word, chunk))
 

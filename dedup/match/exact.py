@@ -2,8 +2,8 @@
 
 The decisions of :class:`dedup.match.matcher.Matcher` at ``threshold=100`` for a document read
 line by line, taken without building a ``str`` per line where the bytes say enough. Used by
-:mod:`dedup.streaming`. What a line is and which lines are blank is
-:mod:`dedup.text.lines`'s, on bytes, as for every road.
+:mod:`dedup.streaming` for a document alone; the byte helpers here (what a line is, which
+lines are blank) are shared with it.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from dedup.options import Options
-from dedup.text.lines import LINE_BYTES, is_boundary_bytes, odd_whitespace
-from dedup.text.normalize import LONGEST_KEYED_CHARS, keeps_case, key
+from dedup.text.lines import LINE_BYTES, is_boundary_bytes, odd_whitespace, one_line
+from dedup.text.normalize import LONGEST_KEYED_CHARS, keeps_case, key_of_bytes
 
 DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key: 128 bits, so two different keys of a
@@ -85,6 +85,8 @@ class ExactLines:
     def take(self, data: bytes) -> list[bytes]:
         """Decide complete lines; return the output pieces (lines and their terminators)."""
         plain = not odd_whitespace(data)
+        if one_line(data):  # as it is: a line of hundreds of megabytes is not copied
+            return self._lines([data], b"", plain=plain)
         if b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"):
             lines = data.split(b"\n")
             last = lines.pop()
@@ -127,7 +129,6 @@ class ExactLines:
             if original is None:
                 # A line too long to normalize takes key(), which digests it (one rule).
                 ascii_line = plain and len(line) <= LONGEST_KEYED_CHARS and line.isascii()
-                # lines.is_boundary_bytes, asked only where bytes.isspace cannot answer.
                 if (
                     not line
                     or line.isspace()
@@ -146,7 +147,7 @@ class ExactLines:
                         k = b" ".join(k.split())
                     size = len(k)
                 else:
-                    text = key(line.decode("utf-8", "surrogateescape"))
+                    text = key_of_bytes(line)
                     size = len(text)
                     k = text.encode("utf-8", "surrogateescape")
                 if size < min_chars:  # short: its fate may depend on the next line

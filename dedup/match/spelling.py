@@ -38,6 +38,17 @@ a name (``Олесю`` / ``Олега``, Olesya / Oleg, on a real page of the qu
 LONGER_WORD = 9
 """Words of this length or more allow three edits (``questionarie`` / ``questionnaire``)."""
 
+MIN_FAR_WORD = 4
+"""Words this long or longer may be one edit further from their word than
+:data:`MAX_TYPO_EDITS` says when the other side is in no list at all, not even the large one:
+``angree`` / ``angry``, ``седня`` / ``сегодня``, ``канешна`` / ``конечно``. A listed word so
+far is another word (``Олесю`` / ``Олега``); a token no list has is nobody's word."""
+
+COMPOUND_WORD = 12
+"""Words this long that no list has, one letter apart, are one word misspelt: the compounds
+of Dutch, German and Swedish (``systeemgebruiker`` / ``srsteemgebruiker``) are too many to be
+listed, and two different ones one letter apart are rare at this length."""
+
 COMMON_ZIPF = 3.5
 """The known side of a misspelling is at least this common (Zipf: log10 uses per billion
 words; 3.5 is about one use in 300,000 words: ``receive`` 4.6, ``dessert`` 3.8)."""
@@ -84,16 +95,21 @@ def respelt(x: str, y: str, language: str) -> tuple[bool, str]:
     if _collapsed(x) == _collapsed(y):
         return True, f"a letter drawn out ({x} → {y})"
     derived = _derived(x, y)
-    if derived is not None and lexicon().rare_zipf(max(x, y, key=len), language) > 0:
-        return False, derived  # and the language has the longer word
+    if derived is not None and _both_words(x, y, language):
+        return False, derived
     shortest = min(len(x), len(y))
     allowed = 1 if shortest < LONG_WORD else MAX_TYPO_EDITS if shortest < LONGER_WORD else 3
-    if OSA.distance(x, y, score_cutoff=allowed + 1) > allowed:
+    edits = OSA.distance(x, y, score_cutoff=allowed + 2)
+    if edits > allowed + 1:
         return False, replaced
     zx, zy = lexicon().zipf(x, language), lexicon().zipf(y, language)
     if min(zx, zy) == 0:
         # The unlisted side may be a rare real word: ask the large list.
         zx, zy = lexicon().rare_zipf(x, language), lexicon().rare_zipf(y, language)
+    if edits > allowed and not (
+        shortest >= MIN_FAR_WORD and min(zx, zy) == 0 and max(zx, zy) >= COMMON_ZIPF
+    ):
+        return False, replaced  # one edit more only for a token no list has (angree, седня)
     rare = x if zx < zy else y
     low, high = min(zx, zy), max(zx, zy)
     why = "not a word" if low == 0 else "a rare word"
@@ -104,8 +120,12 @@ def respelt(x: str, y: str, language: str) -> tuple[bool, str]:
         return False, f"two real words: {x} / {y}"
     if high >= COMMON_ZIPF and high - low >= RARER_BY:
         return True, misspelt
+    if low == 0 and high >= RARE_ZIPF:
+        return True, misspelt  # a listed word, close to a token no list has (questionarie)
     if low == 0 < high and min(len(x), len(y)) >= LONG_WORD and OSA.distance(x, y) == 1:
         return True, misspelt  # a long listed word, one edit from a word no list has
+    if high == 0 and shortest >= COMPOUND_WORD and edits == 1 and x[0] == y[0]:
+        return True, f"a misspelling ({x} → {y}; neither is a word in {language})"
     # Neither side common (jargon, names, rare words): only the narrow shape of a typo.
     if typo_shaped(x, y):
         return True, f"a misspelling ({x} → {y})"
@@ -123,6 +143,21 @@ def _derived(x: str, y: str) -> str | None:
     if len(short) >= MIN_STEM and long.startswith(short) and len(long) - len(short) >= 2:
         return f"a word with a suffix: {x} / {y}"
     return None
+
+
+def _both_words(x: str, y: str, language: str) -> bool:
+    """Whether a word and its derivation (:func:`_derived`) are both words of the language:
+    the longer one listed at all, the shorter one among its common words. A stem the
+    language does not know (``asketball``, ``illen`` for ``willen``, ``nakow`` for
+    ``znakow``) is a word with its first letter lost, and a first letter doubled (``ddie``,
+    ``qque``) is a key pressed twice: misspellings, judged as any other."""
+    from dedup.match.lexicon import lexicon
+
+    short, long = sorted((x, y), key=len)
+    if long == short[0] + short:
+        return False
+    found = lexicon()
+    return found.zipf(short, language) > 0 and found.rare_zipf(long, language) > 0
 
 
 def _collapsed(word: str) -> str:
@@ -169,9 +204,14 @@ def respelt_character(
     x: str, y: str, i: int, j: int, a: tuple[str, ...], b: tuple[str, ...]
 ) -> tuple[bool, str]:
     """A character replaced in Chinese or Japanese, judged by the words it makes with its
-    neighbours: each window of two to four characters around it is read in both versions,
-    and the replacement is noise when some window is a common word in one version and no
-    word in the other, by a margin that no window for the opposite reading comes near.
+    neighbours: the stretch of up to :data:`SEGMENT_REACH` characters either side is cut into
+    its most probable words (:func:`_segmented`) in both versions, and the replacement is
+    noise when one version reads :data:`SEGMENT_GAIN` more probable (30 times) and, in the
+    other, the character makes no listed word with either neighbour. A learner's homophone
+    (诉之于 for 诉诸于, 污然 for 污染, 一言以行 for 一言一行) makes a stretch that reads as no
+    words; an edit that says something else makes other words (上个星期 / 下个星期, 大学 /
+    小学, 今天 / 昨天) and stays, as does a character that makes a word on both sides (一般 /
+    一半, 受到 / 收到: two real words).
 
     The caller has ruled out negation characters and numerals: 不/没 and 一/二 are the statement.
     """
@@ -182,43 +222,87 @@ def respelt_character(
 
     kana = any("\u3040" <= c <= "\u30ff" for c in (*a, *b))
     language = "ja" if kana else "zh"
-    for_a: tuple[float, str] = (0.0, "")  # the strongest evidence that a's reading is right
-    for_b: tuple[float, str] = (0.0, "")
-    both_words: tuple[str, str] | None = None
-    for start in range(-3, 1):
-        for size in (2, 3, 4):
-            window_a = _window(a, i + start, size, i)
-            window_b = _window(b, j + start, size, j)
-            if window_a is None or window_b is None:
-                continue
-            za = lexicon().zipf(window_a, language)
-            zb = lexicon().zipf(window_b, language)
-            if za >= COMMON_ZIPF and zb < RARE_ZIPF and za - zb > for_a[0]:
-                for_a = (za - zb, window_a)
-            if zb >= COMMON_ZIPF and za < RARE_ZIPF and zb - za > for_b[0]:
-                for_b = (zb - za, window_b)
-            if za >= RARE_ZIPF and zb >= RARE_ZIPF and both_words is None:
-                both_words = (window_a, window_b)
     alone_x, alone_y = lexicon().rare_zipf(x, language), lexicon().rare_zipf(y, language)
     if min(alone_x, alone_y) == 0 and max(alone_x, alone_y) >= COMMON_ZIPF:
         unknown = x if alone_x == 0 else y
         return True, f"a misspelling ({x} → {y}; {unknown}: in no word of {language})"
-    strong, weak = max(for_a, for_b), min(for_a, for_b)
-    if strong[0] >= RARER_BY and strong[0] - weak[0] >= RARER_BY:
-        return True, f"a misspelling ({x} → {y}; {strong[1]} is a word in {language})"
-    if both_words is not None:
-        return False, f"two real words: {both_words[0]} / {both_words[1]}"
+    before, after = _reach(a, b, i, j)
+    stretch_a, stretch_b = a[i - before : i + after + 1], b[j - before : j + after + 1]
+    gain = _segmented(stretch_b, language) - _segmented(stretch_a, language)
+    worse, better = (stretch_a, stretch_b) if gain > 0 else (stretch_b, stretch_a)
+    if abs(gain) >= SEGMENT_GAIN and not _in_a_word(worse, before, language):
+        word = _words_with(better, before, language) or "".join(better)
+        return True, f"a misspelling ({x} → {y}; {word} is a word in {language})"
+    words = _words_with(stretch_a, before, language), _words_with(stretch_b, before, language)
+    if words[0] and words[1]:
+        return False, f"two real words: {words[0]} / {words[1]}"
     return False, replaced
 
 
-def _window(words: tuple[str, ...], start: int, size: int, at: int) -> str | None:
-    """The ``size`` characters from ``start`` as one string, if they are all ideographs or kana
-    and the window holds position ``at``."""
-    end = start + size
-    if start < 0 or end > len(words) or not start <= at < end:
-        return None
-    chunk = words[start:end]
-    return "".join(chunk) if all(is_cjk(c) for c in chunk) else None
+SEGMENT_REACH = 3
+"""Characters either side of a replaced one read with it: a word of up to four characters
+around it (一言一行) fits, and the rest of the sentence, the same in both, does not vote."""
+
+SEGMENT_GAIN = 1.5
+"""How much more probable (log10: 30 times) the better version of the stretch reads. Two
+readings of real words differ by their words' frequencies, usually by less (今天 / 昨天 1.0);
+a homophone that makes no word costs its stretch two to seven."""
+
+UNLISTED_CHARACTER = 0.0
+"""The Zipf a character no list has counts for when a stretch is cut into words."""
+
+
+def _reach(a: tuple[str, ...], b: tuple[str, ...], i: int, j: int) -> tuple[int, int]:
+    """How many characters before and after ``a[i]`` / ``b[j]`` both versions hold, aligned,
+    as ideographs or kana, up to :data:`SEGMENT_REACH`."""
+
+    def cjk_at(offset: int) -> bool:
+        p, q = i + offset, j + offset
+        return 0 <= p < len(a) and 0 <= q < len(b) and is_cjk(a[p]) and is_cjk(b[q])
+
+    before = after = 0
+    while before < SEGMENT_REACH and cjk_at(-before - 1):
+        before += 1
+    while after < SEGMENT_REACH and cjk_at(after + 1):
+        after += 1
+    return before, after
+
+
+def _segmented(chars: tuple[str, ...], language: str) -> float:
+    """The log10 probability of the most probable cut of ``chars`` into listed words (one to
+    four characters each; a character alone is always a word, at
+    :data:`UNLISTED_CHARACTER` if no list has it): the unigram reading that word segmenters
+    such as jieba make, with wordfreq's frequencies (Zipf - 9 is log10 of a word's share)."""
+    from dedup.match.lexicon import lexicon
+
+    found = lexicon()
+    best = [0.0] + [float("-inf")] * len(chars)
+    for end in range(1, len(chars) + 1):
+        for start in range(max(0, end - 4), end):
+            zipf = found.rare_zipf("".join(chars[start:end]), language)
+            if zipf == 0 and end - start > 1:
+                continue
+            score = best[start] + (zipf or UNLISTED_CHARACTER) - 9
+            best[end] = max(best[end], score)
+    return best[-1]
+
+
+def _in_a_word(chars: tuple[str, ...], at: int, language: str) -> bool:
+    """Whether the character at ``at`` makes a listed word (Zipf ≥ :data:`RARE_ZIPF`) with
+    its left or its right neighbour."""
+    return bool(_words_with(chars, at, language))
+
+
+def _words_with(chars: tuple[str, ...], at: int, language: str) -> str:
+    """The first listed two-character word (Zipf ≥ :data:`RARE_ZIPF`) the character at
+    ``at`` makes with a neighbour, or ''."""
+    from dedup.match.lexicon import lexicon
+
+    for start in (at - 1, at):
+        pair = "".join(chars[start : start + 2]) if start >= 0 else ""
+        if len(pair) == 2 and lexicon().rare_zipf(pair, language) >= RARE_ZIPF:
+            return pair
+    return ""
 
 
 def typo_shaped(x: str, y: str) -> bool:

@@ -188,14 +188,61 @@ def keeps_case(text: str) -> bool:
     return _technical_cased(text.replace("`", "'")) is not None
 
 
+def key_of_bytes(raw: bytes) -> str:
+    """:func:`key` of a paragraph's UTF-8 bytes (odd bytes by ``surrogateescape``).
+
+    The same key as ``key(raw.decode("utf-8", "surrogateescape"))``, but a paragraph too long
+    to be normalized (surely: more than 4 bytes for each character it may have) is digested
+    as it is, never decoded: a line of hundreds of megabytes costs no copy of itself here.
+
+    >>> key_of_bytes(b"Some  TEXT\\n") == key("Some  TEXT\\n")
+    True
+    """
+    if len(raw) > _MOST_BYTES_PER_CHAR * LONGEST_KEYED_CHARS:
+        import hashlib  # only for such paragraphs
+
+        digest = hashlib.blake2b(memoryview(raw)[: _content_end(raw)])
+        return _digest_padded(digest.hexdigest())
+    return key(raw.decode("utf-8", "surrogateescape"))
+
+
+_MOST_BYTES_PER_CHAR = 4
+"""UTF-8 takes at most 4 bytes per character (an odd byte, escaped, is one character)."""
+_DIGEST_STEP = 1 << 20
+"""Characters encoded at a time for a digest: a long paragraph is never encoded whole."""
+
+
+def _content_end(text: str | bytes) -> int:
+    """Where ``text`` ends without its final line terminator: a line is the same with or
+    without one (the last line of a file), as it is for every normalized key."""
+    end = len(text)
+    for terminator in ("\n", "\r"):
+        if end and text[end - 1 : end] in (terminator, terminator.encode()):
+            end -= 1
+    return end
+
+
 def _digest_key(text: str) -> str:
     """The key of a paragraph too long to normalize: its digest, equal only for equal text.
 
-    Padded to more than :data:`LONGEST_KEYED_CHARS` characters, so that it is as long as the
-    paragraph is said to be: every length rule (exact only beyond ``MAX_FUZZY_CHARS``, the
-    ``--min-chars`` floor) treats it as the long paragraph it stands for.
+    The digest is of its bytes (the text encoded as it was decoded, ``surrogateescape``,
+    so that :func:`key_of_bytes` gives the same key without decoding), less a final line
+    terminator, encoded a step at a time so that no copy of the whole is made.
     """
     import hashlib  # only for such paragraphs
 
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.blake2b()
+    for at in range(0, _content_end(text), _DIGEST_STEP):
+        piece = text[at : min(at + _DIGEST_STEP, _content_end(text))]
+        try:
+            digest.update(piece.encode("utf-8", "surrogateescape"))
+        except UnicodeEncodeError:  # a lone surrogate from the API, not from odd bytes
+            digest.update(piece.encode("utf-8", "surrogatepass"))
+    return _digest_padded(digest.hexdigest())
+
+
+def _digest_padded(digest: str) -> str:
+    """Padded to more than :data:`LONGEST_KEYED_CHARS` characters, so that the key is as long
+    as the paragraph is said to be: every length rule (exact only beyond ``MAX_FUZZY_CHARS``,
+    the ``--min-chars`` floor) treats it as the long paragraph it stands for."""
     return (_DIGEST_KEY + digest).ljust(LONGEST_KEYED_CHARS + 1, "\x00")
