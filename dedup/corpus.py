@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 
 from dedup.match.matcher import Match, Matcher
 from dedup.options import Options
-from dedup.pipeline import Result, clean, clean_document
-from dedup.streaming import Summary
+from dedup.pipeline import Outcome, Result, clean, clean_document
 
 TOP_REPEATS = 10
 """How many of the most repeated paragraphs ``--stats`` lists."""
@@ -86,18 +85,14 @@ class Tally:
         """Removals that were near, not exact, repeats."""
         return self.removed - self.exact
 
-    def add(self, result: Result) -> None:
-        """Count one whole cleaned document, in any process."""
-        self.count(Summary.of(result))
-
-    def count(self, summary: Summary) -> None:
-        """Count one document by its counts (whole or streamed): the one place a document
-        is added to a run's totals."""
+    def count(self, outcome: Outcome) -> None:
+        """Count one document, whole, streamed or in a shard: the one place a document is
+        added to a run's totals (:meth:`Outcome.of` is the one place a result is counted)."""
         self.documents += 1
-        self.paragraphs += summary.paragraphs
-        self.removed += summary.removed
-        self.exact += summary.exact
-        self.exact_only += len(summary.exact_only)
+        self.paragraphs += outcome.paragraphs
+        self.removed += outcome.removed
+        self.exact += outcome.exact
+        self.exact_only += len(outcome.exact_only)
 
     def merge(self, part: Tally) -> None:
         """Add the counts of a later part of the run (a shard), as if counted here in turn."""
@@ -214,7 +209,7 @@ class Cleaner:
         return result
 
     def _account(self, result: Result) -> None:
-        self.tally.add(result)
+        self.tally.count(Outcome.of(result, whole=False))
         if self._top:
             self._count_repeats(result)
 

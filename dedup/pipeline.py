@@ -111,6 +111,69 @@ class Result:
         return spans
 
 
+class Outcome:
+    """A cleaned document in counts, on every road: the one type a run counts and tells.
+
+    ``paragraphs`` read, ``removed`` (``exact`` of them exact repeats), ``exact_only``: the
+    paragraphs too long for fuzzy comparison (as in :class:`Result`). ``result`` is the whole
+    :class:`Result` where the road had it; ``None`` where the document was never all in
+    memory (streamed) or was cleaned in another process (a shard's stage). Equal when the
+    counts are. A plain class, not a dataclass: generating a dataclass's methods costs
+    start-up time, and the streamer counts into one as it goes.
+    """
+
+    __slots__ = ("exact", "exact_only", "paragraphs", "removed", "result")
+
+    def __init__(
+        self,
+        paragraphs: int = 0,
+        removed: int = 0,
+        exact: int = 0,
+        exact_only: list[int] | None = None,
+        result: Result | None = None,
+    ) -> None:
+        self.paragraphs = paragraphs
+        self.removed = removed
+        self.exact = exact
+        self.exact_only: list[int] = exact_only or []
+        self.result = result
+
+    @classmethod
+    def of(cls, result: Result, *, whole: bool = True) -> Outcome:
+        """The counts of a whole cleaned document: the one place a :class:`Result` is
+        counted. ``whole=False`` leaves the result out (what a shard's stage sends back)."""
+        removed = result.removed
+        exact = sum(1 for match in removed if match.exact)
+        return cls(
+            len(result.paragraphs),
+            len(removed),
+            exact,
+            list(result.exact_only),
+            result if whole else None,
+        )
+
+    def _fields(self) -> tuple[int, int, int, list[int]]:
+        return self.paragraphs, self.removed, self.exact, self.exact_only
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Outcome) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass would be
+
+    def __repr__(self) -> str:
+        return "Outcome(paragraphs={}, removed={}, exact={}, exact_only={})".format(*self._fields())
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was removed."""
+        return bool(self.removed)
+
+    @property
+    def kept(self) -> int:
+        """Paragraphs written out."""
+        return self.paragraphs - self.removed
+
+
 def _byte_length(text: str) -> int:
     """How many bytes ``text`` is in the output: odd input bytes count one each (see
     :mod:`dedup.decoding`); a lone surrogate from a JSON escape, which has no byte of its

@@ -38,26 +38,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
 
 from dedup.match import exact
 from dedup.match.matcher import Match, Matcher
 from dedup.options import Options, SplitMode
-from dedup.pipeline import Decider
+from dedup.pipeline import Decider, Outcome, clean, clean_document
 from dedup.text import paragraphs
 from dedup.text.decoding import BOM
+from dedup.text.lines import boundary_test, lines_of, one_line
 from dedup.text.normalize import key_of_bytes
-from dedup.text.paragraphs import (
-    is_boundary_bytes,
-    is_drawn_line_bytes,
-    looks_like_lines,
-    record_kind,
-)
+from dedup.text.paragraphs import is_drawn_table_bytes, looks_like_lines_bytes, record_kind
 from dedup.text.writing import Writer
-
-if TYPE_CHECKING:
-    from dedup.pipeline import Result
 
 READ_SIZE = 1 << 20
 """Bytes read (and decided) per step: large enough that per-step costs vanish, small enough
@@ -71,57 +63,6 @@ def streamable(options: Options) -> bool:
     before deciding any of them, so it needs the whole document.
     """
     return not options.keep_recurring
-
-
-class Summary:
-    """What a streamed clean did, in counts: what ``--stats`` and ``--check`` need.
-
-    Unlike :class:`dedup.Result`, it holds no text: a streamed input is never all in memory.
-    ``exact_only`` lists the paragraphs too long for fuzzy comparison (as in ``Result``).
-    A plain class, not a dataclass: generating a dataclass's methods costs start-up time.
-    """
-
-    __slots__ = ("exact", "exact_only", "paragraphs", "removed")
-
-    def __init__(
-        self,
-        paragraphs: int = 0,
-        removed: int = 0,
-        exact: int = 0,
-        exact_only: list[int] | None = None,
-    ) -> None:
-        self.paragraphs = paragraphs
-        self.removed = removed
-        self.exact = exact
-        self.exact_only: list[int] = exact_only or []
-
-    @classmethod
-    def of(cls, result: Result) -> Summary:
-        """The counts of a whole cleaned document: the one place a document is counted."""
-        removed = result.removed
-        exact = sum(1 for match in removed if match.exact)
-        return cls(len(result.paragraphs), len(removed), exact, list(result.exact_only))
-
-    def _fields(self) -> tuple[int, int, int, list[int]]:
-        return self.paragraphs, self.removed, self.exact, self.exact_only
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Summary) and self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass would be
-
-    def __repr__(self) -> str:
-        return "Summary(paragraphs={}, removed={}, exact={}, exact_only={})".format(*self._fields())
-
-    @property
-    def changed(self) -> bool:
-        """Whether anything was removed."""
-        return bool(self.removed)
-
-    @property
-    def kept(self) -> int:
-        """Paragraphs written out."""
-        return self.paragraphs - self.removed
 
 
 class _Paragraph:
@@ -145,7 +86,7 @@ class Streamer:
     b''
     >>> streamer.close()
     b''
-    >>> streamer.summary.removed
+    >>> streamer.outcome.removed
     1
     """
 
@@ -166,7 +107,7 @@ class Streamer:
         # Alone, a document is cleaned as clean() does, first-block fix and exact fast path
         # included; against a shared matcher, as clean_document() does, and by that matcher.
         self._alone = matcher is None
-        self.summary = Summary()
+        self.outcome = Outcome()
         self._mode: SplitMode = options.split
         # An incomplete last line (or the first bytes, until the BOM is known), in the pieces
         # it came in: joined once, when its terminator comes (see feed()).
@@ -181,14 +122,12 @@ class Streamer:
         self._held: list[bytes] | None = [] if options.split == "auto" else None
         self.pending = 0
         """Input bytes taken but not decided yet: ``auto`` holds a one-block text to its end."""
-        self._content_seen = False  # auto, while held: a content line has been seen
-        self._first_lines = 0  # ... how many (all in the first block)
+        self._first = _FirstBlock()  # auto, while held: what the first block says so far
         self._whole: list[bytes] | None = None  # auto: a text of records, held whole to its end
         # auto: the first lines, until they say whether the text is made of records (see
         # paragraphs.record_kind), and the input held meanwhile.
         self._head: list[str] | None = [] if options.split == "auto" else None
         self._undecided: list[bytes] = []
-        self._gap = False  # ... and a blank line after it
         self._fast = exact.ExactLines(options) if self._alone and exact.applies(options) else lines
         # Counted per document, though a shared exact line path counts a whole corpus.
         self._counted = (
@@ -246,7 +185,7 @@ class Streamer:
         if self._whole is not None:  # a text of records (a changelog, fortunes): as clean()
             yield self._cleaned_whole()
             return
-        if self._held is not None and _drawn(self._held):  # one block, a drawn table
+        if self._held is not None and is_drawn_table_bytes(self._held):  # one block, a drawn table
             held, self._held = self._held, None
             self._mode = "block"
             for data in held:
@@ -260,12 +199,12 @@ class Streamer:
                 self._take_lines(data)
                 self.pending -= len(data)
                 if self._fast is None:
-                    self._out += self._decider.decide(self.summary, end=False)
+                    self._out += self._decider.decide(self.outcome, end=False)
                 yield self._joined()
         if self._fast is not None:
             self._out += self._fast.close()
-            self.summary.paragraphs = self._fast.paragraphs - self._counted[0]
-            self.summary.removed = self.summary.exact = self._fast.removed - self._counted[1]
+            self.outcome.paragraphs = self._fast.paragraphs - self._counted[0]
+            self.outcome.removed = self.outcome.exact = self._fast.removed - self._counted[1]
             yield self._joined()
             return
         if self._lines is not None:
@@ -279,7 +218,7 @@ class Streamer:
         assert self._head is not None
         room = paragraphs.RECORD_LOOKAHEAD - len(self._head)
         if room > 0:
-            found = exact.lines_of(data)[:room]
+            found = lines_of(data)[:room]
             self._head += [line.decode("utf-8", "surrogateescape") for line in found]
         if record_kind(self._head) is not None:
             return True
@@ -309,8 +248,6 @@ class Streamer:
     def _cleaned_whole(self) -> bytes:
         """Clean a text held whole (made of records: uploads, entries, fortunes) as clean()
         does."""
-        from dedup.pipeline import clean, clean_document
-
         assert self._whole is not None
         source = b"".join(self._whole).decode("utf-8", "surrogateescape")
         self._whole = None
@@ -319,10 +256,7 @@ class Streamer:
             result = clean(source, self.options)
         else:
             result = clean_document(source, self.options, self._decider.matcher)
-        self.summary.paragraphs += len(result.paragraphs)
-        self.summary.removed += len(result.removed)
-        self.summary.exact += sum(1 for m in result.removed if m.score >= 100)
-        self.summary.exact_only += result.exact_only
+        self.outcome = Outcome.of(result, whole=False)  # nothing was decided before
         return b"".join(self._out) + result.text.encode("utf-8", "surrogateescape")
 
     def _start(self, data: bytes) -> bytes:
@@ -341,7 +275,7 @@ class Streamer:
         if self._decide_records(data):
             return
         if self._held is not None:
-            shape = self._shape(data)
+            shape = self._first.shape(data)
             if shape is None:
                 self._held.append(data)
                 self.pending += len(data)
@@ -365,48 +299,12 @@ class Streamer:
             self._fast = exact.ExactLines(self.options)
         return held
 
-    def _shape(self, data: bytes) -> SplitMode | None:
-        """How auto reads the text, if ``data`` (after what is held) says: ``"block"`` when a
-        second block begins, ``"line"`` when the first passes ``FIRST_BLOCK_LINES``."""
-        if self._second_block(data):
-            return "block"
-        return "line" if self._first_lines > paragraphs.FIRST_BLOCK_LINES else None
-
-    def _second_block(self, data: bytes) -> bool:
-        """Whether a second block begins in ``data``, after the lines held so far (auto);
-        counts the first block's lines as it goes, up to where it ends or passes the bound."""
-        if b"\r" in data or exact.one_line(data):
-            lines = exact.lines_of(data)
-        else:
-            lines = data.split(b"\n")
-            if not lines[-1]:
-                lines.pop()  # the empty rest after the last terminator
-        blank = _blank_test(data)
-        flags = [not line or blank(line) for line in lines]
-        if True not in flags:
-            if lines and self._gap:
-                return True
-            self._content_seen = self._content_seen or bool(lines)
-            self._first_lines += len(lines)
-            return False
-        for flag in flags:
-            if flag:
-                self._gap = self._content_seen
-            elif self._gap:
-                return True
-            else:
-                self._content_seen = True
-                self._first_lines += 1
-                if self._first_lines > paragraphs.FIRST_BLOCK_LINES:
-                    return False  # a list: the rest of it no longer matters
-        return False
-
     def _take_lines(self, data: bytes) -> None:
         if self._fast is not None:
             self._out += self._fast.take(data)
             return
-        blank = _blank_test(data)
-        for line in exact.lines_of(data):
+        blank = boundary_test(data)
+        for line in lines_of(data):
             if blank(line):
                 self._blank(line)
             else:
@@ -439,7 +337,7 @@ class Streamer:
     def _block_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
         # A block of one line is the same paragraph read either way: not looked at (a line of
         # hundreds of megabytes would be decoded and searched for table marks for nothing).
-        if self._mode == "auto" and len(lines) > 1 and _looks_like_lines(lines):
+        if self._mode == "auto" and len(lines) > 1 and looks_like_lines_bytes(lines):
             self._line_paragraphs(lead, lines)
             return
         self._block += 1
@@ -449,7 +347,7 @@ class Streamer:
             and self._mode == "auto"
             and self._block == 0
             and len(lines) > 1
-            and not _drawn(lines),
+            and not is_drawn_table_bytes(lines),
         )
 
     def _line_paragraphs(self, lead: bytes, lines: list[bytes]) -> None:
@@ -460,9 +358,9 @@ class Streamer:
             decider.add(_Paragraph(b"", line, self._block))
 
     def _flush(self, *, end: bool) -> bytes:
-        self._out += self._decider.decide(self.summary, end=end)
+        self._out += self._decider.decide(self.outcome, end=end)
         if end:
-            self._out += self._decider.finish(self.summary, self.options)
+            self._out += self._decider.finish(self.outcome, self.options)
         if end:
             self._out += self._blanks  # blank lines after the last paragraph always stay
             self._blanks = []
@@ -474,6 +372,58 @@ class Streamer:
         out = b"".join([piece for piece in self._out if piece] if len(self._out) > 1 else self._out)
         self._out.clear()
         return out
+
+
+class _FirstBlock:
+    """How ``auto`` reads a streamed text, as its first block says: one concern of the streamer.
+
+    Watches the lines of an ``auto`` text while the streamer holds them: ``"block"`` once a
+    second block begins, ``"line"`` once the first block passes ``FIRST_BLOCK_LINES`` (the
+    rules of :func:`dedup.text.paragraphs.split`, on bytes, line by line).
+    """
+
+    __slots__ = ("_content_seen", "_first_lines", "_gap")
+
+    def __init__(self) -> None:
+        self._content_seen = False  # a content line has been seen
+        self._first_lines = 0  # ... how many (all in the first block)
+        self._gap = False  # ... and a blank line after it
+
+    def shape(self, data: bytes) -> SplitMode | None:
+        """How auto reads the text, if ``data`` (after what is held) says: ``"block"`` when a
+        second block begins, ``"line"`` when the first passes ``FIRST_BLOCK_LINES``."""
+        if self._second_block(data):
+            return "block"
+        return "line" if self._first_lines > paragraphs.FIRST_BLOCK_LINES else None
+
+    def _second_block(self, data: bytes) -> bool:
+        """Whether a second block begins in ``data``, after the lines held so far (auto);
+        counts the first block's lines as it goes, up to where it ends or passes the bound."""
+        if b"\r" in data or one_line(data):
+            lines = lines_of(data)
+        else:
+            lines = data.split(b"\n")
+            if not lines[-1]:
+                lines.pop()  # the empty rest after the last terminator
+        blank = boundary_test(data)
+        flags = [not line or blank(line) for line in lines]
+        if True not in flags:
+            if lines and self._gap:
+                return True
+            self._content_seen = self._content_seen or bool(lines)
+            self._first_lines += len(lines)
+            return False
+        for flag in flags:
+            if flag:
+                self._gap = self._content_seen
+            elif self._gap:
+                return True
+            else:
+                self._content_seen = True
+                self._first_lines += 1
+                if self._first_lines > paragraphs.FIRST_BLOCK_LINES:
+                    return False  # a list: the rest of it no longer matters
+        return False
 
 
 class _Decider:
@@ -506,7 +456,7 @@ class _Decider:
             self._held_raw = paragraph.lead + paragraph.body
         self._new.append(paragraph)
 
-    def decide(self, summary: Summary, *, end: bool) -> list[bytes]:
+    def decide(self, outcome: Outcome, *, end: bool) -> list[bytes]:
         """Feed the new paragraphs; return the output of every paragraph now decided."""
         if not self._new and not end:
             return []
@@ -515,80 +465,47 @@ class _Decider:
         self._new = []
         removed = {m.index: m for m in self._decider.feed(keys, end=end)}
         decided = self._decider.decided
-        summary.paragraphs += len(keys)
+        outcome.paragraphs += len(keys)
         out: list[bytes] = []
         while self._next < decided:
-            self._apply(self._waiting.popleft(), removed.get(self._next), summary, out)
+            self._apply(self._waiting.popleft(), removed.get(self._next), outcome, out)
             self._next += 1
         return out
 
     def _apply(
-        self, paragraph: _Paragraph, match: Match | None, summary: Summary, out: list[bytes]
+        self, paragraph: _Paragraph, match: Match | None, outcome: Outcome, out: list[bytes]
     ) -> None:
         removed = match is not None
         pieces = self._writer.take(paragraph.block, paragraph.lead, paragraph.body, removed=removed)
         if match is not None:
-            summary.removed += 1
-            summary.exact += match.score >= 100
+            outcome.removed += 1
+            outcome.exact += match.score >= 100
         elif self._holding is not None and self._next > 0:  # a later paragraph stays: let go
             out[:0] = self._holding
             self._holding = None
         target = self._holding if self._holding is not None else out
         target += pieces
 
-    def finish(self, summary: Summary, options: Options) -> list[bytes]:
+    def finish(self, outcome: Outcome, options: Options) -> list[bytes]:
         """At the end: what is still held, or the first block read again line by line."""
         held, self._holding = self._holding, None
-        summary.exact_only[:] = self._decider.exact_only
+        outcome.exact_only[:] = self._decider.exact_only
         if held is None:
             return []
-        if summary.paragraphs == 1:
+        if outcome.paragraphs == 1:
             return held
         # Every later paragraph repeated the first block, read as one: as clean() does, read
         # that block line by line, with a fresh matcher, so the output is a fixed point.
         again = Streamer(Options(options.threshold, options.min_chars, "line", False))
         again._started = True  # the BOM, if any, is written already; this is the text after it
         out = [again.feed(self._held_raw), again.close()]
-        lines = again.summary
-        summary.paragraphs += lines.paragraphs - 1
-        summary.removed += lines.removed
-        summary.exact += lines.exact
+        lines = again.outcome
+        outcome.paragraphs += lines.paragraphs - 1
+        outcome.removed += lines.removed
+        outcome.exact += lines.exact
         shift = lines.paragraphs - 1
-        summary.exact_only[:] = lines.exact_only + [i + shift for i in summary.exact_only if i]
+        outcome.exact_only[:] = lines.exact_only + [i + shift for i in outcome.exact_only if i]
         return out
-
-
-def _blank_any(line: bytes) -> bool:
-    if line.isspace():
-        return True
-    if 0x20 < line[0] < 0x7F:  # it opens with a visible ASCII character: not blank (most lines)
-        return line[:1] == b"%" and is_boundary_bytes(line)  # ... unless a record separator
-    if line.isascii() and not exact.odd_whitespace(line):
-        return False
-    return is_boundary_bytes(line)
-
-
-def _blank_ascii(line: bytes) -> bool:
-    return line.isspace() or (line[:1] == b"%" and is_boundary_bytes(line))
-
-
-def _blank_test(data: bytes) -> Callable[[bytes], bool]:
-    """How to tell a blank line (or a record separator, :func:`dedup.text.paragraphs.is_boundary`)
-    in ``data``: by its bytes when that gives ``str.isspace``."""
-    if data.isascii() and not exact.odd_whitespace(data):
-        return _blank_ascii if b"%" in data else bytes.isspace
-    return _blank_any
-
-
-def _drawn(lines: list[bytes]) -> bool:
-    """paragraphs.is_drawn_table, on bytes (of lines, or of chunks of whole lines), line by
-    line: a line of hundreds of megabytes is neither joined to the others nor decoded."""
-    return any(is_drawn_line_bytes(line) for chunk in lines for line in exact.lines_of(chunk))
-
-
-def _looks_like_lines(lines: list[bytes]) -> bool:
-    """paragraphs.looks_like_lines, on bytes: lengths in characters, tables by their text."""
-    return looks_like_lines([line.decode("utf-8", "surrogateescape") for line in lines])
 
 
 def clean_chunks(chunks: Iterable[bytes], options: Options) -> Iterator[bytes]:

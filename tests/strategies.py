@@ -77,6 +77,29 @@ OPTIONS = st.builds(
 )
 
 
+LINE_BYTES = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [b"%", b"%%", b"% x", b"50%", b" ", b"\t", b"\x1c", b"\xc2\xa0", b"\xe3\x80\x80"]
+        ),
+        st.binary(max_size=6),
+    ),
+    max_size=6,
+).map(b"".join)
+"""The bytes of a line, without its terminator: blanks of every kind (ASCII, odd ASCII
+whitespace, no-break and ideographic spaces), record separators and their look-alikes, and
+any bytes at all."""
+
+CHUNKS_OF_LINES = st.lists(
+    st.tuples(LINE_BYTES, st.sampled_from([b"\n", b"\r\n", b"\r"])), max_size=8
+).map(
+    lambda lines: b"".join(
+        body.replace(b"\r", b"").replace(b"\n", b"") + end for body, end in lines
+    )
+)
+"""Whole lines of bytes, as the streamer and the exact line path take them."""
+
+
 @st.composite
 def drawn_lines(draw):
     """One line, maybe an ASCII row border (``+--+``, ``|==|``) or with box characters, with

@@ -30,7 +30,7 @@ class Recorder(Listener):
         self.failures: list[DedupError] = []
         self.warnings: list[str] = []
 
-    def done(self, document, summary):  # every road, whole or streamed
+    def done(self, document, outcome):  # every road, whole or streamed: once per document
         self.cleaned_names.append(document.name)
 
     def warn(self, message):
@@ -124,8 +124,10 @@ class Watching(Recorder):
     def progress(self, tally, position):
         self.documents_seen.append(tally.documents)
 
-    def changed(self, document):
-        self.changed_names.append(document.name)
+    def done(self, document, outcome):
+        super().done(document, outcome)
+        if document.record is None and outcome.changed:  # a text file: what --check names
+            self.changed_names.append(document.name)
 
 
 def test_a_parallel_job_runs_as_shards_and_tells_its_listener(here):

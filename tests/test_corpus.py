@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dedup import Options, clean, clean_documents
 from dedup.batch.job import Job, Listener, Records
-from dedup.batch.local import _Road
+from dedup.batch.local import _Outputs, _Road
 from dedup.batch.run import run
 from dedup.corpus import Cleaner, Document, Ledger
 from dedup.errors import InputError
@@ -110,8 +110,8 @@ def test_records_stream_one_at_a_time():
         b'{"text": "Line %d of a streamed corpus, repeated.\\n"}\n' % (n % 3) for n in range(9)
     ]
     sink = io.BytesIO()
-    road = _Road(Job(records=Records(), across=True), Listener())
-    road.cleaner = Cleaner(Options(), across=True)
+    job = Job(records=Records(), across=True)
+    road = _Road(job, Listener(), Cleaner(Options(), across=True), _Outputs(job))
     road._clean_records(
         "s.jsonl", Watched(lines, sink), Sink(sink, packed=True), Records(), lambda: None
     )

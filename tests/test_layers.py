@@ -105,7 +105,7 @@ def test_match_uses_of_text_only_the_keys():
         and imported != "dedup.text.normalize"
         # The exact line path reads lines on bytes by the one line grammar (what bounds a
         # record is a rule of text/, not a second copy of it in match/).
-        and (name, imported) != ("dedup.match.exact", "dedup.text.paragraphs")
+        and (name, imported) != ("dedup.match.exact", "dedup.text.lines")
     }
     assert sorted(wrong) == []
 

@@ -7,8 +7,9 @@ from strategies import OPTIONS, SENTENCES, documents
 
 from dedup import clean, clean_bytes
 from dedup.match.matcher import score
+from dedup.text.lines import LINE
 from dedup.text.normalize import key
-from dedup.text.paragraphs import LINE, split
+from dedup.text.paragraphs import split
 
 
 @given(documents(), OPTIONS)

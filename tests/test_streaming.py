@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from dedup import Options, clean, clean_bytes
 from dedup.corpus import Cleaner, Document
 from dedup.match import exact
-from dedup.streaming import Streamer, Summary, clean_chunks, streamable
+from dedup.pipeline import Outcome
+from dedup.streaming import Streamer, clean_chunks, streamable
 from dedup.text import paragraphs
 from dedup.text.decoding import decode
 
@@ -94,7 +95,7 @@ def test_streamed_counts_equal_the_result(data, options, sizes):
         streamer.feed(chunk)
     streamer.close()
     result = clean(data, options)
-    summary = streamer.summary
+    summary = streamer.outcome
     assert summary.paragraphs == len(result.paragraphs)
     assert summary.removed == len(result.removed)
     assert summary.exact == sum(1 for m in result.removed if m.score >= 100)
@@ -155,9 +156,9 @@ def test_summary_counts_removals():
     streamer = Streamer(options)
     streamer.feed(b"Same line, long enough to count.\nSame line, long enough to count!\n")
     streamer.close()
-    assert streamer.summary == Summary(paragraphs=2, removed=1, exact=0)
-    assert streamer.summary.changed
-    assert streamer.summary.kept == 1
+    assert streamer.outcome == Outcome(paragraphs=2, removed=1, exact=0)
+    assert streamer.outcome.changed
+    assert streamer.outcome.kept == 1
 
 
 @pytest.mark.parametrize("threshold", [90, 100])
@@ -230,8 +231,8 @@ def test_streamed_across_documents_equal_the_cleaner(docs, options, sizes):
         streamer = Streamer(options, matcher=shared, lines=lines)
         out = b"".join([streamer.feed(c) for c in chunked(data, sizes)]) + streamer.close()
         assert out == result.data
-        assert streamer.summary.removed == len(result.removed)
-        assert streamer.summary.paragraphs == len(result.paragraphs)
+        assert streamer.outcome.removed == len(result.removed)
+        assert streamer.outcome.paragraphs == len(result.paragraphs)
 
 
 @pytest.mark.parametrize(("split", "threshold"), [("line", 100), ("line", 90), ("block", 90)])

@@ -19,8 +19,7 @@ from dedup.options import Options
 
 if TYPE_CHECKING:
     from dedup.corpus import Document, Tally
-    from dedup.pipeline import Result
-    from dedup.streaming import Summary
+    from dedup.pipeline import Outcome
 
 
 DEFAULT_SHARD_SIZE = 64 * 2**20
@@ -121,18 +120,9 @@ class Job:
 class Listener:
     """What a run tells whoever watches it; every method here ignores it (subclass to show)."""
 
-    def cleaned(self, document: Document, result: Result) -> None:
-        """A document was cleaned (before its output is written)."""
-
-    def changed(self, document: Document) -> None:
-        """A text file (a whole document, not a record) lost paragraphs: what ``--check`` names.
-
-        Called however the file was cleaned: whole, as it was read, or in a shard (after
-        ``done`` in each case).
-        """
-
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
-        """Another document is done; ``position()`` gives the input bytes read so far, if known."""
+        """The run moved on (a document or a chunk); ``position()`` gives the input bytes read
+        so far, if known."""
 
     def stage(self, name: str, done: int, total: int) -> None:
         """A stage of a sharded run has ``done`` of its ``total`` shards (``name``: what they
@@ -144,6 +134,9 @@ class Listener:
     def failed(self, error: DedupError) -> None:
         """An input could not be cleaned and the run goes on (``on_bad_input="continue"``)."""
 
-    def done(self, document: Document, summary: Summary) -> None:
-        """A document is done, on every road (whole, streamed, a record, in a shard): its
-        counts, which ``--stats`` shows. Called after ``cleaned`` where that is called."""
+    def done(self, document: Document, outcome: Outcome) -> None:
+        """A document is done, on every road (whole, streamed, a record, in a shard): the
+        one call per document. ``outcome`` holds its counts, which ``--stats`` and ``--check``
+        need, and its whole :class:`~dedup.pipeline.Result` where the road had one (``-v``
+        shows it). A text file's document has no ``record``; a record's has. Called before
+        the document's output is written where it is written whole."""

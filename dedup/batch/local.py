@@ -47,7 +47,8 @@ from dedup.io.outputs import (
 from dedup.io.report import open_report
 from dedup.io.targets import place
 from dedup.match import exact
-from dedup.streaming import READ_SIZE, Streamer, Summary, streamable
+from dedup.pipeline import Outcome
+from dedup.streaming import READ_SIZE, Streamer, streamable
 from dedup.text.decoding import decode, looks_binary
 
 if TYPE_CHECKING:
@@ -61,33 +62,45 @@ def run_local(job: Job, listener: Listener | None = None) -> Tally:
     ``tally.failed``, passed to ``listener.failed``, and an ``-o`` file is then left as it
     was (as ``sort -o`` leaves it), since it would hold only part of the result.
     """
-    road = _Road(job, listener or Listener())
-    refuse_shared_files(job.destination, job.report, job.inputs, road.copies)
-    remove_stale_temporaries(road.targets())
+    outputs = _Outputs(job)
+    refuse_shared_files(job.destination, job.report, job.inputs, outputs.copies)
+    remove_stale_temporaries(outputs.targets())
     with contextlib.ExitStack() as stack:
-        road.cleaner = Cleaner(
-            job.options, across=job.across, report=open_report(stack, job.report), top=job.top
-        )
+        report = open_report(stack, job.report)
+        cleaner = Cleaner(job.options, across=job.across, report=report, top=job.top)
+        road = _Road(job, listener or Listener(), cleaner, outputs)
         with shared_output(job.destination) as shared:
             for name in job.inputs:
                 road.clean_input(name, shared)
-            _keep_a_partial_result_out(job, road.cleaner.tally)
-    return road.cleaner.tally
+            _keep_a_partial_result_out(job, cleaner.tally)
+    return cleaner.tally
 
 
-_Opened = tuple[BinaryIO, bool, "os.stat_result | None", Callable[[], "int | None"]]
+def streams(job: Job) -> bool:
+    """Whether a text input of ``job`` is cleaned as it is read (:mod:`dedup.streaming`).
+
+    Not when the whole document is needed: ``-i`` rewrites only a changed file, ``--diff``
+    and ``explain`` (``-v``) show its text, keeping recurring structure judges every
+    occurrence at once (``streaming.streamable``); nor with a report or the top list,
+    which account for each removal of a whole :class:`Result` (``--stats`` ranks the
+    most repeated paragraphs on every road, so it never streams). Across documents, the
+    stream feeds the shared matcher.
+    """
+    return (
+        streamable(job.options)
+        and not (job.options.explain or job.diff)
+        and job.records is None
+        and job.report is None
+        and not isinstance(job.destination, InPlace)
+        and not job.top
+    )
 
 
-class _Road:
-    """One run in progress: the job, the cleaner, and the input bytes done (for progress)."""
+class _Outputs:
+    """Where a run writes: the shared output, or each input's ``--output-dir`` copy."""
 
-    cleaner: Cleaner  # set by run(), inside the report's context
-
-    def __init__(self, job: Job, listener: Listener) -> None:
+    def __init__(self, job: Job) -> None:
         self.job = job
-        self.listener = listener
-        self.bytes_done = 0
-        self._exact_lines: exact.ExactLines | None = None  # --across, exact, line by line
         self.copies: dict[str, str] = {}  # --output-dir: input name -> its copy
         destination = job.destination
         if isinstance(destination, OutputDir):
@@ -106,6 +119,33 @@ class _Road:
             targets.append(self.job.report)
         return targets
 
+    @contextlib.contextmanager
+    def output_for(self, name: str, shared: Sink | None) -> Iterator[Sink | None]:
+        """The shared output, or with ``--output-dir`` this input's own copy."""
+        target = self.copies.get(name)
+        if target is None:
+            yield shared
+            return
+        with output_file(target, name) as copy:
+            yield copy
+
+
+_Opened = tuple[BinaryIO, bool, "os.stat_result | None", Callable[[], "int | None"]]
+
+
+class _Road:
+    """One run in progress: each input opened and cleaned by its kind (a whole text, a
+    streamed text, JSON Lines records), told to the listener, and written out."""
+
+    def __init__(self, job: Job, listener: Listener, cleaner: Cleaner, outputs: _Outputs) -> None:
+        self.job = job
+        self.listener = listener
+        self.cleaner = cleaner
+        self.outputs = outputs
+        self.bytes_done = 0  # of the inputs opened so far, for a progress bar's ETA
+        self._streams = streams(job)
+        self._exact_lines: exact.ExactLines | None = None  # --across, exact, line by line
+
     def clean_input(self, name: str, shared: Sink | None) -> None:
         """Clean one input into its output; a bad input stops the run or is reported."""
         destination = self.job.destination
@@ -119,7 +159,7 @@ class _Road:
             )
             with self._opened(path, name, shared) as (stream, compressed, status, position):
                 if self.job.records is not None:
-                    with self._output_for(name, shared) as sink:
+                    with self.outputs.output_for(name, shared) as sink:
                         self._clean_records(name, stream, sink, self.job.records, position)
                 else:
                     self._clean_text(name, path, stream, compressed, status, shared, position)
@@ -145,9 +185,9 @@ class _Road:
         """Clean one text file: read it whole, refuse what is not text, clean, write.
 
         The one place a plain file is cleaned; when it need not be whole (see
-        :meth:`streams`), it is cleaned as it is read instead.
+        :func:`streams`), it is cleaned as it is read instead.
         """
-        if self.streams():
+        if self._streams:
             self._stream_text(name, stream, shared, position, compressed=compressed)
             return
         data = stream.read()
@@ -159,10 +199,7 @@ class _Road:
         decoded = decode(data)
         document = Document(shown)
         result = self.cleaner.clean(document, decoded.text, bom=decoded.bom)
-        self.listener.cleaned(document, result)
-        self.listener.done(document, Summary.of(result))
-        if result.changed:
-            self.listener.changed(document)
+        self.listener.done(document, Outcome.of(result))
         out = result.data
         self._count_bytes(data, out)
         if in_place:
@@ -171,29 +208,9 @@ class _Road:
             return
         if self.job.diff:
             out = result.diff(shown).encode("utf-8", "surrogateescape")
-        with self._output_for(name, shared) as sink:
+        with self.outputs.output_for(name, shared) as sink:
             if sink is not None:
                 sink.write(out)
-
-    def streams(self) -> bool:
-        """Whether a text input is cleaned as it is read (:mod:`dedup.streaming`).
-
-        Not when the whole document is needed: ``-i`` rewrites only a changed file, ``--diff``
-        and ``explain`` (``-v``) show its text, keeping recurring structure judges every
-        occurrence at once (``streaming.streamable``); nor with a report or the top list,
-        which account for each removal of a whole :class:`Result` (``--stats`` ranks the
-        most repeated paragraphs on every road, so it never streams). Across documents, the
-        stream feeds the shared matcher.
-        """
-        job = self.job
-        return (
-            streamable(job.options)
-            and not (job.options.explain or job.diff)
-            and job.records is None
-            and job.report is None
-            and not isinstance(job.destination, InPlace)
-            and not job.top
-        )
 
     def _stream_text(
         self,
@@ -226,7 +243,7 @@ class _Road:
                 return done
             return max(0, done - streamer.pending)
 
-        with self._output_for(name, shared) as sink:
+        with self.outputs.output_for(name, shared) as sink:
             first = True
             for chunk in read_chunks(stream, name, size=READ_SIZE):
                 if first:
@@ -242,12 +259,8 @@ class _Road:
                 if sink is not None and out:
                     sink.write(out)
                 self.listener.progress(tally, decided)
-        summary = streamer.summary
-        tally.count(summary)
-        document = Document(display_name(name))
-        self.listener.done(document, summary)
-        if summary.changed:
-            self.listener.changed(document)
+        tally.count(streamer.outcome)
+        self.listener.done(Document(display_name(name)), streamer.outcome)
 
     # -- JSON Lines records: each one a document, written back as soon as it is cleaned ----
 
@@ -284,8 +297,7 @@ class _Road:
 
     def _cleaned_record(self, record: Record, document: Document, records: Records) -> bytes:
         result = self.cleaner.clean(document, record.text)
-        self.listener.cleaned(document, result)
-        self.listener.done(document, Summary.of(result))
+        self.listener.done(document, Outcome.of(result))
         if not result.removed:
             return record.line.encode("utf-8", "surrogateescape") + record.terminator
         if records.drop_empty and result.emptied:
@@ -315,21 +327,11 @@ class _Road:
                 return
             # A plain file to be streamed is read as it is: the decompression layers cost a
             # tenth of exact mode's time, and read_chunks says what a failed read was.
-            as_is = self.streams() and status is not None and stat.S_ISREG(status.st_mode)
+            as_is = self._streams and status is not None and stat.S_ISREG(status.st_mode)
             stream, found = open_stream(handle, shown, as_is=as_is)
             done = self.bytes_done
             yield stream, found is not None, status, lambda: done + handle.tell()
             self.bytes_done += status.st_size if status is not None else 0
-
-    @contextlib.contextmanager
-    def _output_for(self, name: str, shared: Sink | None) -> Iterator[Sink | None]:
-        """The shared output, or with ``--output-dir`` this input's own copy."""
-        target = self.copies.get(name)
-        if target is None:
-            yield shared
-            return
-        with output_file(target, name) as copy:
-            yield copy
 
 
 def _refuse_in_place(data: bytes, shown: str, *, compressed: bool) -> None:

@@ -26,7 +26,7 @@ from dedup.batch.executors import Engine, Executor, executor_for
 from dedup.batch.job import Job, Listener
 from dedup.batch.shards import Kind, Shard, ShardSpec, Where, WriteTask, Written
 from dedup.batch.stages import write_shard
-from dedup.corpus import Document, Fingerprint, Tally
+from dedup.corpus import Fingerprint, Tally
 from dedup.errors import InputError
 from dedup.io.compression import detect
 from dedup.io.files import (
@@ -514,10 +514,8 @@ def _take(
     if task.decisions is None and task.decided is None:  # --across warned in step 1 already
         for message in written.warnings:
             listener.warn(message)
-    for document, summary in written.documents:
-        listener.done(document, summary)
-    if written.changed:
-        listener.changed(Document(display_name(task.shard.name)))
+    for document, outcome in written.documents:
+        listener.done(document, outcome)
     if stream is not None and written.output is not None:
         stream.write(written.output)
     for (position, index), found in written.kept.items():

@@ -20,8 +20,7 @@ from dedup.io.compression import open_stream
 from dedup.io.files import display_name, open_input, refuse_binary
 from dedup.match.matcher import Match
 from dedup.options import Options
-from dedup.pipeline import Result
-from dedup.streaming import Summary
+from dedup.pipeline import Outcome, Result
 from dedup.text.decoding import decode
 
 if TYPE_CHECKING:  # a plain run reads records through parse_record, which loads them lazily
@@ -158,10 +157,9 @@ class Written:
     warnings: list[str] = field(default_factory=list)
     originals: list[Where] = field(default_factory=list)
     """With ``--across`` and ``--stats``: where each removal's original is, in order."""
-    changed: bool = False
-    """A text shard (one document) lost paragraphs (``Listener.changed``)."""
-    documents: list[tuple[Document, Summary]] = field(default_factory=list)
-    """With ``ShardSpec.counts``: every document and its counts, for ``Listener.done``."""
+    documents: list[tuple[Document, Outcome]] = field(default_factory=list)
+    """Every document and its counts, for ``Listener.done``: with ``ShardSpec.counts``, or a
+    text shard's one document (``--check`` names a text file that would change)."""
 
 
 # --- reading a shard ------------------------------------------------------------------------

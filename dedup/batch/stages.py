@@ -51,8 +51,7 @@ from dedup.io.outputs import Sink, output_file, ready_output
 from dedup.match.matcher import Match
 from dedup.match.passages import with_short_ones
 from dedup.options import Options
-from dedup.pipeline import Feeder, Result, clean, decide
-from dedup.streaming import Summary
+from dedup.pipeline import Feeder, Outcome, Result, clean, decide
 from dedup.text.normalize import key
 from dedup.text.paragraphs import Paragraph, split
 from dedup.text.writing import render
@@ -101,7 +100,6 @@ def write_shard(task: WriteTask) -> Written:
             written.output = sink.getvalue()
         if rewrite is not None:
             rewrite.changed = bool(written.tally.removed)
-    written.changed = shard.kind == "text" and bool(written.tally.removed)
     written.tally.skipped_records = len(written.warnings)
     return written
 
@@ -202,9 +200,10 @@ def _account(
     document gets its line and text from the driver (see :class:`Written`).
     """
     tally, spec = written.tally, task.spec
-    tally.add(result)
-    if spec.counts:
-        written.documents.append((document, Summary.of(result)))
+    outcome = Outcome.of(result, whole=False)  # a result stays in its process
+    tally.count(outcome)
+    if spec.counts or task.shard.kind == "text":  # a text file's document: --check names it
+        written.documents.append((document, outcome))
     for index in task.wanted.get(position, ()):
         line = result.paragraphs[index].line
         written.kept[(position, index)] = (line, fingerprint(result.paragraph_text(index)))

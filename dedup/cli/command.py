@@ -8,8 +8,10 @@ cleaned bytes (or the diff) and nothing else; every message goes to stderr throu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Literal
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import click
 
@@ -53,6 +55,151 @@ class ByteSize(click.ParamType[int]):
         if number.isdigit() and unit in SIZE_UNITS and int(number) > 0:
             return int(number) * SIZE_UNITS[unit]
         self.fail(f"{value!r} is not a size such as 64M, 1G or 4096", param, ctx)
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The flags of ``dedup clean`` as click parsed them, one field each, in the CLI's words.
+
+    What a flag means for the run is said once, here: :meth:`job` turns them into the
+    :class:`~dedup.batch.job.Job` that runs, and refuses, as a usage error, flags that
+    contradict each other. Adding a flag touches the flag, this value and the code that uses it.
+    """
+
+    files: tuple[str, ...]
+    output: str | None
+    in_place: bool
+    check: bool
+    diff: bool
+    threshold: int
+    min_chars: int
+    split_mode: SplitMode
+    keep_recurring: bool
+    binary_ok: bool
+    force: bool
+    stats: bool
+    verbose: bool
+    quiet: bool
+    jsonl: bool
+    field: str | None
+    id_field: str
+    across: bool
+    skip_bad_records: bool
+    drop_empty: bool
+    output_dir: str | None
+    report: str | None
+    jobs: int
+    engine: Literal["local", "ray"]
+    ray_address: str | None
+    shard_size: int
+
+    @property
+    def parquet(self) -> bool:
+        """Whether an input is Parquet: its rows are records, as --jsonl lines are."""
+        return any(is_parquet(name) for name in self.files)
+
+    @property
+    def corpus(self) -> bool:
+        """Whether this is a corpus run (records, --across, a report, shards): it stops at its
+        first bad input, and its --stats table counts documents."""
+        return (
+            self.jsonl
+            or self.parquet
+            or self.across
+            or self.skip_bad_records
+            or self.output_dir is not None
+            or self.report is not None
+            or self.jobs != 1
+            or self.engine == "ray"
+        )
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The files, or stdin when none is named."""
+        return self.files or (STDIN,)
+
+    def job(self) -> Job:
+        """The run these flags ask for; flags that cannot go together are a usage error."""
+        self._refuse_contradictions()
+        return Job(
+            inputs=self.inputs,
+            options=Options(
+                threshold=self.threshold,
+                min_chars=self.min_chars,
+                split=self.split_mode,
+                keep_recurring=self.keep_recurring,
+                explain=self.verbose,
+            ),
+            across=self.across,
+            records=self._records(),
+            destination=self._destination(),
+            diff=self.diff,
+            report=self.report,
+            binary_ok=self.binary_ok,
+            on_bad_input="stop" if self.corpus else "continue",
+            top=self.stats,
+            jobs=self.jobs,
+            engine=self.engine,
+            ray_address=self.ray_address,
+            shard_size=self.shard_size,
+        )
+
+    def _records(self) -> Records | None:
+        if not (self.jsonl or self.parquet):  # a Parquet row is a record too
+            return None
+        return Records(
+            field=self.field or DEFAULT_FIELD,
+            id_field=self.id_field,
+            skip_bad=self.skip_bad_records,
+            drop_empty=self.drop_empty,
+        )
+
+    def _refuse_contradictions(self) -> None:
+        records = self.jsonl or self.parquet
+        if self.field is not None and not records:
+            raise click.UsageError("--field needs --jsonl (or Parquet input)")
+        if self.drop_empty and not records:
+            raise click.UsageError("--drop-empty needs --jsonl (or Parquet input)")
+        one_by_one = self.in_place or self.diff or self.verbose
+        if self.corpus and one_by_one:
+            raise click.UsageError(
+                "-i, --diff and -v work on text files one by one; with corpus options "
+                "(--jsonl, --across, --report, --output-dir, --jobs, --engine) use --output-dir "
+                "and --report"
+            )
+        _check_inputs(self.inputs, in_place=self.in_place, output_dir=self.output_dir)
+        _check_shard_names(self.inputs, one_by_one=one_by_one)
+
+    def _destination(self) -> Destination:
+        """Where the output goes; flags that contradict each other are a usage error."""
+        output, check = self.output, self.check
+        if self.in_place:
+            if output or check or self.diff:
+                raise click.UsageError(
+                    "-i/--in-place cannot be combined with -o, --check or --diff"
+                )
+            return InPlace(force=self.force)
+        if self.output_dir is not None:
+            if output or check:
+                raise click.UsageError("--output-dir cannot be combined with -o or --check")
+            return OutputDir(self.output_dir)
+        if check and output:
+            raise click.UsageError("--check writes nothing; drop -o")
+        if check and not self.diff:
+            return Nowhere()
+        if output in (None, STDIN):
+            return Stdout()
+        return OutputFile(output)
+
+
+def _as_flags(command: Callable[[Flags], None]) -> Callable[..., None]:
+    """click calls a command with one keyword per option; this one takes them as one value."""
+
+    @functools.wraps(command)
+    def given(**flags: Any) -> None:  # noqa: ANN401  (click hands untyped values; Flags types them)
+        command(Flags(**flags))
+
+    return given
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -180,34 +327,8 @@ def cli() -> None:
     help="With --jobs or --engine, read a bigger plain JSONL file as pieces of SIZE bytes "
     "(K, M, G: powers of 1024).  [default: 64M]",
 )
-def clean_command(
-    files: tuple[str, ...],
-    output: str | None,
-    in_place: bool,
-    check: bool,
-    diff: bool,
-    threshold: int,
-    min_chars: int,
-    split_mode: SplitMode,
-    keep_recurring: bool,
-    binary_ok: bool,
-    force: bool,
-    stats: bool,
-    verbose: bool,
-    quiet: bool,
-    jsonl: bool,
-    field: str | None,
-    id_field: str,
-    across: bool,
-    skip_bad_records: bool,
-    drop_empty: bool,
-    output_dir: str | None,
-    report: str | None,
-    jobs: int,
-    engine: Literal["local", "ray"],
-    ray_address: str | None,
-    shard_size: int,
-) -> None:
+@_as_flags
+def clean_command(flags: Flags) -> None:
     """Print FILES (or stdin) with repeated paragraphs removed.
 
     Each FILE is cleaned as a document of its own and the results are written
@@ -224,97 +345,16 @@ def clean_command(
       dedup clean --check --threshold 95 a.txt || echo "a.txt has repeats"
       dedup clean --jsonl --across --report removed.jsonl docs.jsonl.zst -o clean.jsonl.zst
     """
-    parquet = any(is_parquet(name) for name in files)
-    if field is not None and not (jsonl or parquet):
-        raise click.UsageError("--field needs --jsonl (or Parquet input)")
-    if drop_empty and not (jsonl or parquet):
-        raise click.UsageError("--drop-empty needs --jsonl (or Parquet input)")
-    corpus = (
-        jsonl
-        or parquet
-        or across
-        or skip_bad_records
-        or output_dir is not None
-        or report is not None
-        or jobs != 1
-        or engine == "ray"
+    job = flags.job()
+    code = execute(
+        job,
+        verbose=flags.verbose,
+        quiet=flags.quiet,
+        check=flags.check,
+        stats=flags.stats,
+        corpus=flags.corpus,
     )
-    if corpus and (in_place or diff or verbose):
-        raise click.UsageError(
-            "-i, --diff and -v work on text files one by one; with corpus options "
-            "(--jsonl, --across, --report, --output-dir, --jobs, --engine) use --output-dir "
-            "and --report"
-        )
-    inputs = files or (STDIN,)
-    _check_inputs(inputs, in_place=in_place, output_dir=output_dir)
-    _check_shard_names(inputs, one_by_one=in_place or diff or verbose)
-    job = Job(
-        inputs=inputs,
-        options=Options(
-            threshold=threshold,
-            min_chars=min_chars,
-            split=split_mode,
-            keep_recurring=keep_recurring,
-            explain=verbose,
-        ),
-        across=across,
-        records=(
-            Records(
-                field=field or DEFAULT_FIELD,
-                id_field=id_field,
-                skip_bad=skip_bad_records,
-                drop_empty=drop_empty,
-            )
-            if jsonl or parquet  # a Parquet row is a record too
-            else None
-        ),
-        destination=_destination(
-            output=output,
-            in_place=in_place,
-            check=check,
-            diff=diff,
-            output_dir=output_dir,
-            force=force,
-        ),
-        diff=diff,
-        report=report,
-        binary_ok=binary_ok,
-        on_bad_input="stop" if corpus else "continue",
-        top=stats,
-        jobs=jobs,
-        engine=engine,
-        ray_address=ray_address,
-        shard_size=shard_size,
-    )
-    code = execute(job, verbose=verbose, quiet=quiet, check=check, stats=stats, corpus=corpus)
     click.get_current_context().exit(code)
-
-
-def _destination(
-    *,
-    output: str | None,
-    in_place: bool,
-    check: bool,
-    diff: bool,
-    output_dir: str | None,
-    force: bool,
-) -> Destination:
-    """Where the output goes; flags that contradict each other are a usage error."""
-    if in_place:
-        if output or check or diff:
-            raise click.UsageError("-i/--in-place cannot be combined with -o, --check or --diff")
-        return InPlace(force=force)
-    if output_dir is not None:
-        if output or check:
-            raise click.UsageError("--output-dir cannot be combined with -o or --check")
-        return OutputDir(output_dir)
-    if check and output:
-        raise click.UsageError("--check writes nothing; drop -o")
-    if check and not diff:
-        return Nowhere()
-    if output in (None, STDIN):
-        return Stdout()
-    return OutputFile(output)
 
 
 def _check_inputs(

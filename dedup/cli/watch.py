@@ -23,8 +23,7 @@ from dedup.options import MAX_FUZZY_CHARS
 if TYPE_CHECKING:
     from dedup.cli.console import ByteBar, ProgressBar, StatsRow
     from dedup.corpus import Document, Tally
-    from dedup.pipeline import Result
-    from dedup.streaming import Summary
+    from dedup.pipeline import Outcome, Result
 
 EXIT_OK = 0
 EXIT_REPEATS_FOUND = 1  # only with --check
@@ -78,24 +77,6 @@ class _Watcher(Listener):
         self.rows: list[StatsRow] | None = [] if stats else None
         self.bar: ProgressBar | ByteBar | None = None
 
-    def cleaned(self, document: Document, result: Result) -> None:
-        if result.exact_only and self.verbose:
-            self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
-        if self.verbose:
-            from dedup.cli.console import show_reading
-
-            show_reading(document.name, result)
-        if self.verbose and (result.removed or result.near_misses):
-            from dedup.cli.console import show_removals
-
-            show_removals(document.name, result)
-
-    def changed(self, document: Document) -> None:
-        if self.check and not self.quiet:
-            from dedup.cli.console import show_would_clean
-
-            show_would_clean(document.name)
-
     def progress(self, tally: Tally, position: Callable[[], int | None]) -> None:
         if self.bar is not None:
             self.bar.update(tally, position)
@@ -113,12 +94,30 @@ class _Watcher(Listener):
     def failed(self, error: DedupError) -> None:
         show_error(str(error))
 
-    def done(self, document: Document, summary: Summary) -> None:
-        # Every road calls this for every document, whole, streamed or in a shard: one row each.
-        if self.rows is not None:
-            removed, exact = summary.removed, summary.exact
-            counts = [summary.paragraphs, summary.kept, removed, exact, removed - exact]
+    def done(self, document: Document, outcome: Outcome) -> None:
+        # Every road calls this once for every document, whole, streamed or in a shard.
+        if outcome.result is not None and self.verbose:
+            self._show(document, outcome.result)
+        if self.check and not self.quiet and document.record is None and outcome.changed:
+            from dedup.cli.console import show_would_clean
+
+            show_would_clean(document.name)
+        if self.rows is not None:  # one --stats row each
+            removed, exact = outcome.removed, outcome.exact
+            counts = [outcome.paragraphs, outcome.kept, removed, exact, removed - exact]
             self.rows.append((document.name, counts))
+
+    def _show(self, document: Document, result: Result) -> None:
+        """-v: the long paragraphs, how the text was read, and every removal and near miss."""
+        if result.exact_only:
+            self.warn(f"{document.name}: {_exact_only(len(result.exact_only))}")
+        from dedup.cli.console import show_reading
+
+        show_reading(document.name, result)
+        if result.removed or result.near_misses:
+            from dedup.cli.console import show_removals
+
+            show_removals(document.name, result)
 
     def finish(self, tally: Tally, *, stats: bool, corpus: bool) -> None:
         """After the run: the long-paragraph warning, once, and the --stats table."""

@@ -57,27 +57,15 @@ def format_for(path: str) -> Format | None:
     return None
 
 
-def decompress_bytes(data: bytes, name: str) -> bytes:
-    """Return ``data`` decompressed when it starts with a known magic number, else unchanged."""
-    if detect(data[:4]) is None:
-        return data
-    return reader(io.BytesIO(data), name).read()
-
-
-def reader(source: BinaryIO, name: str) -> io.BufferedReader:
-    """Return a buffered stream of ``source``'s bytes, decompressed if they are compressed.
+def open_stream(
+    source: BinaryIO, name: str, *, as_is: bool = False
+) -> tuple[io.BufferedReader, Format | None]:
+    """A buffered stream of ``source``'s bytes, decompressed if they are compressed, and the
+    compression it found (``None`` for plain bytes).
 
     ``source`` need not be seekable (stdin): the bytes read to sniff the format are handed
     back in front of the rest. Corrupt or truncated data becomes an :class:`InputError`
     naming ``name`` at the read that meets it.
-    """
-    return open_stream(source, name)[0]
-
-
-def open_stream(
-    source: BinaryIO, name: str, *, as_is: bool = False
-) -> tuple[io.BufferedReader, Format | None]:
-    """:func:`reader`, and the compression it found (``None`` for plain bytes).
 
     ``as_is``: ``source`` is a regular file whose reader maps its own read errors; when its
     bytes are plain, it is returned itself, without the layers (``peek`` sniffs).

@@ -13,7 +13,6 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from dedup.errors import InputError, OutputError
@@ -50,15 +49,6 @@ def reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-@dataclass(frozen=True)
-class Source:
-    """The bytes of one input and, for a real file, its identity when it was read."""
-
-    name: str
-    data: bytes
-    status: os.stat_result | None
-
-
 def refuse_binary(data: bytes, name: str, *, binary_ok: bool = False) -> None:
     """Raise :class:`InputError` when ``data`` is not text that dedup can cut into lines.
 
@@ -80,24 +70,6 @@ def stdin_buffer() -> BinaryIO:
     if sys.stdin is None:
         raise InputError("<stdin>: standard input is closed")
     return sys.stdin.buffer
-
-
-def read_input(name: str) -> Source:
-    """Read all of ``name`` (``-`` for stdin) or raise :class:`InputError`."""
-    if name == STDIN:
-        stdin = stdin_buffer()
-        try:
-            return Source(name, stdin.read(), regular_file_status(stdin))
-        except OSError as error:
-            raise InputError(f"<stdin>: {reason(error)}") from error
-    try:
-        with open(os.fsencode(name), "rb") as handle:
-            status = os.fstat(handle.fileno())
-            if stat.S_ISDIR(status.st_mode):
-                raise InputError(f"{display_name(name)}: Is a directory")
-            return Source(name, handle.read(), status)
-    except OSError as error:
-        raise InputError(f"{display_name(name)}: {reason(error)}") from error
 
 
 def regular_file_status(stream: BinaryIO) -> os.stat_result | None:

@@ -11,34 +11,12 @@ from __future__ import annotations
 import re
 
 from dedup.options import Options
+from dedup.text.lines import LINE_BYTES, is_boundary_bytes, odd_whitespace, one_line
 from dedup.text.normalize import LONGEST_KEYED_CHARS, keeps_case, key_of_bytes
-from dedup.text.paragraphs import is_boundary_bytes
 
 DIGEST_SIZE = 16
 """Bytes of the digest that stands for an exact key: 128 bits, so two different keys of a
 billion-line input collide with odds of about 1 in 10^21."""
-
-# A plain pattern, compiled by re's own cache on first use (start-up time: most runs never
-# meet a lone CR).
-LINE = rb"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n"  # paragraphs.LINE on bytes (never backtracks)
-
-
-def one_line(data: bytes) -> bool:
-    """Whether ``data`` is one line (with its terminator, if any): what ``re.findall(LINE,
-    data)`` would return as ``[data]``, found by two memchr scans and without copying it."""
-    end = len(data)
-    newline, cr = data.find(b"\n"), data.find(b"\r")
-    if newline not in (-1, end - 1):
-        return False
-    return cr == -1 or cr == end - 1 or (cr == end - 2 and newline == end - 1)
-
-
-def lines_of(data: bytes) -> list[bytes]:
-    """``re.findall(LINE, data)``, but a chunk that is one line is not copied (see above)."""
-    if one_line(data):
-        return [data] if data else []
-    return re.findall(LINE, data)
-
 
 RAW_CACHE_BYTES = 32 << 20
 """How much of the lines already met the exact-only path remembers byte for byte."""
@@ -50,10 +28,7 @@ _ASCII_KEY = bytes.maketrans(
 )
 """``normalize.key`` on ASCII, but for the collapsing of spaces: case and backquote folded,
 every whitespace byte a space (the bytes \\x1c-\\x1f are whitespace to ``str`` only, so a
-chunk with one takes the ``str`` path: see ``odd_whitespace``)."""
-_ODD_WHITESPACE = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")
-"""ASCII bytes that ``str.isspace`` and ``str.split`` treat as whitespace but ``bytes``
-methods do not: a chunk with one of them takes the decoding path for every line."""
+chunk with one takes the ``str`` path: see ``lines.odd_whitespace``)."""
 
 
 def applies(options: Options) -> bool:
@@ -119,7 +94,7 @@ class ExactLines:
             if last:  # the end of the input, without a final newline
                 out += self._lines([last], b"", plain=plain)
             return out
-        return self._lines(re.findall(LINE, data), b"", plain=plain)
+        return self._lines(re.findall(LINE_BYTES, data), b"", plain=plain)
 
     def _lines(self, lines: list[bytes], sep: bytes, *, plain: bool) -> list[bytes]:
         copies = self._copies
@@ -157,8 +132,7 @@ class ExactLines:
                 if (
                     not line
                     or line.isspace()
-                    or (not ascii_line and blank_str(line))
-                    or (line[:1] == b"%" and is_boundary_bytes(line))
+                    or ((not ascii_line or line[:1] == b"%") and is_boundary_bytes(line))
                 ):
                     if held:
                         held.append((line, sep, -1))
@@ -264,15 +238,3 @@ class ExactLines:
         # Ready for the next document (--across): what was seen stays, the context goes.
         self._lead, self._in_block = [], False
         return out + blanks
-
-
-def odd_whitespace(data: bytes) -> bool:
-    """Whether ``data`` holds a byte that only ``str`` calls whitespace."""
-    # Four memchr scans are several times faster than one regex character class (and spelt
-    # out, faster than a generator over _ODD_WHITESPACE).
-    return b"\x1c" in data or b"\x1d" in data or b"\x1e" in data or b"\x1f" in data
-
-
-def blank_str(line: bytes) -> bool:
-    """Whether a line is blank, as ``str.isspace`` says after decoding."""
-    return line.decode("utf-8", "surrogateescape").isspace()

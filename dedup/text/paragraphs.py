@@ -1,8 +1,7 @@
 """Split text into paragraphs without losing a byte.
 
-Lines own their terminators: ``\\n``, ``\\r\\n`` or a lone ``\\r``. Nothing else ends a line, not
-a form feed and not U+2028, which is why ``str.splitlines()`` is never used here. A line that
-holds only whitespace is blank, and so is a record separator (``%``). Every paragraph owns
+Lines are :mod:`dedup.text.lines`'s (the one line grammar: terminators, blank lines, record
+separators, long lines). Every paragraph owns
 the run of blank lines just before it (``lead``), so joining ``text[p.lead:p.end]`` over all
 paragraphs, plus the trailing blank lines, gives the input back exactly.
 """
@@ -15,10 +14,7 @@ from itertools import accumulate
 from typing import Literal, NamedTuple
 
 from dedup.options import SplitMode
-
-LONG_LINE_CHARS = 100
-"""In ``auto`` mode, a block in which most lines are at least this long is one paragraph per
-line: nobody hard-wraps prose that wide, so its lines are paragraphs an extractor wrote out."""
+from dedup.text.lines import LINE, is_boundary, lines_of, most_are_long
 
 FIRST_BLOCK_LINES = 1000
 """In ``auto`` mode, a text whose first block has more lines than this is read line by line,
@@ -29,35 +25,6 @@ lets ``auto`` choose after this many lines instead of at the end of the input, s
 without blank lines streams. Read as ``paragraphs.FIRST_BLOCK_LINES`` by both roads (this
 module and :mod:`dedup.streaming`), so a test can lower it for both.
 """
-
-LINE = re.compile(r"[^\r\n]+(?:\r\n|\r|\n)?|\r\n|\r|\n")
-"""One line and its terminator; the last line may have none.
-
-Written so that no match ever backtracks: the text of a line, then its terminator if there is
-one. (``[^\r\n]*`` before a required terminator, tried on a 40 MB line without one, ran to
-its end and back one character at a time before the second alternative took it.)"""
-
-RECORD_SEPARATORS = frozenset({"%", "%%"})
-"""Lines that only separate records (fortune files, ``strfile``'s ``%``). Such a line bounds
-records as a blank line bounds blocks, and is treated as one: it is never a paragraph, never
-matched, and goes only as the lead of the record after it, so removing a record never merges
-two others nor takes a separator of its neighbour's."""
-
-
-def is_boundary(line: str) -> bool:
-    """Whether a line bounds blocks: blank (whitespace only) or a record separator.
-
-    >>> [is_boundary(line) for line in (" \\n", "%\\n", "%%", "50%\\n", "% x\\n")]
-    [True, True, True, False, False]
-    """
-    return line.isspace() or (line[:1] == "%" and line.rstrip() in RECORD_SEPARATORS)
-
-
-def is_boundary_bytes(line: bytes) -> bool:
-    """:func:`is_boundary` of a line's bytes (UTF-8, undecodable bytes escaped)."""
-    if line[:1] == b"%":
-        return is_boundary(line.decode("utf-8", "surrogateescape"))
-    return line.decode("utf-8", "surrogateescape").isspace()
 
 
 class Paragraph(NamedTuple):
@@ -316,9 +283,13 @@ _RECORDS = {"changelog": _uploads, "man page": _entries, "separated": _separated
 
 def looks_like_lines(lines: Sequence[str]) -> bool:
     """Whether ``auto`` reads a block (not the whole text) one line at a time: most lines
-    are long, and it is no table (:func:`is_table`)."""
-    long_lines = sum(1 for line in lines if len(line.rstrip()) >= LONG_LINE_CHARS)
-    return long_lines * 2 > len(lines) and not is_table(lines)
+    are long (:func:`dedup.text.lines.most_are_long`), and it is no table (:func:`is_table`)."""
+    return most_are_long(lines) and not is_table(lines)
+
+
+def looks_like_lines_bytes(lines: Sequence[bytes]) -> bool:
+    """:func:`looks_like_lines` of lines' bytes: lengths in characters, tables by their text."""
+    return looks_like_lines([line.decode("utf-8", "surrogateescape") for line in lines])
 
 
 TABLE_ROWS = 3
@@ -338,6 +309,12 @@ def is_drawn_table(lines: Sequence[str]) -> bool:
     and its lines are its records.
     """
     return any(_BOX.search(line) for line in lines)
+
+
+def is_drawn_table_bytes(chunks: Sequence[bytes]) -> bool:
+    """:func:`is_drawn_table` of bytes (lines, or chunks of whole lines), line by line: a line
+    of hundreds of megabytes is neither joined to the others nor decoded."""
+    return any(is_drawn_line_bytes(line) for chunk in chunks for line in lines_of(chunk))
 
 
 _ASCII_BORDER = re.compile(rb"[\s\x1c-\x1f]*[+|](?:[-=:]+[+|])+[\s\x1c-\x1f]*$")

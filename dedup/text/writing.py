@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 from typing import Generic, TypeVar
 
-from dedup.text.paragraphs import LINE, Paragraph
+from dedup.text.lines import LINE
+from dedup.text.paragraphs import Paragraph
 
 Piece = TypeVar("Piece")
 """What :class:`Writer` writes: a slice of text, its offsets, or its bytes."""
