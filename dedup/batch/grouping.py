@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from dedup.batch.shards import Decision, Original, WriteTask, read_units
+from dedup.batch.shards import Counted, Decision, Original, WriteTask, read_units
 from dedup.batch.spill import load, load_part, save, save_parts
 from dedup.corpus import Document
 from dedup.match.matcher import Match, is_substantive
@@ -65,15 +65,6 @@ class Plan:
         return Path(self.work, name)
 
 
-@dataclass(frozen=True)
-class Hashed:
-    """A shard after step 1, what the driver gets of it: its paragraph count and warnings."""
-
-    number: int
-    paragraphs: int
-    warnings: list[str]
-
-
 def bucket_of(text: str, buckets: int) -> int:
     """The bucket a key goes to: a stable hash (Python's own ``hash`` differs per process).
 
@@ -84,7 +75,7 @@ def bucket_of(text: str, buckets: int) -> int:
     return int.from_bytes(digest, "little") % buckets
 
 
-def hash_shard(item: tuple[WriteTask, Plan]) -> Hashed:
+def hash_shard(item: tuple[WriteTask, Plan]) -> Counted:
     """Key a shard's paragraphs, keep the keys, deal each key's first occurrence (step 1)."""
     task, plan = item
     options = task.spec.options
@@ -117,7 +108,7 @@ def hash_shard(item: tuple[WriteTask, Plan]) -> Hashed:
     save(plan.path(f"keys-{number}"), (counts, keys, again))
     save(plan.path(f"documents-{number}"), documents)
     save_parts(plan.path(f"exact-{number}"), dealt)
-    return Hashed(number, len(keys), warnings)
+    return Counted(number, len(keys), warnings)
 
 
 def occurrences(

@@ -46,7 +46,7 @@ from typing import Any
 
 import numpy as np
 
-from dedup.batch.shards import Decision, Original, WriteTask, read_units
+from dedup.batch.shards import Counted, Decision, Original, WriteTask, read_units
 from dedup.batch.spill import load, load_part, save, save_parts, sizes
 from dedup.corpus import Document
 from dedup.match.copies import Level, Opening, Verdict, blake2b, features, fingerprint
@@ -100,15 +100,6 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class Prepared:
-    """Step 1's answer to the driver: a shard's paragraph count and its warnings."""
-
-    number: int
-    paragraphs: int
-    warnings: list[str]
-
-
-@dataclass(frozen=True)
 class Banded:
     """Step 3's answer: how many distinct near keys a shard has, and the first of their ids."""
 
@@ -156,7 +147,7 @@ def with_decisions(work: str, task: WriteTask) -> WriteTask:
 # --- step 1: prepare ------------------------------------------------------------------------
 
 
-def prepare(item: tuple[WriteTask, Plan]) -> Prepared:
+def prepare(item: tuple[WriteTask, Plan]) -> Counted:
     """Read and key a shard; deal its distinct digests; sign its near keys (step 1)."""
     task, plan = item
     options = task.spec.options
@@ -197,7 +188,7 @@ def prepare(item: tuple[WriteTask, Plan]) -> Prepared:
         else np.empty((0, BANDS), dtype=np.uint64)
     )
     save(plan.path(f"signed-{number}"), (ids, prints, entries, low_bytes(signed)))
-    return Prepared(number, len(keys), warnings)
+    return Counted(number, len(keys), warnings)
 
 
 # --- step 2: exact --------------------------------------------------------------------------

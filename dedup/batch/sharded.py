@@ -19,12 +19,12 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from dedup.batch.executors import Engine, Executor, executor_for
 from dedup.batch.job import Job, Listener
-from dedup.batch.shards import Kind, Shard, ShardSpec, Where, WriteTask, Written
+from dedup.batch.shards import Counted, Kind, Shard, ShardSpec, Where, WriteTask, Written
 from dedup.batch.stages import write_shard
 from dedup.corpus import Fingerprint, Tally
 from dedup.errors import InputError
@@ -361,6 +361,23 @@ def _refuse_shared_files(shards: list[Shard], job: Job) -> None:
     )
 
 
+def _first_ids(
+    passes: Iterable[Counted], listener: Listener, stage: str, count: int
+) -> tuple[tuple[int, ...], int]:
+    """Take a first pass's shards in order: say their warnings, show the stage's progress and
+    return each shard's first global paragraph id (the paragraphs of the shards before it)
+    and the paragraphs of all."""
+    offsets: list[int] = []
+    total = 0
+    for counted in passes:
+        for message in counted.warnings:
+            listener.warn(message)
+        offsets.append(total)
+        total += counted.paragraphs
+        listener.stage(stage, len(offsets), count)
+    return tuple(offsets), total
+
+
 def _grouped(
     executor: Executor, tasks: list[WriteTask], listener: Listener, stack: contextlib.ExitStack
 ) -> list[WriteTask]:
@@ -374,15 +391,10 @@ def _grouped(
     spec = tasks[0].spec
     count = len(tasks)
     plan = grouping.Plan(work, count, count, wanted=spec.top or spec.report)
-    offsets: list[int] = []
-    total = 0
-    for hashed in executor.map(grouping.hash_shard, [(task, plan) for task in tasks]):
-        for message in hashed.warnings:
-            listener.warn(message)
-        offsets.append(total)
-        total += hashed.paragraphs
-        listener.stage("keyed", len(offsets), count)
-    plan = dataclasses.replace(plan, offsets=tuple(offsets))
+    offsets, _ = _first_ids(
+        executor.map(grouping.hash_shard, [(t, plan) for t in tasks]), listener, "keyed", count
+    )
+    plan = dataclasses.replace(plan, offsets=offsets)
     for done, _ in enumerate(
         executor.map(grouping.group_shards, [(b, plan) for b in range(count)])
     ):
@@ -422,16 +434,11 @@ def near_stages(
     spec = tasks[0].spec
     count = len(tasks)
     plan = near.Plan(work, count, count, spec.options, wanted=spec.top or spec.report)
-    offsets: list[int] = []
-    total = 0
-    for prepared in executor.map(near.prepare, [(task, plan) for task in tasks]):
-        for message in prepared.warnings:
-            listener.warn(message)
-        offsets.append(total)
-        total += prepared.paragraphs
-        listener.stage("prepared", len(offsets), count)
+    offsets, total = _first_ids(
+        executor.map(near.prepare, [(t, plan) for t in tasks]), listener, "prepared", count
+    )
     clock.lap("prepare")
-    plan = dataclasses.replace(plan, offsets=tuple(offsets))
+    plan = dataclasses.replace(plan, offsets=offsets)
     _each(executor, near.exact, plan, plan.buckets, listener, "grouped")
     clock.lap("exact")
     first_ids: list[int] = []

@@ -139,6 +139,19 @@ Where = tuple[int, int, int]
 """A paragraph of the run: its shard, its document's place in the shard, its index there."""
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What a first pass over a shard tells the driver: its paragraph count and warnings.
+
+    The exact and near stages both start so; the driver turns the counts into each shard's
+    first global id and says the warnings in shard order.
+    """
+
+    number: int
+    paragraphs: int
+    warnings: list[str]
+
+
 @dataclass
 class Written:
     """Step 3's output for one shard: counts, report entries, and the bytes for one stream.
